@@ -65,7 +65,9 @@ def read_text(path: str | os.PathLike) -> str:
     if not path.exists():
         raise ReportReadError(str(path), "file not found")
     if not path.is_file():
-        raise ReportReadError(str(path), "not a file; pass a report file, or use find_report_files for a folder")
+        raise ReportReadError(
+            str(path), "not a file; pass a report file, or use find_report_files for a folder"
+        )
     data = path.read_bytes()
     if not data.strip():
         raise ReportReadError(str(path), "file is empty")
@@ -167,7 +169,9 @@ def _read_pdf(path: Path) -> str:
     try:
         text = pdf_extract_text(str(path))
     except Exception as error:  # pdfminer raises many unrelated types for damaged or encrypted files
-        raise ReportReadError(str(path), f"corrupt .pdf: {error!r}; re-export it as PDF or save it as .docx") from error
+        raise ReportReadError(
+            str(path), f"corrupt .pdf: {error!r}; re-export it as PDF or save it as .docx"
+        ) from error
     if not text.strip():
         raise ReportReadError(
             str(path), "no text layer: this PDF is scanned images; run OCR (e.g. ocrmypdf) and add the result"

@@ -21,7 +21,8 @@ DISPUTES = "全年调处矛盾纠纷806件，调处成功率98%，涉及金额22
 
 def _paragraphs() -> list[str]:
     """Return the title and a few body paragraphs of a real report, long enough for encoding detection."""
-    lines = [line for line in (CORPUS / "2024_田镇街道.txt").read_text(encoding="utf-8").splitlines() if line]
+    text = (CORPUS / "2024_田镇街道.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line]
     disputes = next(line for line in lines if DISPUTES in line)
     return [lines[0], lines[1], lines[3], disputes]
 
@@ -58,7 +59,8 @@ def test_docx_paragraphs_and_table_in_order(tmp_path: Path) -> None:
     document.add_paragraph("特此报告。")
     path = tmp_path / "report.docx"
     document.save(path)
-    assert read_text(path) == f"{title}\n{intro}\n调处矛盾纠纷\t806件\n调处成功率\t98%\n特此报告。"
+    expected = f"{title}\n{intro}\n调处矛盾纠纷\t806件\n调处成功率\t98%\n特此报告。"
+    assert read_text(path) == expected
 
 
 def test_pdf_with_cjk_font_reads_its_text(tmp_path: Path) -> None:
@@ -132,7 +134,9 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
 
 
 # NUL bytes, undecodable bytes, and valid UTF-8 made of control characters.
-@pytest.mark.parametrize("content", [bytes(range(256)) * 8, b"\x89PNG\r\n\x1a\n\xff" * 50, bytes(range(1, 32)) * 40])
+@pytest.mark.parametrize(
+    "content", [bytes(range(256)) * 8, b"\x89PNG\r\n\x1a\n\xff" * 50, bytes(range(1, 32)) * 40]
+)
 def test_binary_named_txt(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(content)
