@@ -1,0 +1,188 @@
+"""BM25 keyword search over pre-tokenised passages, saved as a folder without pickle.
+
+bm25s is given token ids and the vocabulary directly: its own splitter would turn a
+Chinese clause into a single token. Scores for every passage come from one sparse
+lookup per query token, so limiting a search to some reports is a cheap mask.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from qa.errors import IndexLoadError
+
+MANIFEST_FILE = "lexical.json"
+FORMAT_VERSION = 1
+
+
+class LexicalIndex:
+    """Rank passages by BM25 over their tokens; built once, searched many times."""
+
+    def __init__(self, bm25: bm25s.BM25, vocabulary: dict[str, int], count: int) -> None:
+        """Wrap a ready bm25s index; use build() or load() rather than calling this.
+
+        Args:
+            bm25: an indexed bm25s.BM25.
+            vocabulary: token -> id as given to bm25s.
+            count: number of documents indexed.
+        """
+        self._bm25 = bm25
+        self._vocabulary = vocabulary
+        self._count = count
+
+    @classmethod
+    def build(cls, token_lists: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+        """Index documents given as token lists; document ids are their positions.
+
+        Args:
+            token_lists: one list of tokens per document (see qa.tokenize.Tokenizer).
+            k1: term-frequency saturation; higher lets repeated words count more.
+            b: length normalisation, 0 (none) to 1 (full).
+
+        Returns:
+            The index.
+
+        Raises:
+            ValueError: no documents, a token that is not a non-empty string, or k1/b out of range.
+        """
+        if len(token_lists) == 0:
+            raise ValueError("token_lists is empty; a lexical index needs at least one document.")
+        if k1 < 0 or not 0 <= b <= 1:
+            raise ValueError(f"k1 of {k1} must be >= 0 and b of {b} must be within [0, 1].")
+        vocabulary: dict[str, int] = {}
+        corpus_ids: list[list[int]] = []
+        for position, tokens in enumerate(token_lists):
+            if isinstance(tokens, str):
+                raise ValueError(f"token_lists[{position}] is a string; pass a list of tokens per document.")
+            ids = []
+            for token in tokens:
+                if not isinstance(token, str) or not token:
+                    raise ValueError(f"token_lists[{position}] holds {token!r}; tokens must be non-empty strings.")
+                ids.append(vocabulary.setdefault(token, len(vocabulary)))
+            corpus_ids.append(ids)
+        if not vocabulary:
+            raise ValueError("token_lists holds no tokens at all; tokenise the passages' text first.")
+        bm25 = bm25s.BM25(k1=k1, b=b)
+        bm25.index((corpus_ids, vocabulary), create_empty_token=False, show_progress=False)
+        return cls(bm25, vocabulary, len(corpus_ids))
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._vocabulary)
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """Return the BM25 score of every document for the query, float32 of shape (len(self),).
+
+        Args:
+            query_tokens: the question's tokens; repeats count once, unknown tokens are ignored.
+        """
+        if isinstance(query_tokens, str):
+            raise TypeError("query_tokens is one string; pass the question's list of tokens.")
+        ids = [self._vocabulary[token] for token in dict.fromkeys(query_tokens) if token in self._vocabulary]
+        if not ids:
+            return np.zeros(self._count, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def search(
+        self, query_tokens: Sequence[str], k: int, *, allowed_ids: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Find the k documents that best match the query tokens.
+
+        Args:
+            query_tokens: the question's tokens.
+            k: most results to return.
+            allowed_ids: if given, only these document ids compete (e.g. the passages of some reports).
+
+        Returns:
+            (scores, ids): float32 and int64 arrays, best first, ties by lower id; only
+            documents with a positive score, so possibly fewer than k (empty for an empty query).
+
+        Raises:
+            ValueError: k below 1, or allowed_ids outside [0, len(self)).
+        """
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"k of {k!r} is not a positive integer; ask for at least 1 result.")
+        scores = self.scores(query_tokens)
+        candidates = np.arange(self._count, dtype=np.int64)
+        if allowed_ids is not None:
+            candidates = np.unique(np.asarray(allowed_ids, dtype=np.int64))
+            if len(candidates) and (candidates[0] < 0 or candidates[-1] >= self._count):
+                raise ValueError(f"allowed_ids must lie within [0, {self._count}); got {candidates[0]}..{candidates[-1]}.")
+            scores = scores[candidates]
+        positive = np.flatnonzero(scores > 0)
+        if len(positive) > k:
+            # Keep every document tied with the k-th best, so ties resolve by id, not by partition order.
+            kth_best = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+            positive = positive[scores[positive] >= kth_best]
+        order = positive[np.lexsort((candidates[positive], -scores[positive]))][:k]
+        return scores[order].astype(np.float32), candidates[order]
+
+    def save(self, folder: Path) -> None:
+        """Write the index into folder: numpy arrays, vocabulary JSON, and lexical.json.
+
+        Args:
+            folder: destination; created if needed, earlier index files replaced.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
+        manifest = {
+            "format": FORMAT_VERSION,
+            "documents": self._count,
+            "vocabulary": len(self._vocabulary),
+            "k1": self._bm25.k1,
+            "b": self._bm25.b,
+            "bm25s_version": bm25s.__version__,
+        }
+        (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Read an index written by save(), checking its files agree.
+
+        Args:
+            folder: the folder save() wrote.
+
+        Returns:
+            The index, searching exactly as before saving.
+
+        Raises:
+            IndexLoadError: a file is missing or damaged, or the files disagree.
+        """
+        folder = Path(folder)
+        manifest_path = folder / MANIFEST_FILE
+        if not manifest_path.is_file():
+            raise IndexLoadError(f"{manifest_path}: missing; the lexical index is incomplete. Rebuild the index.")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            count, vocabulary_size = int(manifest["documents"]), int(manifest["vocabulary"])
+            format_version = manifest["format"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise IndexLoadError(f"{manifest_path}: not a valid lexical manifest ({error}). Rebuild the index.") from error
+        if format_version != FORMAT_VERSION:
+            raise IndexLoadError(
+                f"{manifest_path}: format {format_version!r}, this version reads {FORMAT_VERSION}. Rebuild the index."
+            )
+        try:
+            bm25 = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise IndexLoadError(f"{folder}: bm25s cannot read the lexical index ({error}). Rebuild the index.") from error
+        vocabulary = bm25.vocab_dict
+        if (
+            bm25.scores["num_docs"] != count
+            or len(vocabulary) != vocabulary_size
+            or len(bm25.scores["indptr"]) != vocabulary_size + 1
+            or sorted(vocabulary.values()) != list(range(vocabulary_size))
+        ):
+            raise IndexLoadError(
+                f"{folder}: the bm25s files disagree with {MANIFEST_FILE} ({count} documents, {vocabulary_size} "
+                f"tokens); they come from different builds. Rebuild the index."
+            )
+        return cls(bm25, vocabulary, count)

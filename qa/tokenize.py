@@ -1,0 +1,131 @@
+"""Split Chinese text into search tokens for the lexical index and for questions.
+
+jieba segments the text; every long word also yields the dictionary words inside it
+(search mode), so "四平市铁西区人民政府" matches a question that says "铁西区" or
+"人民政府". Names of issuers and places are added to the dictionary so they stay whole.
+Each Tokenizer owns its jieba instance: nothing is shared between tokenizers.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# Function words and question words: frequent in questions, useless for matching.
+STOPWORDS = frozenset(
+    """
+    的 了 和 与 及 以及 或 等 是 在 为 对 把 被 将 并 其 之 这 那 个 也 都 就 着 过
+    吗 呢 吧 啊 呀 么 多少 几 几个 哪 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 有没有 请问
+    """.split()
+)
+
+# Administrative suffixes: "铁西区" is also written "铁西", "田镇街道" also "田镇".
+PLACE_SUFFIXES = (
+    "街道办事处", "人民政府", "自治州", "自治县", "办事处", "街道", "社区", "新区", "地区",
+    "省", "市", "区", "县", "镇", "乡", "旗",
+)
+
+# A decimal number ("5.2") or a run of letters, CJK or digits; everything else is a separator.
+_WORD = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
+
+
+class Tokenizer:
+    """Turn text into lowercase search tokens, keeping given names whole.
+
+    The jieba dictionary (~1 s to load) is loaded on first use, once per tokenizer.
+    """
+
+    def __init__(self, user_words: Iterable[str] = ()) -> None:
+        """Remember the names to keep whole; nothing is loaded yet.
+
+        Args:
+            user_words: issuer names and places ("田镇街道", "铁西区"); their short forms
+                without an administrative suffix ("铁西") are kept whole too.
+
+        Raises:
+            TypeError: a user word is not a string.
+        """
+        words: dict[str, None] = {}
+        for word in user_words:
+            if not isinstance(word, str):
+                raise TypeError(f"user word {word!r} is {type(word).__name__}, not str; pass names as strings.")
+            word = unicodedata.normalize("NFKC", word).strip()
+            if word:
+                words[word] = None
+        self._user_words = tuple(words)
+        self._segmenter: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def user_words(self) -> tuple[str, ...]:
+        """Return the names kept whole, as given (for the index manifest)."""
+        return self._user_words
+
+    def tokens(self, text: str) -> list[str]:
+        """Split text into search tokens in reading order, parts of a word before the word.
+
+        Args:
+            text: any text; full-width characters are folded to half-width first.
+
+        Returns:
+            Lowercase tokens without punctuation, whitespace or stopwords; numbers are
+            tokens of their own ("806", "5.2"). Empty for empty or punctuation-only text.
+
+        Raises:
+            TypeError: text is not a string.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"tokens() takes a str, got {type(text).__name__}.")
+        text = unicodedata.normalize("NFKC", text).lower()
+        if not text.strip():
+            return []
+        segmenter = self._loaded()
+        tokens: list[str] = []
+        for piece in segmenter.cut(text):
+            for word in _WORD.findall(piece):
+                tokens.extend(_subwords(word, segmenter.FREQ))
+                tokens.append(word)
+        return [token for token in tokens if token not in STOPWORDS]
+
+    def _loaded(self) -> jieba.Tokenizer:
+        """Return the jieba instance, loading the dictionary and user words on first use."""
+        with self._lock:
+            if self._segmenter is None:
+                segmenter = jieba.Tokenizer()
+                segmenter.initialize()
+                for word in _with_short_forms(self._user_words):
+                    # freq=None lets jieba pick a frequency just high enough to keep the word whole.
+                    segmenter.add_word(word.lower())
+                self._segmenter = segmenter
+            return self._segmenter
+
+
+def _with_short_forms(words: Iterable[str]) -> list[str]:
+    """Return the words followed by their forms without an administrative suffix."""
+    result = list(words)
+    for word in list(result):
+        for suffix in PLACE_SUFFIXES:
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= 2:
+                result.append(stem)
+                break
+    return list(dict.fromkeys(result))
+
+
+def _subwords(word: str, frequencies: dict[str, int]) -> list[str]:
+    """Return dictionary words inside a longer word, shortest first, for recall."""
+    found: list[str] = []
+    if word.isascii():  # numbers and Latin words have no dictionary parts worth adding
+        return found
+    for length in range(2, len(word)):
+        for start in range(len(word) - length + 1):
+            part = word[start : start + length]
+            if frequencies.get(part):
+                found.append(part)
+    return found

@@ -1,0 +1,159 @@
+"""Tokenizer and BM25 lexical index: edge cases first, then ranking, masking, save/load."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qa.errors import IndexLoadError
+from qa.lexical import LexicalIndex
+from qa.tokenize import Tokenizer
+
+PLACES = ["四平市铁东区七马路街道", "七马路街道", "田镇街道", "四平市", "铁西区"]
+
+PASSAGES = [
+    "七马路街道走访企业20余次，司法所参加街道党工委会议4次。",
+    "田镇街道全年办理行政复议案件806件，纠正违法行政行为3件。",
+    "铁西区开展安全教育培训4场，培训网格员312人次。",
+    "上白作街道调解矛盾纠纷35起，调解成功率达98.5%。",
+    "田镇街道组织法治讲座17场，发放宣传资料5200余份。",
+]
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> Tokenizer:
+    return Tokenizer(PLACES)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "，。！？……“”（）", "——、；："])
+def test_empty_and_punctuation_only_text_gives_no_tokens(tokenizer, text):
+    assert tokenizer.tokens(text) == []
+
+
+def test_user_words_stay_whole_with_their_parts(tokenizer):
+    tokens = tokenizer.tokens("田镇街道和七马路街道的工作")
+    assert "田镇街道" in tokens and "七马路街道" in tokens
+    assert "田镇" in tokens and "七马路" in tokens  # short forms for questions that drop 街道
+    assert "和" not in tokens and "的" not in tokens
+    assert tokenizer.user_words == tuple(PLACES)
+
+
+def test_without_user_words_an_unknown_place_is_split():
+    assert "七马路街道" not in Tokenizer().tokens("七马路街道")
+
+
+def test_short_form_of_a_district_is_kept(tokenizer):
+    assert tokenizer.tokens("铁西区") == ["铁西", "西区", "铁西区"]
+    assert "铁西" in tokenizer.tokens("铁西的报告")
+
+
+def test_mixed_scripts_numbers_and_full_width(tokenizer):
+    assert tokenizer.tokens("GDP增长5.2%") == ["gdp", "增长", "5.2"]
+    assert tokenizer.tokens("办理案件８０６件，ＡＢＣ") == ["办理", "案件", "806", "件", "abc"]
+
+
+def test_question_words_and_punctuation_are_dropped(tokenizer):
+    assert tokenizer.tokens("七马路街道2024年走访企业多少次？") == [
+        "马路", "街道", "七马路", "七马路街道", "2024", "年", "走访", "企业", "次",
+    ]
+
+
+def test_tokenizers_do_not_share_dictionaries():
+    with_place = Tokenizer(["上白作街道"])
+    assert "上白作街道" in with_place.tokens("上白作街道调解纠纷")
+    assert "上白作街道" not in Tokenizer().tokens("上白作街道调解纠纷")
+
+
+def test_tokenizer_rejects_non_strings():
+    with pytest.raises(TypeError, match="not str"):
+        Tokenizer(["田镇街道", 3])
+    with pytest.raises(TypeError, match="takes a str"):
+        Tokenizer().tokens(None)
+
+
+@pytest.fixture(scope="module")
+def index(tokenizer) -> LexicalIndex:
+    return LexicalIndex.build([tokenizer.tokens(text) for text in PASSAGES])
+
+
+@pytest.mark.parametrize(
+    "question, best",
+    [
+        ("田镇街道办理了多少件行政复议案件？", 1),
+        ("七马路街道走访企业多少次", 0),
+        ("调解成功率是多少", 3),
+        ("806件", 1),
+        ("哪里培训了312人次网格员", 2),
+    ],
+)
+def test_search_ranks_the_right_passage_first(tokenizer, index, question, best):
+    scores, ids = index.search(tokenizer.tokens(question), 3)
+    assert ids[0] == best, f"{question!r} ranked {ids.tolist()}"
+    assert np.all(scores > 0) and np.all(np.diff(scores) <= 0)
+
+
+def test_search_returns_only_matching_passages(tokenizer, index):
+    scores, ids = index.search(tokenizer.tokens("5200余份宣传资料"), 5)
+    assert ids.tolist() == [4]
+    assert scores.dtype == np.float32 and ids.dtype == np.int64
+
+
+def test_empty_or_unknown_query_gives_empty_arrays(tokenizer, index):
+    for query in ([], tokenizer.tokens("？？"), ["完全无关的词"]):
+        scores, ids = index.search(query, 3)
+        assert scores.shape == (0,) and ids.shape == (0,)
+
+
+def test_allowed_ids_limit_the_search(tokenizer, index):
+    query = tokenizer.tokens("田镇街道的法治讲座和行政复议案件")
+    _, everywhere = index.search(query, 5)
+    _, only_four = index.search(query, 5, allowed_ids=np.array([4, 2]))
+    assert set(everywhere[:2].tolist()) == {1, 4}
+    assert only_four.tolist() == [4]
+    with pytest.raises(ValueError, match=r"within \[0, 5\)"):
+        index.search(query, 5, allowed_ids=np.array([7]))
+
+
+def test_k_below_one_is_rejected(tokenizer, index):
+    with pytest.raises(ValueError, match="k of 0"):
+        index.search(tokenizer.tokens("案件"), 0)
+
+
+def test_ties_are_broken_by_lower_id():
+    index = LexicalIndex.build([["甲", "乙"], ["丙"], ["甲", "乙"], ["甲", "乙"]])
+    scores, ids = index.search(["甲"], 2)
+    assert ids.tolist() == [0, 2] and scores[0] == scores[1]
+
+
+def test_build_rejects_bad_input():
+    with pytest.raises(ValueError, match="empty"):
+        LexicalIndex.build([])
+    with pytest.raises(ValueError, match="non-empty strings"):
+        LexicalIndex.build([["案件", ""]])
+    with pytest.raises(ValueError, match="list of tokens per document"):
+        LexicalIndex.build(["案件"])
+
+
+def test_save_then_load_gives_identical_results(tmp_path, tokenizer, index):
+    index.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical")
+
+    assert len(loaded) == 5 and loaded.vocabulary_size == index.vocabulary_size
+    for question in ("田镇街道行政复议案件", "走访企业", "98.5"):
+        query = tokenizer.tokens(question)
+        np.testing.assert_array_equal(loaded.scores(query), index.scores(query))
+        np.testing.assert_array_equal(loaded.search(query, 3)[1], index.search(query, 3)[1])
+    vocabulary_text = (tmp_path / "lexical" / "vocab.index.json").read_text(encoding="utf-8")
+    assert "行政复议" in vocabulary_text  # readable Chinese, not \u escapes
+    assert not list((tmp_path / "lexical").glob("*.pkl"))
+
+
+def test_load_rejects_missing_or_disagreeing_files(tmp_path, index):
+    with pytest.raises(IndexLoadError, match="lexical.json: missing"):
+        LexicalIndex.load(tmp_path)
+    index.save(tmp_path)
+    manifest = json.loads((tmp_path / "lexical.json").read_text(encoding="utf-8"))
+    (tmp_path / "lexical.json").write_text(json.dumps({**manifest, "documents": 6}), encoding="utf-8")
+    with pytest.raises(IndexLoadError, match="different builds"):
+        LexicalIndex.load(tmp_path)
