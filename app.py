@@ -28,6 +28,9 @@ EXAMPLES = [
 ]
 ALL_YEARS = "全部年份"
 REPORT_HEADERS = ["发布单位", "年度", "发布日期", "段落数", "文件"]
+UPLOAD_TYPES = [".txt", ".docx", ".pdf", ".html", ".htm"]
+# Answering is CPU-bound and the index is read-only: as many at once as a small server has cores.
+ANSWERS_AT_ONCE = 2
 
 
 def report_choices(index: SearchableIndex) -> list[tuple[str, str]]:
@@ -157,17 +160,23 @@ def build_app(holder: IndexHolder) -> gr.Blocks:
                 year_filter = gr.Dropdown(year_choices(index), value=ALL_YEARS, label="年度", scale=1)
             chatbot = gr.Chatbot(label="对话", height=520, buttons=["copy"])
             with gr.Row():
-                question = gr.Textbox(placeholder="输入问题，按回车提问", show_label=False, scale=5, elem_id="question")
+                question = gr.Textbox(
+                    placeholder="输入问题，按回车提问；可接着追问", show_label=False, scale=5, elem_id="question"
+                )
                 send = gr.Button("提问", variant="primary", scale=1)
                 clear = gr.Button("新对话", scale=1)
             gr.Examples([[example] for example in EXAMPLES], inputs=[question], label="示例问题")
 
         with gr.Tab("报告"):
-            table = gr.Dataframe(report_rows(index), headers=REPORT_HEADERS, interactive=False, label="已索引的报告")
+            table = gr.Dataframe(
+                report_rows(index), headers=REPORT_HEADERS, interactive=False, label="已索引的报告",
+                elem_id="reports-table",
+            )
             uploads = gr.File(
                 label=f"上传新报告（.txt / .docx / .pdf / .html，每个不超过 {MAX_UPLOAD_BYTES // 2**20} MB）",
                 file_count="multiple",
-                file_types=[".txt", ".docx", ".pdf", ".html", ".htm"],
+                file_types=UPLOAD_TYPES,
+                elem_id="upload",
             )
             with gr.Row():
                 add = gr.Button("添加并重建索引", variant="primary")
@@ -178,9 +187,12 @@ def build_app(holder: IndexHolder) -> gr.Blocks:
             messages, asked_so_far = chat_turn(holder.index, text, messages or [], asked_so_far, sources, year)
             return messages, asked_so_far, ""
 
-        chat_io = dict(inputs=[question, chatbot, asked, report_filter, year_filter], outputs=[chatbot, asked, question])
-        question.submit(respond, **chat_io, api_visibility="private")
-        send.click(respond, **chat_io, api_visibility="private")
+        chat_io = dict(
+            inputs=[question, chatbot, asked, report_filter, year_filter], outputs=[chatbot, asked, question],
+            api_visibility="private", concurrency_limit=ANSWERS_AT_ONCE, concurrency_id="answer",
+        )
+        question.submit(respond, **chat_io)
+        send.click(respond, **chat_io)
         clear.click(lambda: ([], []), outputs=[chatbot, asked], api_visibility="private")
 
         def refreshed(message: str) -> tuple[Any, ...]:
@@ -204,20 +216,24 @@ def build_app(holder: IndexHolder) -> gr.Blocks:
             return refreshed("✅ 已重新扫描报告文件夹并更新索引。")
 
         refresh_io = [status, table, report_filter, year_filter, uploads]
-        add.click(upload, inputs=[uploads], outputs=refresh_io, api_visibility="private", concurrency_id="rebuild")
-        rescan.click(rebuild, outputs=refresh_io, api_visibility="private", concurrency_id="rebuild")
+        # One rebuild at a time (the default limit of one per concurrency id): uploads rely on it.
+        rebuild_io = dict(outputs=refresh_io, api_visibility="private", concurrency_id="rebuild")
+        add.click(upload, inputs=[uploads], **rebuild_io)
+        rescan.click(rebuild, **rebuild_io)
 
         def ask(
             question: str, sources: list[str] | None = None, year: int | None = None, history: list[str] | None = None
         ) -> tuple[str, dict]:
             """Answer a question over the reports; return the reply as Markdown and as JSON."""
             try:
-                answer = holder.index.answer(question, history=tuple(history or ()), sources=sources or None, year=year)
+                answer = holder.index.answer(
+                    question, history=tuple(history or ()), sources=sources or None, year=year
+                )
             except QAError as error:
                 raise gr.Error(str(error)) from error
             return render_answer(answer), answer_to_json(answer)
 
-        gr.api(ask, api_name="ask", concurrency_limit=4)
+        gr.api(ask, api_name="ask", concurrency_limit=ANSWERS_AT_ONCE, concurrency_id="answer")
     return app
 
 
