@@ -1,0 +1,349 @@
+"""Normalise a report's text for search while keeping an exact map back to the words as read.
+
+Characters are only deleted or replaced one for one, so every cleaned character has one
+source character and any cleaned span can be cut from the report as written. What changes:
+layout whitespace (full-width spaces, tabs, indentation, spaces around Chinese), full-width
+letters and digits, ASCII punctuation inside Chinese text, and lines broken inside a sentence
+(page breaks, hard wrapping), which are joined. Paragraph breaks stay as a single "\\n".
+"""
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import overload
+
+IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
+# Chinese punctuation and full-width forms: anything a Chinese sentence sits next to without a space.
+CJK_PUNCT = "\u3001-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201f\u2026\u2014\u00b7"
+CJK = IDEOGRAPH + CJK_PUNCT
+SENTENCE_END = "。！？；：…"
+CLOSERS = "”’」』）》】〉\"')"
+OPENERS = "《（“【〈「『"
+MATCHING = {"》": "《", "）": "（", "”": "“", "】": "【", "〉": "〈", "」": "「", "』": "『"}
+CLAUSE_PUNCT = "，、；,"
+STOPS = "。！？"
+
+# A heading marker at the start of a line: 一、 （一） (一) 1. 1、 1． （1） (1); never "2024." or "1.5万".
+HEADING_MARKER = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[（(][0-9]{1,2}[）)])(?=[ \u3000]*\S)"
+    r"|[0-9]{1,2}[.．、](?=[ \u3000]*[^\s0-9.．、，,。%])"
+)
+DATE = re.compile(r"[0-9〇零一二三四五六七八九]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日")
+
+# The longest heading or title line kept on its own line; longer lines are body text.
+MAX_HEADING = 80
+MAX_TITLE = 50
+# How a document title ends, so a flattened title is told from the year that opens the body.
+TITLE_ENDINGS = ("报告", "总结", "汇报", "情况")
+
+_SPACES = "\t\u000b\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_BREAKS = "\r\u000c\u0085\u2028\u2029"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_WHITESPACE = f" \n{_ZERO_WIDTH}"
+# Whitespace runs that may need changing; a lone space between two non-Chinese characters stays
+# as it is, and skipping those keeps long English or code-like files fast.
+_WHITESPACE_RUN = re.compile(
+    f"[{_WHITESPACE}]{{2,}}|[\n{_ZERO_WIDTH}]|\\A |(?<=[{CJK}]) | (?=[{CJK}0-9(（])| \\Z"
+)
+_REAL_SPACE = re.compile("[ \n]")
+_IDEOGRAPH_CHAR = re.compile(f"[{IDEOGRAPH}]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def _translation() -> dict[int, str]:
+    """Build the one-for-one character table: layout whitespace and full-width ASCII forms."""
+    table: dict[int, str] = {}
+    for start, end in (("\u2000", "\u200a"),):
+        for code in range(ord(start), ord(end) + 1):
+            table[code] = " "
+    for ch in "\t\u000b\u00a0\u1680\u202f\u205f\u3000":
+        table[ord(ch)] = " "
+    for ch in _BREAKS:
+        table[ord(ch)] = "\n"
+    # Full-width letters, digits and symbols become ASCII; Chinese punctuation
+    # （）：；，！？ stays full width because that is the form Chinese text uses.
+    keep_full = set("（），：；！？")
+    for code in range(0xFF01, 0xFF5F):
+        if chr(code) not in keep_full:
+            table[code] = chr(code - 0xFEE0)
+    return table
+
+
+_TABLE = _translation()
+_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+
+class OffsetMap(Sequence[int]):
+    """Map cleaned positions to positions in the text as read, stored as runs of consecutive offsets.
+
+    Behaves like a read-only tuple of ints; a 50 MB report costs a few arrays, not 50 million ints.
+    """
+
+    __slots__ = ("_clean", "_raw", "_length")
+
+    def __init__(self, clean_starts: array, raw_starts: array, length: int) -> None:
+        self._clean = clean_starts
+        self._raw = raw_starts
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._length)))
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(f"offset {index} is outside the map of length {self._length}")
+        run = bisect_right(self._clean, index) - 1
+        return self._raw[run] + index - self._clean[run]
+
+    def __iter__(self) -> Iterator[int]:
+        ends = list(self._clean[1:]) + [self._length]
+        for start, raw, end in zip(self._clean, self._raw, ends):
+            yield from range(raw, raw + end - start)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OffsetMap):
+            return tuple(self) == tuple(other)
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._length, tuple(self._clean), tuple(self._raw)))
+
+    def __repr__(self) -> str:
+        return f"OffsetMap(length={self._length}, runs={len(self._clean)})"
+
+    def to_clean(self, raw: int) -> int:
+        """Return the first cleaned position whose source is at or after the raw offset ``raw``."""
+        run = bisect_right(self._raw, raw) - 1
+        if run < 0:
+            return 0
+        end = self._clean[run + 1] if run + 1 < len(self._clean) else self._length
+        return min(self._clean[run] + raw - self._raw[run], end)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Cleaned text and, for each cleaned character, its offset in the text as read.
+
+    Attributes:
+        text: the cleaned text.
+        to_raw: len(text) + 1 offsets, strictly increasing; to_raw[i] is where text[i]
+            came from, and the last entry is the length of the text as read.
+    """
+
+    text: str
+    to_raw: OffsetMap
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Return the span of the text as read that holds cleaned text[start:end].
+
+        Args:
+            start: cleaned start offset, 0 <= start <= end.
+            end: cleaned end offset, end <= len(text).
+
+        Returns:
+            (raw_start, raw_end) with nothing of the cleaned span outside it and no
+            whitespace after its last character.
+
+        Raises:
+            ValueError: when the span is not inside the cleaned text.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(
+                f"span ({start}, {end}) is outside the cleaned text of length {len(self.text)}; "
+                "give 0 <= start <= end <= len(text)"
+            )
+        if start == end:
+            return self.to_raw[start], self.to_raw[start]
+        return self.to_raw[start], self.to_raw[end - 1] + 1
+
+
+def same_char(raw: str, cleaned: str) -> bool:
+    """Return True when ``cleaned`` is ``raw`` or a form clean() may give it."""
+    if raw == cleaned:
+        return True
+    if raw.isspace() or raw in _ZERO_WIDTH:
+        return cleaned in " \n"
+    normal = _TABLE.get(ord(raw), raw)
+    if normal == "\n":
+        return cleaned in " \n"
+    forms = {normal, _TO_FULL.get(normal, normal)} | {".": {"。"}, '"': {"“", "”"}}.get(normal, set())
+    return cleaned in forms
+
+
+def clean(text: str) -> Cleaned:
+    """Normalise layout and character forms of a report so search sees one form of each word.
+
+    Args:
+        text: the report as read.
+
+    Returns:
+        The cleaned text with its exact map back into ``text``.
+
+    Raises:
+        TypeError: when ``text`` is not a str.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"clean() needs the report text as str, got {type(text).__name__}; decode the file first")
+    chars = _convert_punctuation(text.translate(_TABLE))
+    return _fold_whitespace(chars, len(text))
+
+
+def _convert_punctuation(text: str) -> str:
+    """Give ASCII punctuation inside Chinese text its full-width form, one character for one."""
+    ideo, cjk = f"[{IDEOGRAPH}]", f"[{CJK}]"
+    text = re.sub(r"\(([^()\n]{0,80})\)", lambda m: _paren_pair(m, text), text)
+    text = re.sub(rf"(?<={cjk})\(|\((?={cjk})", "（", text)
+    text = re.sub(rf"(?<={cjk})\)|\)(?={cjk})", "）", text)
+    text = re.sub(rf'"([^"\n]{{0,200}})"', lambda m: _quote_pair(m, text), text)
+    text = re.sub(rf"(?<={cjk})[,:;!?]|[,:;!?](?={cjk})", lambda m: _TO_FULL[m.group()], text)
+    # A full stop after a Chinese character ends a sentence; after a digit it is a decimal or "1." heading.
+    return re.sub(rf"(?<={ideo})\.(?![0-9A-Za-z])", "。", text)
+
+
+def _has_cjk(s: str) -> bool:
+    return _IDEOGRAPH_CHAR.search(s) is not None
+
+
+def _paren_pair(m: re.Match[str], text: str) -> str:
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if _has_cjk(m.group(1) + before + after):
+        return f"（{m.group(1)}）"
+    return m.group()
+
+
+def _quote_pair(m: re.Match[str], text: str) -> str:
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if _has_cjk(m.group(1) + before + after):
+        return f"“{m.group(1)}”"
+    return m.group()
+
+
+@dataclass
+class _Line:
+    """What is known of the logical line being built, updated as text is appended."""
+
+    start: int
+    scanned: int
+    marker: bool
+    stop: bool = False
+    clause: bool = False
+    unclosed: int = 0
+
+    def extend(self, text: str, end: int) -> None:
+        piece = text[self.scanned:end]
+        self.scanned = end
+        if not self.stop and any(c in piece for c in STOPS):
+            self.stop = True
+        if not self.clause and any(c in piece for c in CLAUSE_PUNCT):
+            self.clause = True
+        for close, open_ in MATCHING.items():
+            self.unclosed += piece.count(open_) - piece.count(close)
+
+
+def _fold_whitespace(text: str, raw_length: int) -> Cleaned:
+    """Decide each whitespace run: paragraph break, one space, or nothing; build the offset map."""
+    first_stop = min((i for i in (text.find(c) for c in STOPS) if i >= 0), default=len(text))
+    last_stop = max(text.rfind(c) for c in STOPS + "；")
+    pieces: list[str] = []
+    clean_starts, raw_starts = array("q"), array("q")
+    length = 0
+    kept_from = 0
+    line = _Line(0, 0, HEADING_MARKER.match(text, 0) is not None)
+    line_end = -1
+
+    def keep(raw_start: int, raw_end: int) -> None:
+        nonlocal length
+        if raw_end <= raw_start:
+            return
+        if not clean_starts or raw_starts[-1] + (length - clean_starts[-1]) != raw_start:
+            clean_starts.append(length)
+            raw_starts.append(raw_start)
+        pieces.append(text[raw_start:raw_end])
+        length += raw_end - raw_start
+
+    for run in _WHITESPACE_RUN.finditer(text):
+        a, b = run.span()
+        keep(kept_from, a)
+        kept_from = b
+        if a == 0:
+            line = _Line(b, b, HEADING_MARKER.match(text, b) is not None)
+            continue
+        if b == len(text) or not _REAL_SPACE.search(text, a, b):
+            continue
+        line.extend(text, a)
+        if line_end < b:
+            line_end = text.find("\n", b)
+            line_end = len(text) if line_end < 0 else line_end
+        run_on = line_end - b > MAX_HEADING
+        decision = _decide(text, a, b, line, first_stop, last_stop, run_on)
+        if decision == "\n":
+            at = text.find("\n", a, b)
+            keep(at if at >= 0 else a, (at if at >= 0 else a) + 1)
+            pieces[-1] = "\n"
+            line = _Line(b, b, HEADING_MARKER.match(text, b) is not None)
+        elif decision == " ":
+            keep(a, a + 1)
+            pieces[-1] = " "
+    keep(kept_from, len(text))
+    clean_starts.append(length)
+    raw_starts.append(raw_length)
+    return Cleaned("".join(pieces), OffsetMap(clean_starts, raw_starts, length + 1))
+
+
+def _decide(text: str, a: int, b: int, line: _Line, first_stop: int, last_stop: int, run_on: bool) -> str:
+    """Return "\\n" to keep a paragraph break, " " to keep one space, "" to delete the run.
+
+    ``run_on`` says the physical line goes on well past this run, as in a report flattened onto
+    one line, where a space between a heading or title and the next words was a line break.
+    """
+    prev, nxt = text[a - 1], text[b]
+    hard = text.find("\n", a, b) >= 0
+    ends_sentence = prev in SENTENCE_END or (prev in CLOSERS and a >= 2 and text[a - 2] in SENTENCE_END)
+    next_heading = HEADING_MARKER.match(text, b) is not None
+    heading_done = (
+        line.marker and not line.stop and line.unclosed <= 0
+        and a - line.start <= MAX_HEADING and prev not in CLAUSE_PUNCT
+    )
+    in_head_or_tail = a < first_stop or a > last_stop
+    title_like = in_head_or_tail and not line.clause and a - line.start <= MAX_TITLE and not line.stop
+    ideo = _IDEOGRAPH_CHAR
+    if hard:
+        if ends_sentence or next_heading or heading_done or title_like:
+            return "\n"
+        return " " if _is_ascii_word(prev) and _is_ascii_word(nxt) else ""
+    # A space inside a line: a layout break when the report was flattened onto one line.
+    word_gap = ideo.match(prev) or prev in "”》）"
+    if (next_heading and not prev.isdigit()) or ends_sentence:
+        return "\n"
+    if a > last_stop and DATE.match(text, b):
+        return "\n"
+    if run_on and word_gap and heading_done and a - line.start > 3 and (ideo.match(nxt) or nxt.isdigit()):
+        return "\n"
+    if word_gap and title_like and not line.marker and (
+        ideo.match(nxt) or (nxt.isdigit() and text.endswith(TITLE_ENDINGS, line.start, a))
+    ):
+        return "\n"
+    if _CJK_CHAR.match(prev) or _CJK_CHAR.match(nxt):
+        return ""
+    return " "
+
+
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()

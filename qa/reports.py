@@ -1,0 +1,89 @@
+"""Turn report files into parsed reports: metadata, sections and passages that know their offsets."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .errors import ReportReadError
+from .metadata import extract_info
+from .model import ReadFailure, Report
+from .passages import MAX_CHARS, split_passages
+from .reading import find_report_files, read_text
+from .sections import parse_sections
+
+
+def parse_report(text: str, source: str, sha256: str = "", *, max_chars: int = MAX_CHARS) -> Report:
+    """Parse a report's text into metadata, sections and passages.
+
+    Args:
+        text: the report as read (decoded, not cleaned).
+        source: the report's path as it should be shown and cited.
+        sha256: hash of the file's bytes, kept so a rebuild can skip unchanged reports.
+        max_chars: the largest passage, in cleaned characters.
+
+    Returns:
+        The parsed report; every offset in it points into ``text``.
+
+    Raises:
+        ReportReadError: the text is empty or only whitespace.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"{source}: the report text must be str, got {type(text).__name__}; decode it with read_text()")
+    if not text.strip():
+        raise ReportReadError(source, "the report holds no text; give a file with the report's words in it")
+    info = extract_info(text, source, sha256)
+    sections = parse_sections(text)
+    passages = split_passages(text, source, sections, max_chars=max_chars)
+    return Report(info=info, text=text, sections=sections, passages=passages)
+
+
+def read_report(path: str | os.PathLike, source: str | None = None) -> Report:
+    """Read and parse one report file.
+
+    Args:
+        path: a report file (.txt, .docx, .pdf, .html).
+        source: the name to cite it by; the path as given when None.
+
+    Returns:
+        The parsed report, with the sha256 of the file's bytes in its metadata.
+
+    Raises:
+        ReportReadError: the file is missing, unreadable, of an unsupported type, or empty.
+    """
+    path = Path(path)
+    text = read_text(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return parse_report(text, str(path) if source is None else source, digest)
+
+
+def read_corpus(folder: str | os.PathLike) -> tuple[list[Report], list[ReadFailure]]:
+    """Read every report under a folder, keeping a reason for each file that could not be used.
+
+    Args:
+        folder: the folder holding the reports, searched recursively.
+
+    Returns:
+        (reports, failures) in file order. Sources are paths relative to ``folder`` written
+        with "/". A file whose bytes equal an earlier file's is a failure "duplicate of <source>".
+
+    Raises:
+        ReportReadError: the folder does not exist or is not a folder.
+    """
+    root = Path(folder)
+    reports: list[Report] = []
+    failures: list[ReadFailure] = []
+    seen: dict[str, str] = {}
+    for path in find_report_files(root):
+        source = path.relative_to(root).as_posix()
+        try:
+            report = read_report(path, source)
+        except ReportReadError as error:
+            failures.append(ReadFailure(source, error.reason))
+            continue
+        first = seen.setdefault(report.info.sha256, source)
+        if first != source:
+            failures.append(ReadFailure(source, f"duplicate of {first}; remove one of the two copies"))
+            continue
+        reports.append(report)
+    return reports, failures
