@@ -1,0 +1,67 @@
+"""Measure how many passages per second the embedding model encodes on this machine.
+
+Usage: .venv/bin/python benchmarks/encode_speed.py [--corpus corpus] [--passages 200] [--chars 200]
+
+Passages are overlapping windows of the reports' text, so their length is close to what
+the index builder produces. Each setting is timed after one warm-up run; the best of
+--repeats runs is printed, because other work on a shared machine only ever slows a run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import torch
+
+from embeddings.encoder import DEFAULT_MODEL, SentenceTransformerEncoder
+
+
+def sample_passages(corpus: Path, count: int, chars: int) -> list[str]:
+    """Cut count overlapping windows of about chars characters from the corpus's .txt files."""
+    text = "".join("".join(path.read_text(encoding="utf-8").split()) for path in sorted(corpus.glob("*.txt")))
+    if len(text) < chars:
+        raise SystemExit(f"{corpus}: only {len(text)} characters of .txt text; need at least {chars}.")
+    step = max(1, (len(text) - chars) // count)
+    return [text[start : start + chars] for start in range(0, step * count, step)][:count]
+
+
+def passages_per_second(encoder: SentenceTransformerEncoder, passages: list[str], batch_size: int, repeats: int) -> float:
+    """Return the best encoding rate over repeats, after one warm-up."""
+    encoder.encode(passages[:batch_size], batch_size=batch_size)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        encoder.encode(passages, batch_size=batch_size)
+        best = min(best, time.perf_counter() - start)
+    return len(passages) / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--passages", type=int, default=200)
+    parser.add_argument("--chars", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[16, 32, 64])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+
+    passages = sample_passages(args.corpus, args.passages, args.chars)
+    encoder = SentenceTransformerEncoder(args.model)
+    print(
+        f"model {args.model} (dimension {encoder.dimension}, max_seq_length {encoder.max_seq_length}), "
+        f"{len(passages)} passages of {args.chars} chars, {os.cpu_count()} CPUs, torch {torch.__version__}"
+    )
+    print(f"{'threads':>7} {'batch':>5} {'passages/s':>10}")
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        for batch_size in args.batch_sizes:
+            rate = passages_per_second(encoder, passages, batch_size, args.repeats)
+            print(f"{threads:>7} {batch_size:>5} {rate:>10.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
