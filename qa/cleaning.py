@@ -49,6 +49,8 @@ _WHITESPACE_RUN = re.compile(
     f"[{_WHITESPACE}]{{2,}}|[\n{_ZERO_WIDTH}]|\\A |(?<=[{CJK}]) | (?=[{CJK}0-9(（])| \\Z"
 )
 _REAL_SPACE = re.compile("[ \n]")
+# A line that opens with punctuation or a one-character clause ("求，及时改进") goes on the line before.
+_CONTINUATION = re.compile(f"[{IDEOGRAPH}]?[，、。；：！？）》”,.;:!?)]")
 _IDEOGRAPH_CHAR = re.compile(f"[{IDEOGRAPH}]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
@@ -267,6 +269,7 @@ def _fold_whitespace(text: str, raw_length: int) -> Cleaned:
     kept_from = 0
     line = _Line(0, 0, HEADING_MARKER.match(text, 0) is not None)
     line_end = -1
+    physical_start = 0
 
     def keep(raw_start: int, raw_end: int) -> None:
         nonlocal length
@@ -291,8 +294,12 @@ def _fold_whitespace(text: str, raw_length: int) -> Cleaned:
         if line_end < b:
             line_end = text.find("\n", b)
             line_end = len(text) if line_end < 0 else line_end
-        run_on = line_end - b > MAX_HEADING
-        decision = _decide(text, a, b, line, first_stop, last_stop, run_on)
+        run_on = line_end - physical_start > MAX_HEADING
+        # Title and signature lines only run on with a space when the report was flattened.
+        flattened = run_on if a < first_stop else physical_start <= last_stop
+        decision = _decide(text, a, b, line, first_stop, last_stop, run_on, flattened)
+        if text.find("\n", a, b) >= 0:
+            physical_start = b
         if decision == "\n":
             at = text.find("\n", a, b)
             keep(at if at >= 0 else a, (at if at >= 0 else a) + 1)
@@ -307,11 +314,14 @@ def _fold_whitespace(text: str, raw_length: int) -> Cleaned:
     return Cleaned("".join(pieces), OffsetMap(clean_starts, raw_starts, length + 1))
 
 
-def _decide(text: str, a: int, b: int, line: _Line, first_stop: int, last_stop: int, run_on: bool) -> str:
+def _decide(
+    text: str, a: int, b: int, line: _Line, first_stop: int, last_stop: int, run_on: bool, flattened: bool
+) -> str:
     """Return "\\n" to keep a paragraph break, " " to keep one space, "" to delete the run.
 
     ``run_on`` says the physical line goes on well past this run, as in a report flattened onto
-    one line, where a space between a heading or title and the next words was a line break.
+    one line, where a space between a heading or title and the next words was a line break;
+    ``flattened`` says the same of the title or signature lines around this run.
     """
     prev, nxt = text[a - 1], text[b]
     hard = text.find("\n", a, b) >= 0
@@ -325,6 +335,8 @@ def _decide(text: str, a: int, b: int, line: _Line, first_stop: int, last_stop: 
     title_like = in_head_or_tail and not line.clause and a - line.start <= MAX_TITLE and not line.stop
     ideo = _IDEOGRAPH_CHAR
     if hard:
+        if not ends_sentence and not next_heading and _CONTINUATION.match(text, b):
+            return ""
         if ends_sentence or next_heading or heading_done or title_like:
             return "\n"
         return " " if _is_ascii_word(prev) and _is_ascii_word(nxt) else ""
@@ -336,7 +348,7 @@ def _decide(text: str, a: int, b: int, line: _Line, first_stop: int, last_stop: 
         return "\n"
     if run_on and word_gap and heading_done and a - line.start > 3 and (ideo.match(nxt) or nxt.isdigit()):
         return "\n"
-    if word_gap and title_like and not line.marker and (
+    if flattened and word_gap and title_like and not line.marker and (
         ideo.match(nxt) or (nxt.isdigit() and text.endswith(TITLE_ENDINGS, line.start, a))
     ):
         return "\n"
