@@ -25,12 +25,6 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-# Administrative suffixes: "铁西区" is also written "铁西", "田镇街道" also "田镇".
-PLACE_SUFFIXES = (
-    "街道办事处", "人民政府", "自治州", "自治县", "办事处", "街道", "社区", "新区", "地区",
-    "省", "市", "区", "县", "镇", "乡", "旗",
-)
-
 # A decimal number ("5.2") or a run of letters, CJK or digits; everything else is a separator.
 _WORD = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
 
@@ -45,8 +39,9 @@ class Tokenizer:
         """Remember the names to keep whole; nothing is loaded yet.
 
         Args:
-            user_words: issuer names and places ("田镇街道", "铁西区"); their short forms
-                without an administrative suffix ("铁西") are kept whole too.
+            user_words: issuer names and places ("田镇街道", "铁西区"). Their short forms
+                ("铁西") are deliberately not added: on the public questions an extra token
+                for the place tipped BM25 towards title passages (top-1 0.88 -> 0.68).
 
         Raises:
             TypeError: a user word is not a string.
@@ -99,23 +94,11 @@ class Tokenizer:
             if self._segmenter is None:
                 segmenter = jieba.Tokenizer()
                 segmenter.initialize()
-                for word in _with_short_forms(self._user_words):
+                for word in self._user_words:
                     # freq=None lets jieba pick a frequency just high enough to keep the word whole.
                     segmenter.add_word(word.lower())
                 self._segmenter = segmenter
             return self._segmenter
-
-
-def _with_short_forms(words: Iterable[str]) -> list[str]:
-    """Return the words followed by their forms without an administrative suffix."""
-    result = list(words)
-    for word in list(result):
-        for suffix in PLACE_SUFFIXES:
-            stem = word[: -len(suffix)]
-            if word.endswith(suffix) and len(stem) >= 2:
-                result.append(stem)
-                break
-    return list(dict.fromkeys(result))
 
 
 def _subwords(word: str, frequencies: dict[str, int]) -> list[str]:
