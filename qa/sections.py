@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleaning import DATE, Cleaned, clean
+from .cleaning import DATE, IDEOGRAPH, Cleaned, clean
 from .model import Section
 
 SIGNATURE = "落款"
@@ -32,6 +32,7 @@ _FLAT_BREAK = re.compile(
     rf"(?<=[。！？；])(?=[{NUMERALS}]{{1,3}}、|[（(][{NUMERALS}0-9]{{1,3}}[）)]|[0-9]{{1,2}}[.．、][^\s0-9.．、，,。%])"
 )
 _SIGNATURE_LINE_MAX = 40
+_IDEOGRAPH = re.compile(f"[{IDEOGRAPH}]")
 _ENUMERATION = re.compile(rf"(?:(?<=[。；，：\n])|^)([{NUMERALS}]{{1,2}})是", re.MULTILINE)
 
 
@@ -57,7 +58,8 @@ def parse_sections(text: str) -> tuple[Section, ...]:
     paragraphs = _paragraphs(cleaned.text, flat="\n" not in text.strip())
     signature = _signature_start(cleaned.text, paragraphs)
     limit = signature if signature is not None else len(cleaned.text)
-    headings = _headings(cleaned.text, [p for p in paragraphs if p[0] < limit])
+    flat = "\n" not in text.strip()
+    headings = _headings(cleaned, [p for p in paragraphs if p[0] < limit], flat=flat)
     ends = _ends(headings, limit)
     sections: list[Section] = []
     path: list[_Heading] = []
@@ -166,8 +168,9 @@ def _marker(line: str) -> tuple[int, int, int] | None:
     return None
 
 
-def _headings(text: str, paragraphs: list[tuple[int, int]]) -> list[_Heading]:
+def _headings(cleaned: Cleaned, paragraphs: list[tuple[int, int]], *, flat: bool) -> list[_Heading]:
     """Pick the paragraphs that open a section, keeping numbering and nesting plausible."""
+    text = cleaned.text
     headings: list[_Heading] = []
     path: list[_Heading] = []
     last_top = 0
@@ -177,11 +180,11 @@ def _headings(text: str, paragraphs: list[tuple[int, int]]) -> list[_Heading]:
         if found is None:
             continue
         level, number, _ = found
-        if level == 1 and number < last_top:
+        if level == 1 and number <= last_top:
             continue  # "一、" after "三、" is a list inside the body, not a new part
         if level >= 3 and not any(h.level < level for h in path):
             continue  # "1." with no part above it is a list item, not a heading
-        title = _heading_text(line)
+        title = _heading_text(line, _space_cut(cleaned, start, end) if flat else None)
         if level == 1:
             last_top = number
         heading = _Heading(level, number, title, start)
@@ -192,15 +195,34 @@ def _headings(text: str, paragraphs: list[tuple[int, int]]) -> list[_Heading]:
     return headings
 
 
-def _heading_text(line: str) -> str:
+def _space_cut(cleaned: Cleaned, start: int, end: int) -> int | None:
+    """Return where a space stood after a Chinese character near a paragraph's start, if one did.
+
+    In a report flattened onto one line that space is all that is left of the line break
+    that ended an inline heading ("二、存在的不足 2024年，……").
+    """
+    for i in range(start + 3, min(end, start + MAX_INLINE_HEADING)):
+        if cleaned.to_raw[i] - cleaned.to_raw[i - 1] > 1 and _IDEOGRAPH.match(cleaned.text[i - 1]):
+            return i - start
+    return None
+
+
+def _heading_text(line: str, space_cut: int | None = None) -> str:
     """Return a heading's text: the whole line when it stands alone, else its first sentence."""
-    if not _HEADING_END.search(line) and len(line) <= MAX_HEADING:
-        return line
     stop = _HEADING_END.search(line)
+    if not stop and len(line) <= MAX_HEADING:
+        return line
+    if space_cut is not None and (stop is None or space_cut < stop.start()) and _balanced(line[:space_cut]):
+        return line[:space_cut]
     if stop and stop.start() <= MAX_INLINE_HEADING:
         return line[: stop.start()]
     clause = _CLAUSE_END.search(line, 0, MAX_INLINE_HEADING)
     return line[: clause.start()] if clause else line[:MAX_INLINE_HEADING]
+
+
+def _balanced(text: str) -> bool:
+    """Return True when no 《（“ is left open, so a heading is not cut inside a title or quote."""
+    return all(text.count(o) <= text.count(c) for o, c in ("《》", "（）", "“”", "()"))
 
 
 def _numeral(word: str) -> int:

@@ -1,0 +1,190 @@
+"""split_passages() and the parsed report: whole sentences, exact offsets, nothing of the body lost."""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.cleaning import clean
+from qa.describe import describe
+from qa.errors import ReportReadError
+from qa.model import Passage, Report
+from qa.passages import split_passages
+from qa.reports import parse_report, read_corpus, read_report
+from qa.sections import SIGNATURE, heading_span, parse_sections
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+NAMES = sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+def read(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+def body_without_headings(text: str) -> str:
+    """Return the cleaned report minus standalone heading lines and newlines: what passages must cover."""
+    cleaned = clean(text)
+    spans = sorted(heading_span(cleaned, s) for s in parse_sections(text))
+    kept, pos = [], 0
+    for start, end in spans:
+        kept.append(cleaned.text[pos:start])
+        pos = max(pos, end)
+    kept.append(cleaned.text[pos:])
+    return "".join(kept).replace("\n", "")
+
+
+def passages_of(text: str, max_chars: int = 300) -> tuple[Passage, ...]:
+    return split_passages(text, "r.txt", parse_sections(text), max_chars=max_chars)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_no_body_text_is_lost(name: str, flatten: bool) -> None:
+    text = " ".join(read(name).split()) if flatten else read(name)
+    passages = passages_of(text)
+    assert "".join(p.text for p in passages).replace("\n", "") == body_without_headings(text)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_offsets_cut_the_passage_from_the_report(name: str) -> None:
+    text = read(name)
+    for passage in passages_of(text):
+        assert clean(text[passage.start:passage.end]).text == passage.text
+        assert not text[passage.start].isspace() and not text[passage.end - 1].isspace()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_passages_stay_in_their_section_and_end_at_sentences(name: str) -> None:
+    text = read(name)
+    sections = {s.path: s for s in parse_sections(text)}
+    first_heading = min(s.start for s in sections.values())
+    for passage in passages_of(text):
+        assert len(passage.text) <= 300
+        if passage.section == ():
+            assert passage.end <= first_heading
+        else:
+            section = sections[passage.section]
+            assert section.start <= passage.start < passage.end <= section.end
+        assert re.search(r"[。！？；：”]$", passage.text) or passage.section == (SIGNATURE,), passage.text
+
+
+def test_tianzhen_figures_and_sections() -> None:
+    passages = passages_of(read("2024_田镇街道.txt"))
+    holding = [p for p in passages if "全年调处矛盾纠纷806件" in p.text]
+    assert len(holding) == 1
+    assert holding[0].section == (
+        "二、推进法治政府建设的主要举措和成效",
+        "（二）提升依法行政能力，规范执法行为",
+        "4、优化基层治理，化解矛盾纠纷",
+    )
+    assert any("受理信访48件" in p.text for p in passages)
+    preamble = [p for p in passages if p.section == ()]
+    assert preamble[0].text.startswith("田镇街道2024年度法治政府建设情况报告\n2024年，田镇街道")
+
+
+def test_inline_heading_stays_in_its_passage() -> None:
+    passages = passages_of(read("2024_长春市绿园区春城街道.txt"))
+    first = next(p for p in passages if p.section[-1:] == ("（一）统筹工作安排，明确法治工作职责",))
+    assert first.text.startswith("（一）统筹工作安排，明确法治工作职责。春城街道将法治政府建设纳入")
+    signature = [p for p in passages if p.section == (SIGNATURE,)]
+    assert [p.text for p in signature] == ["长春市绿园区春城街道办事处\n2025年2月25日"]
+
+
+def test_long_sentence_is_cut_after_commas_and_short_sections_stay_whole() -> None:
+    clause = "街道组织开展法治宣传活动并发放宣传资料"  # 19 characters
+    text = "一、主要举措\n" + "，".join([clause] * 12) + "。\n二、存在不足\n人员偏少。"
+    passages = passages_of(text, max_chars=60)
+    first = [p for p in passages if p.section == ("一、主要举措",)]
+    assert len(first) > 1
+    assert all(len(p.text) <= 60 for p in first)
+    assert all(p.text.endswith(("，", "。")) for p in first)
+    assert [p.text for p in passages if p.section == ("二、存在不足",)] == ["人员偏少。"]
+
+
+def test_sentence_without_commas_is_cut_at_max_chars() -> None:
+    text = "一、主要举措\n" + "法" * 130 + "。"
+    passages = passages_of(text, max_chars=50)
+    assert [len(p.text) for p in passages] == [50, 50, 31]
+    assert "".join(p.text for p in passages) == "法" * 130 + "。"
+
+
+def test_passages_do_not_cross_sections_even_when_short() -> None:
+    text = "报告\n一、甲\n第一句。\n二、乙\n第二句。"
+    assert [(p.section, p.text) for p in passages_of(text)] == [
+        ((), "报告"),
+        (("一、甲",), "第一句。"),
+        (("二、乙",), "第二句。"),
+    ]
+
+
+def test_max_chars_must_be_usable() -> None:
+    text = read("2024_田镇街道.txt")
+    with pytest.raises(ValueError, match="max_chars of 5 is too small"):
+        split_passages(text, "r.txt", parse_sections(text), max_chars=5)
+
+
+def test_sections_of_another_text_are_refused() -> None:
+    long_text = read("2024_田镇街道.txt")
+    with pytest.raises(ValueError, match="pass parse_sections"):
+        split_passages("短文。", "r.txt", parse_sections(long_text))
+
+
+def test_parse_report_joins_metadata_sections_and_passages() -> None:
+    text = read("2024_四平市铁东区七马路街道.txt")
+    report = parse_report(text, "2024_四平市铁东区七马路街道.txt", "abc")
+    assert isinstance(report, Report)
+    assert report.text == text
+    assert report.info.sha256 == "abc" and report.info.year == 2024
+    assert report.sections == parse_sections(text)
+    assert all(p.source == "2024_四平市铁东区七马路街道.txt" for p in report.passages)
+    assert any("走访企业20余次" in p.text for p in report.passages)
+
+
+def test_parse_report_refuses_empty_text() -> None:
+    with pytest.raises(ReportReadError, match="holds no text"):
+        parse_report(" \n\u3000", "empty.txt")
+
+
+def test_read_report_hashes_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "田镇.txt"
+    shutil.copy(CORPUS / "2024_田镇街道.txt", path)
+    report = read_report(path)
+    assert report.info.source == str(path)
+    assert report.info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert read_report(path, source="田镇.txt").info.source == "田镇.txt"
+
+
+def test_read_corpus_reports_failures_and_duplicates(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "2024_田镇街道.txt", tmp_path / "a.txt")
+    (tmp_path / "sub").mkdir()
+    shutil.copy(CORPUS / "2024_田镇街道.txt", tmp_path / "sub" / "copy.txt")
+    shutil.copy(CORPUS / "2024_长春市绿园区春城街道.txt", tmp_path / "sub" / "b.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    reports, failures = read_corpus(tmp_path)
+    assert [r.info.source for r in reports] == ["a.txt", "sub/b.txt"]
+    reasons = {f.path: f.reason for f in failures}
+    assert set(reasons) == {"empty.txt", "sub/copy.txt"}
+    assert reasons["sub/copy.txt"].startswith("duplicate of a.txt")
+    assert "empty" in reasons["empty.txt"]
+
+
+def test_read_corpus_of_a_missing_folder_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ReportReadError, match="folder not found"):
+        read_corpus(tmp_path / "nothing")
+
+
+def test_describe_shows_metadata_and_the_section_tree() -> None:
+    text = read("2024_田镇街道.txt")
+    shown = describe(parse_report(text, "2024_田镇街道.txt", "abc"))
+    lines = shown.splitlines()
+    assert "source:    2024_田镇街道.txt" in lines
+    assert "year:      2024" in lines
+    assert "(preamble) [1 passage]" in lines
+    assert "      4、优化基层治理，化解矛盾纠纷 [1 passage]" in lines
+    assert "  二、推进法治政府建设的主要举措和成效 [0 passages]" in lines
+    assert lines.index("  二、推进法治政府建设的主要举措和成效 [0 passages]") < lines.index(
+        "      4、优化基层治理，化解矛盾纠纷 [1 passage]"
+    )
