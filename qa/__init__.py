@@ -1,0 +1,16 @@
+"""Answer questions over Chinese government annual reports with the reports' own words.
+
+    from qa import ReportIndex
+    index = ReportIndex.build("corpus", "index")
+    hits = index.search("田镇街道2024年调处矛盾纠纷多少件", k=5)
+    reply = index.answer("田镇街道2024年调处矛盾纠纷多少件")
+"""
+from .config import IndexConfig
+from .errors import IndexLoadError, QAError, QuestionError, ReportReadError
+from .index import ReportIndex
+from .model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo, Section
+
+__all__ = [
+    "Answer", "Hit", "IndexConfig", "IndexLoadError", "Passage", "QAError", "Quote", "QuestionError",
+    "ReadFailure", "Report", "ReportIndex", "ReportInfo", "ReportReadError", "Section",
+]

@@ -1,0 +1,406 @@
+"""ReportIndex: build, load, update and query an index of reports.
+
+This is the one object users hold. It joins the parts: reports read and split into
+passages, a lexical index and a vector store searched together, scoping by the report
+and year a question names, and extractive answers.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from embeddings.encoder import Encoder, load_encoder
+from embeddings.store import VectorStore, load_store, make_store
+
+from . import storage
+from .config import IndexConfig
+from .errors import IndexLoadError, QAError, QuestionError
+from .fusion import reciprocal_rank_fusion
+from .lexical import LexicalIndex
+from .model import Answer, Hit, Passage, ReadFailure, Report, ReportInfo
+from .scope import Scope, known_names, normalise_question, resolve_scope
+from .tokenize import Tokenizer
+
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    """Ignore progress reports."""
+
+
+def embedding_input(info: ReportInfo, passage: Passage) -> str:
+    """Return the text embedded for a passage: its report and section give it context."""
+    return f"{info.name}｜{' '.join(passage.section)}｜{passage.text}"
+
+
+def lexical_input(info: ReportInfo, passage: Passage) -> str:
+    """Return the text tokenised for BM25: the passage with its section headings."""
+    return f"{' '.join(passage.section)} {passage.text}"
+
+
+class ReportIndex:
+    """Hybrid (BM25 + dense) search and extractive answers over a folder of reports."""
+
+    def __init__(
+        self,
+        folder: Path,
+        config: IndexConfig,
+        reports: Sequence[Report],
+        vectors: np.ndarray,
+        store: VectorStore,
+        lexical: LexicalIndex,
+        tokenizer: Tokenizer,
+        encoder: Encoder,
+        failures: Sequence[ReadFailure] = (),
+    ) -> None:
+        self.folder = Path(folder)
+        self.config = config
+        self._reports = {report.info.source: report for report in reports}
+        self.passages: tuple[Passage, ...] = tuple(p for report in reports for p in report.passages)
+        self._vectors = vectors
+        self._store = store
+        self._lexical = lexical
+        self._tokenizer = tokenizer
+        self._encoder = encoder
+        self.failures = tuple(failures)
+        self._infos = tuple(report.info for report in reports)
+        self._ranges: dict[str, tuple[int, int]] = {}
+        start = 0
+        for report in reports:
+            self._ranges[report.info.source] = (start, start + len(report.passages))
+            start += len(report.passages)
+        self._scope_texts = tuple(normalise_question(report.text) for report in reports)
+        self.places: tuple[str, ...] = tuple(
+            sorted({name for info in self._infos for name in known_names(info)}, key=len, reverse=True)
+        )
+
+    # ----------------------------------------------------------------- building and loading
+
+    @classmethod
+    def build(
+        cls,
+        corpus: str | Path,
+        folder: str | Path,
+        *,
+        config: IndexConfig | None = None,
+        encoder: Encoder | None = None,
+        progress: Progress | None = None,
+    ) -> "ReportIndex":
+        """Read every report in `corpus`, index it, and write the index to `folder`.
+
+        Files that cannot be read are listed in `.failures`; every other report goes in.
+
+        Raises:
+            QAError: the corpus folder is missing or holds no readable report.
+        """
+        config = config or IndexConfig()
+        return cls._assemble(corpus, Path(folder), config, encoder, previous=None, progress=progress)
+
+    @classmethod
+    def load(cls, folder: str | Path, *, encoder: Encoder | None = None) -> "ReportIndex":
+        """Load an index folder written by build() or update().
+
+        Raises:
+            IndexLoadError: the folder is not an index, is damaged, or was built with
+                another format or model than the encoder given; the message says how to rebuild.
+        """
+        folder = Path(folder)
+        generation, manifest = storage.current_generation(folder)
+        config = IndexConfig.from_dict(manifest["config"])
+        if encoder is not None and encoder.name != manifest["model"]:
+            raise IndexLoadError(
+                f"{folder} was built with model {manifest['model']!r} but the encoder given is {encoder.name!r}; "
+                f"load it without an encoder, or rebuild with `python -m qa build --index {folder}` and that model."
+            )
+        encoder = encoder or load_encoder(manifest["model"])
+        if encoder.dimension != manifest["dimension"]:
+            raise IndexLoadError(
+                f"{folder} holds {manifest['dimension']}-dimensional vectors but model {encoder.name!r} "
+                f"gives {encoder.dimension}; rebuild the index with that model."
+            )
+        reports = storage.read_reports(generation / "reports.jsonl", generation / "passages.jsonl")
+        vectors = storage.load_vectors(generation / "vectors.npy")
+        count = sum(len(r.passages) for r in reports)
+        if vectors.shape != (count, manifest["dimension"]):
+            raise IndexLoadError(f"{generation} has {vectors.shape[0]} vectors for {count} passages; rebuild the index.")
+        tokenizer = Tokenizer(manifest["tokenizer"]["user_words"])
+        return cls(
+            folder, config, reports, vectors, load_store(generation / "dense"),
+            LexicalIndex.load(generation / "lexical"), tokenizer, encoder,
+        )
+
+    @classmethod
+    def open(
+        cls,
+        corpus: str | Path,
+        folder: str | Path,
+        *,
+        config: IndexConfig | None = None,
+        encoder: Encoder | None = None,
+        progress: Progress | None = None,
+    ) -> "ReportIndex":
+        """Load the index if it exists, bring it up to date with the corpus, else build it."""
+        try:
+            index = cls.load(folder, encoder=encoder)
+        except IndexLoadError:
+            return cls.build(corpus, folder, config=config, encoder=encoder, progress=progress)
+        return index.update(corpus, progress=progress)
+
+    def update(self, corpus: str | Path, *, progress: Progress | None = None) -> "ReportIndex":
+        """Bring the index up to date with `corpus`, re-embedding only new or changed reports.
+
+        The new index is written as a new generation and swapped in atomically; this
+        object keeps answering from the old one. Returns the new index (or self when
+        nothing changed).
+        """
+        from .reports import read_corpus
+
+        reports, failures = read_corpus(corpus, reuse=self._reports, max_chars=self.config.max_passage_chars)
+        if [r.info.sha256 for r in reports] == [i.sha256 for i in self._infos] and [r.info.source for r in reports] == [
+            i.source for i in self._infos
+        ]:
+            self.failures = tuple(failures)
+            return self
+        return self._assemble(corpus, self.folder, self.config, self._encoder, previous=self, progress=progress,
+                              reports=(reports, failures))
+
+    @classmethod
+    def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
+                  previous: "ReportIndex | None", progress: Progress | None,
+                  reports: tuple[list[Report], list[ReadFailure]] | None = None) -> "ReportIndex":
+        progress = progress or _no_progress
+        if reports is None:
+            from .reports import read_corpus
+
+            progress(0.0, f"reading reports in {corpus}")
+            reports = read_corpus(corpus, max_chars=config.max_passage_chars)
+        parsed, failures = reports
+        if not parsed:
+            reasons = "; ".join(f"{f.path}: {f.reason}" for f in failures) or "no .txt/.docx/.pdf/.html files"
+            raise QAError(f"no readable report in {corpus} ({reasons}); add report files and build again.")
+        encoder = encoder or load_encoder(config.model)
+        pairs = [(report.info, p) for report in parsed for p in report.passages]
+        vectors = _embed(pairs, encoder, previous, progress)
+        progress(0.9, "building the lexical and vector indexes")
+        user_words = sorted({name for report in parsed for name in known_names(report.info)})
+        tokenizer = Tokenizer(user_words)
+        lexical = LexicalIndex.build([tokenizer.tokens(lexical_input(info, p)) for info, p in pairs])
+        kind = "hnsw" if len(pairs) > config.approximate_above else "flat"
+        store = make_store(kind, encoder.dimension)
+        store.add(vectors)
+        generation = storage.new_generation(folder)
+        storage.write_reports(generation / "reports.jsonl", parsed)
+        storage.write_passages(generation / "passages.jsonl", (p for _, p in pairs))
+        storage.save_vectors(generation / "vectors.npy", vectors)
+        store.save(generation / "dense")
+        lexical.save(generation / "lexical")
+        manifest = {
+            "format": storage.FORMAT_VERSION,
+            "config": config.to_dict(),
+            "model": encoder.name,
+            "dimension": encoder.dimension,
+            "normalised": True,
+            "store": kind,
+            "tokenizer": {"kind": "jieba", "user_words": user_words},
+            "reports": [{"source": r.info.source, "sha256": r.info.sha256, "passages": len(r.passages)} for r in parsed],
+            "passages": len(pairs),
+        }
+        storage.commit_generation(folder, generation, manifest)
+        progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")
+        return cls(folder, config, parsed, vectors, store, lexical, tokenizer, encoder, failures)
+
+    # ----------------------------------------------------------------- what is indexed
+
+    @property
+    def reports(self) -> tuple[ReportInfo, ...]:
+        """The indexed reports' metadata, in corpus order."""
+        return self._infos
+
+    def report(self, source: str) -> Report:
+        """Return one indexed report by its source path."""
+        try:
+            return self._reports[source]
+        except KeyError:
+            raise QAError(f"no report {source!r} in this index; known: {', '.join(self._reports)}") from None
+
+    def text_of(self, source: str) -> str:
+        """Return a report's text as read, which every offset points into."""
+        return self.report(source).text
+
+    def passage_count(self, source: str) -> int:
+        return len(self.report(source).passages)
+
+    # ----------------------------------------------------------------- search and answers
+
+    def scope(self, question: str, *, sources: Iterable[str] | None = None, year: int | None = None) -> Scope:
+        """Return the reports a question is limited to, narrowed by explicit filters."""
+        scope = resolve_scope(question, self._infos, self._scope_texts)
+        chosen = scope.sources
+        if sources is not None:
+            wanted = set(sources)
+            unknown = wanted - set(self._reports)
+            if unknown:
+                raise QuestionError(f"unknown report source(s) {sorted(unknown)}; choose from {list(self._reports)}")
+            chosen = tuple(s for s in (chosen if chosen is not None else self._reports) if s in wanted)
+        if year is not None:
+            chosen = tuple(s for s in (chosen if chosen is not None else self._reports) if self._reports[s].info.year == year)
+        return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place)
+
+    def search(
+        self, question: str, k: int = 5, *, sources: Iterable[str] | None = None, year: int | None = None
+    ) -> list[Hit]:
+        """Return the k passages that best answer `question`, best first.
+
+        A question that names a report (by issuer, place or year) is answered only from
+        that report; one that names a place no report covers gets no hits.
+
+        Args:
+            question: the question as a user types it.
+            k: how many hits, at least 1.
+            sources: only search these reports (their source paths).
+            year: only search reports of this year.
+
+        Raises:
+            QuestionError: the question is empty or k is not a positive whole number.
+        """
+        question = self._check(question, k)
+        scope = self.scope(question, sources=sources, year=year)
+        if scope.out_of_scope:
+            return []
+        return self._search(_topic(question, scope), k, scope.sources)
+
+    def answer(
+        self,
+        question: str,
+        *,
+        history: Sequence[str] = (),
+        sources: Iterable[str] | None = None,
+        year: int | None = None,
+        k: int = 5,
+    ) -> Answer:
+        """Answer a question with the reports' own words, or say that they hold no answer.
+
+        Args:
+            question: the question; a follow-up ("那春城街道呢？") is read against `history`.
+            history: earlier questions of the conversation, oldest first.
+            sources, year: filters as in search().
+            k: how many passages to draw quotes from.
+        """
+        from .answers import compare, extract_answer
+        from .followup import resolve
+        from .questions import analyse
+
+        question = self._check(question, k)
+        standalone = resolve(question, list(history), self.places) if history else question
+        parsed = analyse(standalone, places=self.places)
+        scope = self.scope(standalone, sources=sources, year=year)
+        if scope.out_of_scope:
+            related = self._search(standalone, k, None)
+            return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
+        if parsed.comparison:
+            in_scope = scope.sources if scope.sources is not None else tuple(self._reports)
+            topic = _topic(standalone, scope)
+            by_report = {source: self._search(topic, 3, (source,)) for source in in_scope}
+            return compare(parsed, by_report, self.text_of)
+        return extract_answer(parsed, self._search(_topic(standalone, scope), k, scope.sources), self.text_of)
+
+    def _check(self, question: str, k: int) -> str:
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+            raise QuestionError(f"k={k!r} must be a whole number of at least 1 (for example k=5).")
+        if not isinstance(question, str) or not any(ch.isalnum() for ch in question):
+            raise QuestionError(f"question {question!r:.40} has no words; ask for example “田镇街道2024年调处矛盾纠纷多少件”.")
+        return question.strip()[: self.config.max_question_chars]
+
+    def _search(self, question: str, k: int, sources: Sequence[str] | None) -> list[Hit]:
+        allowed = None if sources is None else self._passage_ids(sources)
+        if allowed is not None and len(allowed) == 0:
+            return []
+        n = self.config.candidates
+        lexical_ids = self._lexical_ranking(question, n, allowed)
+        dense_ids = self._dense_ranking(question, n, allowed)
+        fused = reciprocal_rank_fusion(
+            [lexical_ids, dense_ids], [1.0 - self.config.dense_weight, self.config.dense_weight], k=self.config.rrf_k
+        )
+        return [self._hit(i, score) for i, score in fused[:k]]
+
+    def _passage_ids(self, sources: Sequence[str]) -> np.ndarray:
+        parts = [np.arange(*self._ranges[s]) for s in sources if s in self._ranges]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+    def _lexical_ranking(self, question: str, n: int, allowed: np.ndarray | None) -> list[int]:
+        tokens = self._tokenizer.tokens(question)
+        if not tokens:
+            return []
+        _, ids = self._lexical.search(tokens, n, allowed_ids=allowed)
+        return [int(i) for i in ids]
+
+    def _dense_ranking(self, question: str, n: int, allowed: np.ndarray | None) -> list[int]:
+        query = self._encoder.encode([question])
+        if allowed is None:
+            _, ids = self._store.search(query, n)
+            return [int(i) for i in ids[0] if i >= 0]
+        scores = np.asarray(self._vectors[allowed]) @ query[0]
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [int(allowed[i]) for i in top]
+
+    def _hit(self, passage_id: int, score: float) -> Hit:
+        passage = self.passages[passage_id]
+        report = self._reports[passage.source]
+        return Hit(
+            text=report.text[passage.start : passage.end],
+            score=float(score),
+            source=passage.source,
+            report=report.info.name,
+            section=passage.section_label,
+            passage=passage,
+        )
+
+
+def _embed(pairs, encoder: Encoder, previous: "ReportIndex | None", progress: Progress) -> np.ndarray:
+    """Embed passages, reusing the previous index's vectors for identical inputs."""
+    texts = [embedding_input(info, p) for info, p in pairs]
+    cache: dict[str, np.ndarray] = {}
+    if previous is not None:
+        for (info, p), row in zip(((previous._reports[q.source].info, q) for q in previous.passages), previous._vectors):
+            cache[_digest(embedding_input(info, p), encoder.name)] = row
+    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    todo = []
+    for i, text in enumerate(texts):
+        row = cache.get(_digest(text, encoder.name))
+        if row is None:
+            todo.append(i)
+        else:
+            vectors[i] = row
+    batch = 64
+    for done in range(0, len(todo), batch):
+        chunk = todo[done : done + batch]
+        vectors[chunk] = encoder.encode([texts[i] for i in chunk])
+        progress(0.05 + 0.85 * (done + len(chunk)) / len(todo), f"embedded {done + len(chunk)}/{len(todo)} passages")
+    return vectors
+
+
+def _topic(question: str, scope: Scope) -> str:
+    """Drop the names and year that chose the reports: within them they only favour title lines."""
+    if scope.sources is None or not scope.places:
+        return question
+    topic = normalise_question(question)
+    for name in scope.places:
+        topic = topic.replace(name, " ")
+    if scope.year is not None:
+        topic = re.sub(rf"{scope.year}\s*年?度?", " ", topic)
+    return topic if any(ch.isalnum() for ch in topic) else question
+
+
+def _digest(text: str, model: str) -> str:
+    return hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()
+
+
+def _related_quotes(hits: Sequence[Hit]):
+    from .model import Quote
+
+    for hit in hits:
+        yield Quote(hit.text, hit.source, hit.report, hit.section, None, hit.passage.start)

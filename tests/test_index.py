@@ -1,0 +1,160 @@
+"""ReportIndex end to end with a fake encoder: build, save -> load, manifest checks, the report/year rule."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa import IndexLoadError, QAError, QuestionError, ReportIndex
+
+TEMPLATE = """{issuer}
+关于{year}年度法治政府建设情况的报告
+
+{year}年，{short}认真贯彻落实法治政府建设决策部署。现将有关情况报告如下：
+
+一、推进法治政府建设的主要举措和成效
+
+（一）化解矛盾纠纷。健全完善基层治理体系，全年调处矛盾纠纷{disputes}件，调处成功率{rate}%。
+
+（二）强化普法宣传。全年举办法律讲座{lectures}场，发放宣传资料{leaflets}余份。
+
+二、存在的不足和原因
+
+（一）普法形式单一。仍依赖传统宣传方式，新媒体应用不足。
+
+{issuer}
+{next_year}年1月{day}日
+"""
+
+
+def write_report(folder: Path, name: str, issuer: str, short: str, year: int, disputes: int, lectures: int) -> None:
+    text = TEMPLATE.format(issuer=issuer, short=short, year=year, next_year=year + 1, disputes=disputes,
+                           rate=90 + disputes % 9, lectures=lectures, leaflets=lectures * 100, day=disputes % 28 + 1)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_report(folder, "a.txt", "青山市河东区红星街道办事处", "红星街道", 2024, 517, 11)
+    write_report(folder, "b.txt", "青山市河西区白塔街道办事处", "白塔街道", 2024, 733, 27)
+    write_report(folder, "c.txt", "青山市河西区白塔街道办事处", "白塔街道", 2023, 691, 19)
+    return folder
+
+
+@pytest.fixture
+def index(corpus: Path, tmp_path: Path, fake_encoder) -> ReportIndex:
+    return ReportIndex.build(corpus, tmp_path / "index", encoder=fake_encoder)
+
+
+def test_build_reads_every_report(index: ReportIndex):
+    assert sorted(info.source for info in index.reports) == ["a.txt", "b.txt", "c.txt"]
+    assert all(index.passage_count(info.source) >= 3 for info in index.reports)
+
+
+def test_hit_points_into_the_report_text(index: ReportIndex):
+    hit = index.search("红星街道2024年调处矛盾纠纷多少件", k=1)[0]
+    assert hit.source == "a.txt" and "517" in hit.text
+    assert index.text_of(hit.source)[hit.passage.start : hit.passage.end] == hit.text
+    assert hit.report == "青山市河东区红星街道办事处 2024年"
+    assert hit.section.startswith("一、推进法治政府建设的主要举措和成效")
+
+
+def test_named_report_and_year_decide(index: ReportIndex):
+    for question, source, figure in [
+        ("白塔街道2024年调处矛盾纠纷多少件", "b.txt", "733"),
+        ("白塔街道2023年调处矛盾纠纷多少件", "c.txt", "691"),
+        ("河东区举办法律讲座多少场", "a.txt", "11"),
+    ]:
+        hits = index.search(question, k=5)
+        assert hits and {h.source for h in hits} == {source}, question
+        assert figure in hits[0].text or any(figure in h.text for h in hits[:2]), question
+
+
+def test_unknown_place_gets_no_passages(index: ReportIndex):
+    assert index.search("北京市朝阳区2024年调处矛盾纠纷多少件", k=5) == []
+
+
+def test_unscoped_search_spans_reports(index: ReportIndex):
+    hits = index.search("调处矛盾纠纷", k=5)
+    assert len({h.source for h in hits}) == 3
+
+
+def test_save_then_load_gives_identical_results(index: ReportIndex, tmp_path: Path, fake_encoder):
+    loaded = ReportIndex.load(tmp_path / "index", encoder=fake_encoder)
+    for question in ["白塔街道2023年调处矛盾纠纷多少件", "普法形式单一", "法律讲座"]:
+        before = [(h.source, h.passage.start, round(h.score, 9)) for h in index.search(question, k=5)]
+        after = [(h.source, h.passage.start, round(h.score, 9)) for h in loaded.search(question, k=5)]
+        assert before == after
+
+
+def test_load_refuses_another_model(index: ReportIndex, tmp_path: Path, fake_encoder):
+    class OtherEncoder(type(fake_encoder)):
+        name = "other-model"
+
+    with pytest.raises(IndexLoadError, match="built with model 'fake-bigram'.*rebuild"):
+        ReportIndex.load(tmp_path / "index", encoder=OtherEncoder())
+
+
+def test_edited_index_file_is_detected(index: ReportIndex, tmp_path: Path, fake_encoder):
+    generation = next((tmp_path / "index").glob("gen-*"))
+    passages = generation / "passages.jsonl"
+    passages.write_text(passages.read_text(encoding="utf-8").replace("517", "999"), encoding="utf-8")
+    with pytest.raises(IndexLoadError, match="passages.jsonl does not match"):
+        ReportIndex.load(tmp_path / "index", encoder=fake_encoder)
+
+
+def test_not_an_index_folder(tmp_path: Path, fake_encoder):
+    with pytest.raises(IndexLoadError, match="not a report index"):
+        ReportIndex.load(tmp_path, encoder=fake_encoder)
+
+
+def test_update_embeds_only_new_reports(index: ReportIndex, corpus: Path, tmp_path: Path, fake_encoder):
+    class CountingEncoder(type(fake_encoder)):
+        encoded = 0
+
+        def encode(self, texts, *, batch_size=32):
+            CountingEncoder.encoded += len(texts)
+            return super().encode(texts, batch_size=batch_size)
+
+    write_report(corpus, "d.txt", "青山市河北区绿洲街道办事处", "绿洲街道", 2024, 288, 5)
+    counting = CountingEncoder()
+    reloaded = ReportIndex.load(tmp_path / "index", encoder=counting)
+    updated = reloaded.update(corpus)
+    assert CountingEncoder.encoded == updated.passage_count("d.txt")
+    assert updated.search("绿洲街道调处矛盾纠纷多少件", k=1)[0].source == "d.txt"
+    # the old object still answers from the old generation's data
+    assert "d.txt" not in {info.source for info in reloaded.reports}
+    assert ReportIndex.load(tmp_path / "index", encoder=fake_encoder).passage_count("d.txt") > 0
+
+
+def test_unreadable_file_is_listed_and_the_rest_indexed(corpus: Path, tmp_path: Path, fake_encoder):
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    index = ReportIndex.build(corpus, tmp_path / "index", encoder=fake_encoder)
+    assert [f.path for f in index.failures] == ["broken.txt"] or any("broken.txt" in f.path for f in index.failures)
+    assert len(index.reports) == 3
+
+
+def test_empty_corpus_is_an_error(tmp_path: Path, fake_encoder):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(QAError, match="no readable report"):
+        ReportIndex.build(tmp_path / "empty", tmp_path / "index", encoder=fake_encoder)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？！。", "..."])
+def test_questions_without_words_are_refused(index: ReportIndex, question: str):
+    with pytest.raises(QuestionError, match="has no words"):
+        index.search(question)
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True])
+def test_bad_k_is_refused(index: ReportIndex, k):
+    with pytest.raises(QuestionError, match="k="):
+        index.search("调处矛盾纠纷", k=k)
+
+
+def test_long_question_is_capped(index: ReportIndex):
+    hits = index.search("调处矛盾纠纷" * 20_000, k=3)
+    assert len(hits) == 3
