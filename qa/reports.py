@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Mapping
 
 from .errors import ReportReadError
 from .metadata import extract_info
@@ -38,7 +39,7 @@ def parse_report(text: str, source: str, sha256: str = "", *, max_chars: int = M
     return Report(info=info, text=text, sections=sections, passages=passages)
 
 
-def read_report(path: str | os.PathLike, source: str | None = None) -> Report:
+def read_report(path: str | os.PathLike, source: str | None = None, *, max_chars: int = MAX_CHARS) -> Report:
     """Read and parse one report file.
 
     Args:
@@ -54,14 +55,19 @@ def read_report(path: str | os.PathLike, source: str | None = None) -> Report:
     path = Path(path)
     text = read_text(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return parse_report(text, str(path) if source is None else source, digest)
+    return parse_report(text, str(path) if source is None else source, digest, max_chars=max_chars)
 
 
-def read_corpus(folder: str | os.PathLike) -> tuple[list[Report], list[ReadFailure]]:
+def read_corpus(
+    folder: str | os.PathLike, *, reuse: Mapping[str, Report] | None = None, max_chars: int = MAX_CHARS
+) -> tuple[list[Report], list[ReadFailure]]:
     """Read every report under a folder, keeping a reason for each file that could not be used.
 
     Args:
         folder: the folder holding the reports, searched recursively.
+        reuse: reports parsed before, by source; one whose file bytes are unchanged is
+            taken as it is instead of being read and parsed again.
+        max_chars: the largest passage, in cleaned characters.
 
     Returns:
         (reports, failures) in file order. Sources are paths relative to ``folder`` written
@@ -77,7 +83,7 @@ def read_corpus(folder: str | os.PathLike) -> tuple[list[Report], list[ReadFailu
     for path in find_report_files(root):
         source = path.relative_to(root).as_posix()
         try:
-            report = read_report(path, source)
+            report = _unchanged(path, source, reuse) or read_report(path, source, max_chars=max_chars)
         except ReportReadError as error:
             failures.append(ReadFailure(source, error.reason))
             continue
@@ -87,3 +93,15 @@ def read_corpus(folder: str | os.PathLike) -> tuple[list[Report], list[ReadFailu
             continue
         reports.append(report)
     return reports, failures
+
+
+def _unchanged(path: Path, source: str, reuse: Mapping[str, Report] | None) -> Report | None:
+    """Return the earlier parse of this file when its bytes have not changed."""
+    earlier = reuse.get(source) if reuse else None
+    if earlier is None:
+        return None
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return earlier if digest == earlier.info.sha256 else None
