@@ -1,0 +1,329 @@
+"""Pick the direct answer and its quote from the passages a search returned.
+
+The clause whose wording best matches the question is found (not the first sentence of
+the best passage); a number, date or list of items is cut from it or from its section,
+and the quote is that clause with the rest of its sentence, exactly as the report has it.
+When no clause matches the question's key terms well enough the answer is "not found",
+with the nearest passages as related reading. Every figure in a direct answer must
+appear in its quote: a final check denies any answer that fails it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Mapping, Sequence
+
+from qa.clauses import Clause, clauses, sentence_spans
+from qa.cleaning import HEADING_MARKER, clean
+from qa.figures import Figure, figures_in, find_dates, find_figures, unit_fit
+from qa.listing import list_answer
+from qa.matching import Weights, anchor, coverage, previous_share, weights
+from qa.model import Answer, Hit, Quote
+from qa.questions import Question
+
+# Least weighted share of the question's terms a clause must hold to answer it. Calibrated on
+# tests/data/questions.jsonl: every answerable question scores 0.74 or more on its answering
+# clause, the unanswerable one 0.0; clauses that share only the object and not the action
+# ("发现矛盾9件" for "调处矛盾纠纷多少件") score about 0.5.
+FOUND = 0.55
+MAX_QUOTE = 60
+MAX_TEXT_QUOTE = 120
+HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
+LEANING = 0.25
+HEADING_ANSWERS = 0.8
+RANK_STEP = 0.01  # a lower-ranked hit's clause must match a little better to win
+MAX_RELATED = 3
+MAX_TEXT_QUOTES = 3
+_RATE = re.compile(r"率|比例|比率|占比|百分")
+_MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元")
+_QUOTED = re.compile(r"“([^”]{2,30})”")
+_REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
+
+TextOf = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    match: float
+    hit: Hit
+    clauses: tuple[Clause, ...]
+    index: int
+    leaning: float = 0.0  # share of the question held only by the clause before: it is quoted too
+    span: tuple[int, int] | None = None  # cleaned span of the answer in clauses[index]
+
+
+def extract_answer(question: Question, hits: Sequence[Hit], text_of: TextOf) -> Answer:
+    """Answer a question from search hits with the report's own words.
+
+    Args:
+        question: the analysed question.
+        hits: search results, best first.
+        text_of: returns a report's full text as read, given its source.
+
+    Returns:
+        The Answer: found with a direct answer and quotes, or not found with the nearest
+        passages as related quotes.
+    """
+    if not hits:
+        return Answer(question.text, None, False, kind="none")
+    sources = list(dict.fromkeys(hit.source for hit in hits))
+    texts = {source: text_of(source) for source in sources}
+    weighting = weights(question, texts.values())
+    candidates = _candidates(question, hits, texts, weighting)
+    if question.kind in ("list", "text"):
+        listed = list_answer(question, hits, texts, weighting, FOUND)
+        # A text question whose wording is a section heading ("如何履行第一责任人职责") is
+        # answered by that section's items, unless a sentence matches it better.
+        if listed is not None and (question.kind == "list" or _beats_sentences(listed, candidates)):
+            return _checked(listed[1], texts, hits)
+    if question.kind == "date":
+        answer = _date_answer(question, candidates, hits, texts)
+    elif question.kind == "number":
+        answer = _figure_answer(question, candidates)
+    else:
+        answer = _text_answer(question, candidates, texts)
+    return _checked(answer, texts, hits) if answer else _not_found(question.text, hits)
+
+
+def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], text_of: TextOf) -> Answer:
+    """Answer a question across reports: one row per report, each with its own figure or quote.
+
+    Args:
+        question: the analysed question (comparison=True).
+        hits_by_report: search hits of each report, keyed by source, best first.
+        text_of: returns a report's full text as read.
+
+    Returns:
+        An Answer of kind "comparison"; found when any report answers; its quotes are the
+        first quote of each answering row, and rows hold one Answer per report, answering
+        reports first.
+    """
+    rows = [extract_answer(question, hits, text_of) for hits in hits_by_report.values() if hits]
+    rows.sort(key=lambda row: not row.found)
+    quotes = tuple(row.quotes[0] for row in rows if row.found and row.quotes)
+    return Answer(question.text, None, any(row.found for row in rows), quotes, tuple(rows), kind="comparison")
+
+
+def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weights) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for rank, hit in enumerate(hits):
+        text = texts[hit.source]
+        units = clauses(text[hit.passage.start : hit.passage.end], hit.passage.start)
+        for i, clause in enumerate(units):
+            before = units[i - 1].text if i and units[i - 1].sentence == clause.sentence else ""
+            sentence = "".join(u.text for u in units if u.sentence == clause.sentence)
+            match = coverage(weighting, clause.text, before, sentence)
+            leaning = previous_share(weighting, clause.text, before)
+            found.append(_Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
+    return found
+
+
+def _figure_answer(question: Question, candidates: list[_Candidate]) -> Answer | None:
+    asked = _asked_unit(question)
+    scored = []
+    for cand in candidates:
+        clause = cand.clauses[cand.index]
+        # A bare number cannot answer a question that asks in a unit ("几名").
+        figures = [f for f in find_figures(clause.text) if f.unit or not asked]
+        if not figures:
+            continue
+        figure, fit = _choose_figure(question, asked, figures, clause.text)
+        # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
+        scored.append(replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0),
+                              span=(figure.start, figure.end)))
+    return _best_answer(question, scored)
+
+
+def _asked_unit(question: Question) -> str | None:
+    """Return the unit a number question wants: as written, or % for a rate, 元 for an amount of money."""
+    if _RATE.search(question.text):
+        return "%"
+    if _MONEY.search(question.text):
+        return "元"
+    return question.unit
+
+
+def _choose_figure(question: Question, asked: str | None, figures: Sequence[Figure], clause: str):
+    """Pick the figure the question asks for: its unit first, then its place beside the key phrase."""
+    def fit(figure: Figure) -> float:
+        return unit_fit(asked, figure.unit) + (0.01 if figure.arabic else 0.0)
+
+    best_fit = max(fit(f) for f in figures)
+    fitting = [f for f in figures if fit(f) == best_fit]
+    key = anchor(question.phrases, clause)
+    if key is not None:
+        adjacent = [f for f in fitting if f.end == key[0]]
+        after = [f for f in fitting if f.start >= key[1]]
+        before = [f for f in fitting if f.end <= key[0]]
+        chosen = (adjacent or after[:1] or before[-1:] or fitting)[0]
+    else:
+        chosen = fitting[0]
+    return chosen, unit_fit(asked, chosen.unit)
+
+
+def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) -> Answer | None:
+    scored = []
+    for cand in candidates:
+        clause = cand.clauses[cand.index]
+        dates = find_dates(clause.text)
+        if not dates:
+            continue
+        key = anchor(question.phrases, clause.text)
+        after = [d for d in dates if key is None or d[0] >= key[1]]
+        scored.append(replace(cand, span=(after or dates)[0]))
+    answer = _best_answer(question, scored)
+    if answer is None and _REPORT_DATE.search(question.text):
+        return _signature_date(question, hits, texts)
+    return answer
+
+
+def _signature_date(question: Question, hits: Sequence[Hit], texts) -> Answer | None:
+    """Return the date a report is signed with: the last date in its closing lines."""
+    hit = hits[0]
+    text = texts[hit.source]
+    tail_start = max(0, len(text) - 300)
+    units = clauses(text[tail_start:], tail_start)
+    for clause in reversed(units):
+        dates = find_dates(clause.text)
+        if dates:
+            start, end = clause.raw_span(*dates[-1])
+            quote = Quote(text[clause.start : clause.end], hit.source, hit.report, "", (start - clause.start,
+                          end - clause.start), clause.start)
+            return Answer(question.text, text[start:end], True, (quote,), kind="date")
+    return None
+
+
+def _text_answer(question: Question, candidates: list[_Candidate], texts: Mapping[str, str]) -> Answer | None:
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    if not ranked or ranked[0].match < FOUND:
+        return None
+    best = ranked[0]
+    chosen = [best]
+    for cand in ranked[1:]:
+        if len(chosen) == MAX_TEXT_QUOTES or cand.match < max(FOUND, 0.85 * best.match):
+            break
+        if cand.hit.source == best.hit.source and all(_sentence_key(cand) != _sentence_key(c) for c in chosen):
+            chosen.append(cand)
+    clause = best.clauses[best.index]
+    key = anchor(question.phrases, clause.text)
+    quoted = [m for m in _QUOTED.finditer(clause.text) if key is None or m.start() >= key[0]]
+    if quoted and not _is_heading(best):
+        best = replace(best, span=quoted[0].span(1))
+        chosen[0] = best
+    quotes = [_body_quote(c, texts) if _is_heading(c) else _quote(c, MAX_TEXT_QUOTE) for c in chosen]
+    return Answer(question.text, _span_text(quotes[0]), True, tuple(dict.fromkeys(quotes)), kind="text")
+
+
+def _body_quote(cand: _Candidate, texts: Mapping[str, str]) -> Quote:
+    """Quote the first sentence under a matched heading: the heading only restates the question."""
+    text = texts[cand.hit.source]
+    heading_end = max(u.end for u in cand.clauses if u.sentence == cand.clauses[cand.index].sentence)
+    for start, end in sentence_spans(text[heading_end : heading_end + 2 * MAX_TEXT_QUOTE], heading_end)[:3]:
+        if HEADING_MARKER.match(text, start) is None:
+            return Quote(text[start:end], cand.hit.source, cand.hit.report, cand.hit.section, None, start)
+    return _quote(cand, MAX_TEXT_QUOTE)
+
+
+def _best_answer(question: Question, scored: list[_Candidate]) -> Answer | None:
+    scored = [c for c in scored if c.match >= FOUND]
+    if not scored:
+        return None
+    best = max(scored, key=lambda c: c.score)
+    quote = _quote(best)
+    return Answer(question.text, _span_text(quote), True, (quote,), kind=question.kind)
+
+
+def _quote(cand: _Candidate, limit: int = MAX_QUOTE) -> Quote:
+    """Cut the quote: the matched clause (and the one before when it holds key terms), then on to
+    the end of the sentence, and back to its start, while it stays within `limit` characters."""
+    units, i = cand.clauses, cand.index
+    clause = units[i]
+    first = i - 1 if cand.leaning >= LEANING else i
+    while (
+        limit > MAX_QUOTE and first > 0 and units[first - 1].sentence == clause.sentence
+        and clause.end - units[first - 1].start <= limit
+    ):
+        first -= 1
+    last = i
+    while (
+        last + 1 < len(units)
+        and units[last + 1].sentence == clause.sentence
+        and units[last + 1].end - units[first].start <= limit
+    ):
+        last += 1
+    start, end = units[first].start, units[last].end
+    text = cand.hit.text[start - cand.hit.passage.start : end - cand.hit.passage.start]
+    span = None
+    if cand.span is not None:
+        raw_start, raw_end = clause.raw_span(*cand.span)
+        span = (raw_start - start, raw_end - start)
+    return Quote(text, cand.hit.source, cand.hit.report, cand.hit.section, span, start)
+
+
+def _sentence_key(cand: _Candidate) -> tuple[str, int]:
+    return cand.hit.source, cand.clauses[cand.index].start
+
+
+def _span_text(quote: Quote) -> str | None:
+    if quote.answer_span is None:
+        return None
+    return quote.text[quote.answer_span[0] : quote.answer_span[1]]
+
+
+def _beats_sentences(listed: tuple[float, Answer], candidates: list[_Candidate]) -> bool:
+    """Tell whether a matched section heading fits a text question better than any sentence does."""
+    heading_match, _ = listed
+    body = [c.match for c in candidates if not _is_heading(c)]
+    return heading_match >= HEADING_ANSWERS and heading_match > max(body, default=0.0)
+
+
+def _is_heading(cand: _Candidate) -> bool:
+    """Tell whether a candidate clause belongs to a numbered heading ("（二）强化普法宣传，营造良好法治氛围")."""
+    clause = cand.clauses[cand.index]
+    sentence = [u for u in cand.clauses if u.sentence == clause.sentence]
+    return HEADING_MARKER.match(sentence[0].text) is not None and sentence[-1].end - sentence[0].start <= HEADING_CHARS
+
+
+def _not_found(question: str, hits: Sequence[Hit]) -> Answer:
+    related = tuple(
+        Quote(hit.text, hit.source, hit.report, hit.section, None, hit.passage.start) for hit in hits[:MAX_RELATED]
+    )
+    return Answer(question, None, False, related, kind="none")
+
+
+def is_supported(answer: Answer, text_of: TextOf) -> bool:
+    """Tell whether an answer stands on its quotes: each quote is the report's own words, and every
+    figure of the direct answer is written in its quote (in any quote, for a list).
+
+    Args:
+        answer: a found answer.
+        text_of: returns a report's full text as read.
+
+    Returns:
+        False when a quote is not an exact span of its report, when the direct answer holds a
+        number its evidence does not, or when the marked span is not the direct answer.
+    """
+    for quote in answer.quotes:
+        if text_of(quote.source)[quote.start : quote.start + len(quote.text)] != quote.text:
+            return False
+    if answer.text is None:
+        return True
+    if not answer.quotes:
+        return False
+    evidence = answer.quotes if answer.kind == "list" else answer.quotes[:1]
+    held = [figure for quote in evidence for figure in figures_in(quote.text)]
+    for figure in figures_in(answer.text):
+        if figure not in held:
+            return False
+        held.remove(figure)
+    if answer.kind == "list":
+        return True
+    quote = answer.quotes[0]
+    span = quote.answer_span
+    return span is not None and quote.text[span[0] : span[1]] == answer.text
+
+
+def _checked(answer: Answer, texts: Mapping[str, str], hits: Sequence[Hit]) -> Answer:
+    """Deny an answer its quotes do not support: say "not found" rather than show a figure unbacked."""
+    return answer if is_supported(answer, texts.__getitem__) else _not_found(answer.question, hits)

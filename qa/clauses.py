@@ -1,0 +1,129 @@
+"""Cut report text into sentences and clauses that keep their offsets in the report.
+
+A quote must be the report's own words, so every unit here is a raw span of the report;
+its cleaned form (widths folded, spaces dropped) is what questions are matched against,
+with a map back to raw offsets so an answer found in the cleaned text is shown as written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.cleaning import HEADING_MARKER, clean
+
+_SENTENCE_END = set("。！？；!?;")
+_CLAUSE_END = set("，,：:")
+_OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’", "「": "」", "【": "】"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+# A line break continues the sentence after these: the line was cut mid-phrase.
+_CONTINUES = set("，,、：:（(《“‘")
+_TRIM = " \t\r\n\u3000\xa0，,、：:。！？；!?;"
+_SHORT_LINE = 40
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a report: a raw span and the cleaned text matched against questions.
+
+    Attributes:
+        start, end: offsets in the report's text; text_of(source)[start:end] is the clause as written.
+        text: the clause cleaned by qa.cleaning.clean.
+        to_raw: for each character of `text`, its offset in the report's text.
+        sentence: index of the sentence the clause belongs to, counted within one split call.
+    """
+
+    start: int
+    end: int
+    text: str
+    to_raw: tuple[int, ...]
+    sentence: int
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the cleaned text to report offsets."""
+        return self.to_raw[start], self.to_raw[end - 1] + 1
+
+
+def sentence_spans(raw: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Return (start, end) report offsets of the sentences in `raw`, trimmed of spaces and end marks.
+
+    Sentences end at 。！？； and at a line break after a heading, a title or a finished
+    line; a break inside a phrase ("矛\\n\\n盾调解") does not end one.
+
+    Args:
+        raw: report text as written (or a slice of it).
+        offset: the offset of `raw` in the report, added to every span.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(raw):
+        if ch in _SENTENCE_END:
+            spans.append((start, i + 1))
+            start = i + 1
+        elif ch == "\n" and _line_ends_sentence(raw[start:i]):
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(raw)))
+    trimmed = (_trim(raw, s, e) for s, e in spans)
+    return [(s + offset, e + offset) for s, e in trimmed if e > s]
+
+
+def clauses(raw: str, offset: int = 0, *, first_sentence: int = 0) -> list[Clause]:
+    """Split `raw` into clauses at ，：(outside quotes and brackets), within sentences.
+
+    Args:
+        raw: report text as written (or a slice of it).
+        offset: the offset of `raw` in the report.
+        first_sentence: the sentence number given to the first sentence.
+
+    Returns:
+        Clauses in order, each cleaned, with their sentence numbers.
+    """
+    found: list[Clause] = []
+    for number, (s_start, s_end) in enumerate(sentence_spans(raw, offset), start=first_sentence):
+        sentence = raw[s_start - offset : s_end - offset]
+        depth: list[str] = []
+        start = 0
+        for i, ch in enumerate(sentence + "，"):
+            if ch in _OPENERS:
+                depth.append(ch)
+            elif ch in _CLOSERS and depth and depth[-1] == _CLOSERS[ch]:
+                depth.pop()
+            elif ch in _CLAUSE_END and (not depth or i == len(sentence)):
+                s, e = _trim(sentence, start, i)
+                if e > s:
+                    found.append(_clause(sentence[s:e], s_start + s, number))
+                start = i + 1
+    return found
+
+
+def _clause(raw: str, start: int, sentence: int) -> Clause:
+    cleaned = clean(raw)
+    to_raw = tuple(start + i for i in cleaned.to_raw[: len(cleaned.text)])
+    return Clause(start, start + len(raw), cleaned.text, to_raw, sentence)
+
+
+def _line_ends_sentence(line: str) -> bool:
+    """Tell whether a line break closes a sentence: after a heading, a short title, or finished wording."""
+    stripped = line.strip(" \t\u3000\xa0")
+    if not stripped:
+        return False
+    if stripped[-1] in _CONTINUES or _unclosed(stripped):
+        return False
+    return bool(HEADING_MARKER.match(stripped)) or (len(stripped) <= _SHORT_LINE and "，" not in stripped)
+
+
+def _unclosed(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end

@@ -1,0 +1,158 @@
+"""Find figures (a number with its unit) and dates in cleaned report text.
+
+A direct answer to "多少" or "哪天" is a figure or a date cut from a clause, so both are
+found as spans with their parts: the unit decides which of several figures a question
+asks for ("几场" wants 4场, not 60课时), and the digits let the answer be checked
+against its quote.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Longest first so "场次" wins over "场" and "人次" over "人".
+UNITS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "人次", "家次", "场次", "件次", "户次", "批次", "课时", "学时", "个工作日", "工作日", "小时", "分钟",
+            "万元", "亿元", "千元", "元", "平方米", "公里", "千米", "米", "公顷", "亩", "吨", "%", "％",
+            "件", "次", "场", "名", "个", "项", "条", "份", "起", "家", "处", "人", "户", "所", "篇", "期",
+            "批", "天", "宗", "套", "台", "辆", "册", "本", "张", "幅", "块", "轮", "支", "类", "封", "单",
+            "部", "位", "座", "间", "周", "月", "年", "届", "节", "堂", "集", "盘", "组", "队",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_UNIT = "|".join(re.escape(u) for u in UNITS)
+_FIGURE = re.compile(
+    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿|千|百)?\s*(?P<approx>余|多)?\s*(?P<unit>" + _UNIT + r")?"
+)
+_CN_DIGITS = "零一二两三四五六七八九十百千万"
+# Chinese numerals count only with a counting unit: "一次" is a figure, "一是" and "一次性" are not.
+_CN_UNIT = "人次|场次|件次|次|场|件|名|个|项|条|份|起|家|处|批|轮|期"
+_CN_FIGURE = re.compile(
+    rf"(?<![\d{_CN_DIGITS}第])(?P<num>[{_CN_DIGITS}]{{1,4}})(?P<approx>余|多)?(?P<unit>{_CN_UNIT})(?!性)"
+)
+_DATE = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月"
+    r"|(?:19|20)\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
+)
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_NUMBERING = (".", "、", "．", "）", ")")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as written with its unit, located in a cleaned text.
+
+    Attributes:
+        start, end: offsets of the figure in the cleaned text it was found in.
+        value: the digits as written ("225.34", "一").
+        unit: the counting unit ("件", "万元", "%"); "" when the number stands bare.
+        arabic: True for digits, False for Chinese numerals.
+    """
+
+    start: int
+    end: int
+    value: str
+    unit: str
+    arabic: bool = True
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Return the figures in a cleaned text, in order, leaving out years and dates.
+
+    Args:
+        text: cleaned clause text.
+
+    Returns:
+        Figures with offsets into `text`; a year ("2024年"), a range end ("2021-2025年")
+        and the parts of a date are not figures.
+    """
+    dated = [range(m.start(), m.end()) for m in _DATE.finditer(text)]
+    figures: list[Figure] = []
+    for m in _FIGURE.finditer(text):
+        if any(m.start() in span for span in dated):
+            continue
+        unit = m.group("unit") or ""
+        after = text[m.end() : m.end() + 1]
+        if _looks_like_year(m.group("num"), unit, text[m.start() - 1 : m.start()], after):
+            continue
+        if unit == "年" and not m.group("approx"):
+            continue  # "3年" is rarely asked for and "2024年" never is
+        if not unit and not m.group("mag") and after in _NUMBERING:
+            continue  # a list number ("2.严格落实", "3、落实") counts nothing
+        magnitude = (m.group("mag") or "") + (m.group("approx") or "")
+        figures.append(Figure(m.start(), m.end(), m.group("num"), magnitude + unit))
+    for m in _CN_FIGURE.finditer(text):
+        figures.append(Figure(m.start(), m.end(), m.group("num"), (m.group("approx") or "") + m.group("unit"), False))
+    return sorted(figures, key=lambda f: f.start)
+
+
+def find_dates(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of dates in a cleaned text ("2025年1月3日", "2024-12-31")."""
+    return [(m.start(), m.end()) for m in _DATE.finditer(text)]
+
+
+def figures_in(text: str) -> tuple[str, ...]:
+    """Return the numbers written in a text, as digits, so an answer can be checked against its quote.
+
+    Full-width digits count as their ASCII forms and spaces are ignored, so "４８ 件"
+    holds the figure "48".
+    """
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return tuple(_DIGITS.findall(folded))
+
+
+# Units that count the same kind of thing: a question asking "几次" is answered by "4场" too.
+UNIT_FAMILIES: tuple[frozenset[str], ...] = tuple(
+    frozenset(words.split())
+    for words in (
+        "次 场 场次 期 轮 批 批次 届 节 堂",
+        "名 人 位 人次 户 户次",
+        "件 起 宗 项 条 件次 单 封 份 篇 部 册 本",
+        "个 家 所 处 家次 座 间 支 队 组 台 辆 套",
+        "元 万元 亿元 千元",
+        "% ％",
+        "天 小时 分钟 个工作日 工作日 课时 学时 周 月 年",
+    )
+)
+EXACT_UNIT, SAME_FAMILY, OTHER_UNIT = 0.2, 0.1, -0.3
+
+
+def unit_fit(asked: str | None, unit: str) -> float:
+    """Score how well a figure's unit fits the unit a question asks in.
+
+    Args:
+        asked: the unit asked for ("件", "%", "元"), or None when the question names none.
+        unit: the figure's unit as found ("余件", "万元").
+
+    Returns:
+        EXACT_UNIT for the same unit, SAME_FAMILY for one counting the same kind of thing,
+        OTHER_UNIT for a different kind (or a bare number when a unit is asked), 0 when none is asked.
+    """
+    if not asked:
+        return 0.0
+    unit = base_unit(unit)
+    if unit == asked or (asked == "元" and unit.endswith("元")) or {unit, asked} <= {"%", "％"}:
+        return EXACT_UNIT
+    if asked == "个" and unit:
+        return 0.0  # the general classifier: "几个" is answered in whatever unit the report counts
+    if any(unit in family and asked in family for family in UNIT_FAMILIES):
+        return SAME_FAMILY
+    return OTHER_UNIT
+
+
+def base_unit(unit: str) -> str:
+    """Return a figure's unit without magnitude or approximation ("万余人次" -> "人次")."""
+    return unit.lstrip("万亿千百余多") or unit
+
+
+def _looks_like_year(num: str, unit: str, before: str, after: str) -> bool:
+    """Tell a year or a range of years ("2021-2025年", "2024年度") from a count."""
+    if len(num) != 4 or not num.startswith(("19", "20")):
+        return False
+    return unit in {"", "年"} or (after != "" and after in "-—–~～至") or (before != "" and before in "-—–~～")

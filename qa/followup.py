@@ -1,0 +1,126 @@
+"""Turn a follow-up question into one that stands alone, from the questions asked before it.
+
+In a conversation people ask "那春城街道呢？" after "田镇街道2024年调处矛盾纠纷多少件", or
+"成功率呢？": the place, the year or the subject is carried over from the last question.
+A question with its own place and subject is left as it is.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from qa.questions import analyse
+
+_LEAD = re.compile(r"^(?:那么|那在|那个|那|还有|另外|再问一下|再问|请问)+")
+_TRAIL = re.compile(r"(?:的情况|情况|呢|吗|呀|啊|[？?。.！!\s])+$")
+_ASKS = re.compile(r"多少|几|哪|什么|怎|如何|是否|有没有|何时|吗")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+# A follow-up that names one of these asks about the previous subject ("成功率呢" -> 调处矛盾纠纷成功率).
+_ATTRIBUTE = re.compile(r"(?:率|比例|占比|比重|金额|数量|人数|次数|增幅|降幅|同比|环比)$")
+_TAIL = re.compile(
+    r"(?:一共|总共|共计|共|累计)?(?:是|有|为|达到|达)?(?:多少|几)\w{0,3}$"
+    r"|(?:主要)?(?:是|有)?(?:什么|哪些|怎样|如何|何时|哪天)\w{0,2}$"
+)
+_OWNER = re.compile(r"^(?:它|其|他们|它们|这个|该)的?|^(?:其中)")
+
+
+def resolve(question: str, history: Sequence[str], places: Sequence[str]) -> str:
+    """Rewrite a follow-up into a standalone question, using the earlier questions.
+
+    Args:
+        question: the question as asked now.
+        history: earlier questions of the conversation, oldest first (as asked or already resolved).
+        places: every issuer and place name the index knows.
+
+    Returns:
+        The question with the place, year or subject it leaves out taken from the last
+        question; the question unchanged when it stands alone or there is no history.
+    """
+    places = sorted((p for p in places if p), key=len, reverse=True)
+    previous: str | None = None
+    for earlier in history:
+        if earlier and earlier.strip():
+            previous = earlier.strip() if previous is None else _resolve(earlier.strip(), previous, places)
+    if previous is None:
+        return question
+    return _resolve(question.strip(), previous, places)
+
+
+def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
+    core = _TRAIL.sub("", _LEAD.sub("", question))
+    core = _OWNER.sub("", core)
+    named = _places_in(core, places)
+    year = _YEAR.search(core)
+    rest = core
+    for place in named:
+        rest = rest.replace(place, "")
+    rest = _YEAR.sub("", rest).strip("的 ，,")
+    subject = analyse(rest, places=places).phrases if rest else ()
+    if not subject:
+        return _swap_scope(previous, named, year.group(1) if year else None, places)
+    if _ASKS.search(core):
+        if named:
+            return question
+        return _scope_of(previous, places) + core
+    base = _swap_scope(previous, named, year.group(1) if year else None, places)
+    stem, tail = _split_tail(base)
+    if _ATTRIBUTE.search(rest):
+        return f"{stem}{rest}是多少" if re.search(r"多少|几", tail) or not tail else f"{stem}{rest}{tail}"
+    return f"{_scope_of(base, places)}{rest}{_generic_tail(tail)}"
+
+
+def _swap_scope(previous: str, named: Sequence[str], year: str | None, places: Sequence[str]) -> str:
+    """Put the new place and year into the previous question, replacing its own."""
+    result = previous
+    if named:
+        old = _places_in(previous, places)
+        if old:
+            result = result.replace(old[0], named[0], 1)
+            for extra in old[1:]:
+                result = result.replace(extra, "")
+        else:
+            result = named[0] + result
+    if year:
+        if _YEAR.search(result):
+            result = _YEAR.sub(lambda m: f"{year}年" + ("度" if m.group(0).endswith("度") else ""), result, count=1)
+        else:
+            place = _places_in(result, places)
+            at = result.find(place[0]) + len(place[0]) if place else 0
+            result = f"{result[:at]}{year}年{result[at:]}"
+    return result
+
+
+def _scope_of(question: str, places: Sequence[str]) -> str:
+    """Return the place and year a question opens with ("田镇街道2024年"), as written."""
+    named = _places_in(question, places)
+    year = _YEAR.search(question)
+    return "".join(named[:1]) + (f"{year.group(1)}年" if year else "")
+
+
+def _split_tail(question: str) -> tuple[str, str]:
+    """Split a question into its subject and the question words that end it."""
+    question = _TRAIL.sub("", question)
+    tail = _TAIL.search(question)
+    if tail is None:
+        return question, ""
+    return question[: tail.start()], tail.group(0)
+
+
+def _generic_tail(tail: str) -> str:
+    """Keep the kind of question but not a unit that may not fit the new subject ("多少件" -> "多少")."""
+    if re.search(r"多少|几", tail):
+        return "多少"
+    return tail or "是什么"
+
+
+def _places_in(text: str, places: Sequence[str]) -> list[str]:
+    """Return the known places named in text, longest first, without overlaps."""
+    found: list[str] = []
+    taken = [False] * len(text)
+    for place in places:
+        for m in re.finditer(re.escape(place), text):
+            if not any(taken[m.start() : m.end()]):
+                taken[m.start() : m.end()] = [True] * len(place)
+                found.append(place)
+    found.sort(key=text.find)
+    return found

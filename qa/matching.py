@@ -1,0 +1,155 @@
+"""Score how well a clause of a report holds a question's wording.
+
+Shared by answer extraction and list finding: a question's bigrams are weighted by how
+rare they are in the reports searched (so "调处" counts more than "开展"), and a clause
+scores the weighted share of them it holds, with partial credit for the clause before it
+and the rest of its sentence, which often carry the subject of a figure.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from qa.cleaning import clean
+from qa.questions import Question
+
+PREVIOUS_CLAUSE = 0.6
+SAME_SENTENCE = 0.3
+# A question naming a word the reports never use is most likely about something they do not hold.
+UNKNOWN_WORD = 0.7
+_UNITS_OF_COUNT = re.compile(r"[。！？；\n]")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Rarity weights of a question's characters and bigrams within the reports searched.
+
+    A clause is scored by the characters of the question's phrases it covers: a character
+    counts as found when a bigram holding it is found (so a bigram that spans two words,
+    "织参" in "组织参观", costs nothing when both words are there), and weighs by its own
+    rarity and that of its bigrams, so the word that tells two topics apart ("复议" against
+    "处罚" in "行政复议案件") outweighs the words they share.
+
+    Attributes:
+        by_term: rarity of each bigram (and one-character phrase) of the question.
+        by_char: rarity of each character of the question's phrases.
+        phrases: the question's content phrases.
+        unknown_word: True when a phrase holds two or more running characters that no
+            sentence of the reports holds in any bigram: a word the reports never use
+            ("地区生产总值", "行政复议" in a report without 复议).
+    """
+
+    by_term: Mapping[str, float]
+    by_char: Mapping[str, float]
+    phrases: tuple[str, ...]
+    unknown_word: bool = False
+
+    @property
+    def total(self) -> float:
+        return self.share({}, total=True)
+
+    def share(self, found: Mapping[str, float], *, total: bool = False) -> float:
+        """Return the weighted share of the phrases' characters found, each by its best credit in [0, 1]."""
+        held = weight = 0.0
+        for phrase in self.phrases:
+            for j, char in enumerate(phrase):
+                grams = [phrase[k : k + 2] for k in (j - 1, j) if k >= 0 and k + 2 <= len(phrase)] or [phrase]
+                grams = [g for g in grams if g in self.by_term]
+                if not grams:
+                    continue
+                w = (self.by_char[char] + sum(self.by_term[g] for g in grams) / len(grams)) / 2
+                weight += w
+                held += w * max(found.get(g, 0.0) for g in grams)
+        if total:
+            return weight
+        return held / weight if weight > 0 else 0.0
+
+    def without(self, text: str) -> "Weights":
+        """Return the weights of the terms `text` does not hold."""
+        kept = {t: w for t, w in self.by_term.items() if t not in text}
+        return Weights(kept, self.by_char, self.phrases, self.unknown_word)
+
+
+def weights(question: Question, texts: Iterable[str]) -> Weights:
+    """Weight each term and character of the question by its inverse sentence frequency in `texts`.
+
+    Args:
+        question: the analysed question.
+        texts: full report texts as read (cleaned here).
+
+    Returns:
+        Weights; a term no sentence holds gets the highest weight, so a question about
+        something the reports never mention scores low everywhere.
+    """
+    terms = question.bigrams
+    chars = {c for phrase in question.phrases for c in phrase}
+    units: list[str] = []
+    for text in texts:
+        units.extend(u for u in _UNITS_OF_COUNT.split(clean(text).text) if u)
+    frequency: Counter[str] = Counter()
+    char_frequency: Counter[str] = Counter()
+    for unit in units:
+        frequency.update(t for t in terms if t in unit)
+        char_frequency.update(c for c in chars if c in unit)
+    n = max(len(units), 1)
+
+    def rarity(count: int) -> float:
+        return math.log(1.0 + n / (1.0 + count))
+
+    unknown = any(_unknown_run(phrase, frequency) for phrase in question.phrases)
+    return Weights(
+        {t: rarity(frequency[t]) for t in terms},
+        {c: rarity(char_frequency[c]) for c in chars},
+        question.phrases,
+        unknown,
+    )
+
+
+def _unknown_run(phrase: str, frequency: Counter[str]) -> bool:
+    """Tell whether two running characters of a phrase appear in no bigram the reports hold."""
+    run = 0
+    for j in range(len(phrase)):
+        grams = [phrase[k : k + 2] for k in (j - 1, j) if k >= 0 and k + 2 <= len(phrase)]
+        run = run + 1 if grams and not any(frequency[g] for g in grams) else 0
+        if run >= 2:
+            return True
+    return False
+
+
+def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = "") -> float:
+    """Return the share of the question's weighted terms a clause holds, with context credit."""
+    found: dict[str, float] = {}
+    for term in weights.by_term:
+        if term in clause:
+            found[term] = 1.0
+        elif term in previous:
+            found[term] = PREVIOUS_CLAUSE
+        elif term in sentence:
+            found[term] = SAME_SENTENCE
+    return weights.share(found) * (UNKNOWN_WORD if weights.unknown_word else 1.0)
+
+
+def previous_share(weights: Weights, clause: str, previous: str) -> float:
+    """Return the weighted share of terms found only in the clause before: its need to be quoted too."""
+    return weights.share({t: 1.0 for t in weights.by_term if t in previous and t not in clause})
+
+
+def anchor(phrases: Sequence[str], clause: str) -> tuple[int, int] | None:
+    """Return the span in `clause` of the longest piece (2+ characters) of any question phrase, or None."""
+    best: tuple[int, int] | None = None
+    for phrase in phrases:
+        for size in range(len(phrase), 1, -1):
+            if best is not None and size <= best[1] - best[0]:
+                break
+            for i in range(len(phrase) - size + 1):
+                at = clause.find(phrase[i : i + size])
+                if at >= 0:
+                    best = (at, at + size)
+                    break
+            else:
+                continue
+            break
+    return best

@@ -1,0 +1,288 @@
+"""Extractive answers: direct answers by kind, quotes as written, the figure check, refusals, comparison."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from qa.answers import compare, extract_answer, is_supported
+from qa.cleaning import clean
+from qa.figures import figures_in, find_figures
+from qa.model import Answer, Hit, Passage, Quote
+from qa.questions import analyse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+QINGSHAN = """青山镇2023年度法治政府建设情况报告
+
+2023年，青山镇坚持以法治思维推进基层治理，现将有关情况报告如下：
+
+一、主要工作和成效
+
+（一）化解矛盾纠纷。全镇建成调解室12个，全年调解各类纠纷312起，调解成功率96.5%，涉及金额87.6万元。受理来信来访 27 件，同比下降 12%。
+
+（二）开展普法宣传。创新推出“法治夜市”普法品牌，举办法治讲座１５场，发放宣传手册3500余册，覆盖群众１２０余人次。组织干部学法考试2次，参考率100％。
+
+（三）规范行政执法。聘任18名行政执法监督员，办理行政处罚案件41件，其中简易程序案件9件。
+
+二、存在的不足
+
+一是法治队伍力量薄弱。专职法治人员仅3名。二是普法覆盖不均衡。偏远村组群众参与度不高。三是执法信息化水平不高。
+
+三、2024年工作计划
+
+（一）加强法治队伍建设。
+（二）深化“法治夜市”普法品牌。
+（三）推进执法数字化。
+
+青山镇人民政府
+2024年2月6日
+"""
+
+BAIHE = """白河区2023年法治政府建设工作报告
+
+一、工作成效
+
+全区坚持和发展新时代“枫桥经验”，全年调解各类纠纷 95 起，调解成功率91%。办理行政复议案件7件。
+
+二、存在问题
+
+一是执法队伍年轻化不足。二是法治宣传形式单一。
+"""
+
+PLACES = ("青山镇", "白河区", "田镇街道", "七马路街道", "春城街道", "上白作街道", "铁西区")
+
+
+def same(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def passages(source: str, text: str) -> list[Passage]:
+    """Cut a report into paragraphs, the way a simple indexer would."""
+    return [
+        Passage(source, (), clean(m.group()).text, m.start(), m.end())
+        for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)
+        if m.group().strip()
+    ]
+
+
+def search(question: str, texts: dict[str, str], first: str | None = None, k: int = 6) -> list[Hit]:
+    """Rank paragraphs by bigrams shared with the question; the `first` report's best three lead."""
+    q = clean(question).text
+    grams = {q[i : i + 2] for i in range(len(q) - 1)}
+    ranked = []
+    for source, text in texts.items():
+        for p in passages(source, text):
+            ranked.append((sum(g in p.text for g in grams), source == first, p))
+    ranked.sort(key=lambda r: (-r[0], not r[1]))
+    if first is not None:
+        lead = [r for r in ranked if r[1]][:3]
+        ranked = lead + [r for r in ranked if r not in lead]
+    return [
+        Hit(texts[p.source][p.start : p.end], float(score), p.source, p.source.split(".")[0], "", p)
+        for score, _, p in ranked[:k]
+    ]
+
+
+def ask(question: str, texts: dict[str, str] | None = None, first: str | None = "青山镇.txt") -> Answer:
+    texts = texts or {"青山镇.txt": QINGSHAN, "白河区.txt": BAIHE}
+    return extract_answer(analyse(question, places=PLACES), search(question, texts, first), texts.__getitem__)
+
+
+def assert_quoted(answer: Answer, texts: dict[str, str]) -> None:
+    """Every quote is the report's own words, and the direct answer is the marked span of the first."""
+    for quote in answer.quotes:
+        assert texts[quote.source][quote.start : quote.start + len(quote.text)] == quote.text
+    if answer.text is not None and answer.kind in ("number", "date"):
+        start, end = answer.quotes[0].answer_span
+        assert answer.quotes[0].text[start:end] == answer.text
+
+
+TEXTS = {"青山镇.txt": QINGSHAN, "白河区.txt": BAIHE}
+
+
+@pytest.mark.parametrize(
+    "question, expected, quoted",
+    [
+        ("青山镇2023年调解各类纠纷多少起？", "312起", "全年调解各类纠纷312起"),
+        ("青山镇调解成功率是多少？", "96.5%", "调解成功率96.5%"),
+        ("青山镇调解纠纷涉及金额多少？", "87.6万元", "涉及金额87.6万元"),
+        ("青山镇受理来信来访多少件？", "27 件", "受理来信来访 27 件"),
+        ("青山镇来信来访同比下降了多少？", "12%", "同比下降 12%"),
+        ("青山镇举办了几场法治讲座？", "１５场", "举办法治讲座１５场"),
+        ("青山镇发放宣传手册多少册？", "3500余册", "发放宣传手册3500余册"),
+        ("青山镇覆盖群众多少人次？", "１２０余人次", "覆盖群众１２０余人次"),
+        ("青山镇干部学法考试参考率是多少？", "100％", "参考率100％"),
+        ("青山镇聘任了多少名行政执法监督员？", "18名", "聘任18名行政执法监督员"),
+        ("青山镇办理行政处罚案件多少件？", "41件", "办理行政处罚案件41件"),
+        ("青山镇建成了几个调解室？", "12个", "全镇建成调解室12个"),
+    ],
+)
+def test_number_answer_is_the_figure_as_written_in_the_matching_clause(question, expected, quoted) -> None:
+    answer = ask(question)
+    assert answer.found and answer.kind == "number"
+    assert answer.text == expected
+    assert answer.quotes[0].source == "青山镇.txt"
+    assert quoted in answer.quotes[0].text
+    assert_quoted(answer, TEXTS)
+
+
+def test_issue_example_quotes_the_clause_exactly_and_marks_the_answer() -> None:
+    text = (ROOT / "corpus" / "2024_田镇街道.txt").read_text(encoding="utf-8")
+    texts = {"田镇.txt": text}
+    answer = ask("田镇街道2024年调处矛盾纠纷多少件", texts, "田镇.txt")
+    assert answer.text == "806件"
+    quote = answer.quotes[0]
+    assert quote.text == "全年调处矛盾纠纷806件，调处成功率98%，涉及金额225.34万元，实现“小事不出村、大事不出镇”"
+    assert quote.text[quote.answer_span[0] : quote.answer_span[1]] == "806件"
+    assert text[quote.start : quote.start + len(quote.text)] == quote.text
+    rate = ask("田镇街道2024年调处矛盾纠纷成功率是多少", texts, "田镇.txt")
+    assert rate.text == "98%"
+
+
+def test_the_quote_is_the_matching_clause_not_the_first_sentence() -> None:
+    answer = ask("青山镇聘任了多少名行政执法监督员？")
+    assert not answer.quotes[0].text.startswith("（三）规范行政执法")
+    assert answer.quotes[0].text.startswith("聘任18名")
+
+
+def test_date_answer_is_the_signature_date() -> None:
+    answer = ask("青山镇的报告是哪天发布的？")
+    assert answer.found and answer.kind == "date"
+    assert answer.text == "2024年2月6日"
+    assert_quoted(answer, TEXTS)
+
+
+def test_list_answer_gives_the_items_of_the_matching_section() -> None:
+    answer = ask("青山镇法治建设存在哪些不足？")
+    assert answer.found and answer.kind == "list"
+    assert [q.text for q in answer.quotes] == ["一是法治队伍力量薄弱", "二是普法覆盖不均衡", "三是执法信息化水平不高"]
+    assert all(q.source == "青山镇.txt" for q in answer.quotes)
+    assert_quoted(answer, TEXTS)
+
+
+def test_list_answer_reads_numbered_headings_under_the_plan_section() -> None:
+    answer = ask("青山镇2024年工作计划有哪些？")
+    assert answer.kind == "list"
+    assert [q.text for q in answer.quotes] == ["（一）加强法治队伍建设", "（二）深化“法治夜市”普法品牌", "（三）推进执法数字化"]
+    assert answer.text == "加强法治队伍建设；深化“法治夜市”普法品牌；推进执法数字化"
+
+
+def test_text_answer_quotes_the_matching_clause_and_marks_the_named_thing() -> None:
+    answer = ask("青山镇创新推出了什么普法品牌？")
+    assert answer.found and answer.kind == "text"
+    assert "创新推出“法治夜市”普法品牌" in answer.quotes[0].text
+    assert answer.text == "法治夜市"
+    assert_quoted(answer, TEXTS)
+
+
+@pytest.mark.parametrize("question", ["青山镇2023年财政收入是多少？", "青山镇有多少名律师？", "青山镇地区生产总值是多少？"])
+def test_question_the_report_does_not_answer_is_not_found(question: str) -> None:
+    answer = ask(question)
+    assert not answer.found and answer.text is None and answer.kind == "none"
+    assert answer.quotes, "the nearest passages are shown as related reading"
+    assert all(q.answer_span is None for q in answer.quotes)
+
+
+def test_not_found_never_borrows_another_reports_figure() -> None:
+    texts = {"青山镇.txt": QINGSHAN}
+    answer = ask("青山镇办理行政复议案件多少件？", texts, "青山镇.txt")
+    assert not answer.found
+    assert "7件" not in "".join(q.text for q in answer.quotes)
+
+
+def test_no_hits_is_not_found() -> None:
+    answer = extract_answer(analyse("青山镇调解多少起", places=PLACES), [], TEXTS.__getitem__)
+    assert not answer.found and answer.quotes == ()
+
+
+def test_comparison_gives_one_row_per_report_with_its_own_figure() -> None:
+    question = analyse("各地2023年调解各类纠纷多少起？", places=PLACES)
+    assert question.comparison
+    by_report = {source: search(question.text, {source: text}) for source, text in TEXTS.items()}
+    answer = compare(question, by_report, TEXTS.__getitem__)
+    assert answer.kind == "comparison" and answer.found
+    rows = {row.quotes[0].source: row.text for row in answer.rows}
+    assert rows == {"青山镇.txt": "312起", "白河区.txt": "95 起"}
+    for row in answer.rows:
+        assert_quoted(row, TEXTS)
+
+
+def test_comparison_of_a_mention_finds_only_the_reports_that_make_it() -> None:
+    question = analyse("哪些报告提到了枫桥经验", places=PLACES)
+    by_report = {source: search(question.text, {source: text}) for source, text in TEXTS.items()}
+    answer = compare(question, by_report, TEXTS.__getitem__)
+    found = [row for row in answer.rows if row.found]
+    assert [row.quotes[0].source for row in found] == ["白河区.txt"]
+    assert "枫桥经验" in found[0].quotes[0].text
+    assert answer.rows[-1].found is False
+
+
+# ----------------------------------------------------------------------------- the figure check
+
+
+def test_figures_in_reads_digits_across_width_and_spaces() -> None:
+    assert figures_in("受理信访 48 件，同比下降 16%") == ("48", "16")
+    assert figures_in("举办法治讲座１５场，涉及金额225.34万元") == ("15", "225.34")
+    assert figures_in("普法形式单一") == ()
+
+
+def test_find_figures_skips_years_ranges_and_list_numbers() -> None:
+    text = "2024年以来，依据《纲要（2021-2025年）》，2.严格落实制度，走访企业20余次"
+    assert [(text[f.start : f.end], f.unit) for f in find_figures(text)] == [("20余次", "余次")]
+
+
+def test_is_supported_denies_a_figure_its_quote_does_not_hold() -> None:
+    quote = Quote("全年调解各类纠纷312起", "青山镇.txt", "青山镇", "", (8, 12), QINGSHAN.index("全年调解各类纠纷312起"))
+    good = Answer("q", "312起", True, (quote,), kind="number")
+    assert is_supported(good, TEXTS.__getitem__)
+    assert not is_supported(replace(good, text="313起"), TEXTS.__getitem__)
+    assert not is_supported(replace(good, quotes=(replace(quote, answer_span=(0, 2)),)), TEXTS.__getitem__)
+    moved = replace(quote, start=quote.start + 1)
+    assert not is_supported(replace(good, quotes=(moved,)), TEXTS.__getitem__)
+
+
+# ----------------------------------------------------------------------------- public questions
+
+
+def corpus_texts() -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "corpus").glob("*.txt"))}
+
+
+def public_questions() -> list[dict]:
+    lines = (ROOT / "tests" / "data" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def named_report(record: dict, texts: dict[str, str]) -> str:
+    name = record["report"] or next(p for p in PLACES if p in record["question"])
+    return next(source for source in texts if name in source)
+
+
+def test_public_questions_answered_with_figure_in_quote_and_no_false_refusal() -> None:
+    """Simulated good retrieval (the named report's best paragraphs first, other reports after)."""
+    texts = corpus_texts()
+    right = refused_right = answerable = unanswerable = 0
+    for record in public_questions():
+        source = named_report(record, texts)
+        answer = ask(record["question"], texts, source)
+        if answer.found and answer.text:
+            assert set(figures_in(answer.text)) <= set(figures_in(" ".join(q.text for q in answer.quotes)))
+        if record["kind"] == "none":
+            unanswerable += 1
+            refused_right += not answer.found
+            continue
+        answerable += 1
+        quotes = [q.text for q in answer.quotes if q.source == source]
+        gold = same(record["answer"] or record["quote"])
+        right += (
+            answer.found
+            and any(same(record["quote"]) in same(q) for q in quotes)
+            and (record["answer"] is None or (answer.text is not None and gold in same(answer.text)))
+        )
+    assert right / answerable >= 0.95
+    assert refused_right == unanswerable

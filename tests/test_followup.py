@@ -1,0 +1,51 @@
+"""Follow-up questions rewritten into standalone ones from the conversation so far."""
+from __future__ import annotations
+
+import pytest
+
+from qa.followup import resolve
+
+PLACES = ("长春市绿园区春城街道", "四平市铁西区人民政府", "田镇街道", "春城街道", "青山镇", "铁西区", "铁西")
+FIRST = "田镇街道2024年调处矛盾纠纷多少件"
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("那春城街道呢？", "春城街道2024年调处矛盾纠纷多少件"),
+        ("青山镇呢", "青山镇2024年调处矛盾纠纷多少件"),
+        ("2023年呢？", "田镇街道2023年调处矛盾纠纷多少件"),
+        ("那铁西区2023年呢", "铁西区2023年调处矛盾纠纷多少件"),
+        ("成功率呢？", "田镇街道2024年调处矛盾纠纷成功率是多少"),
+        ("它的成功率呢？", "田镇街道2024年调处矛盾纠纷成功率是多少"),
+        ("涉及金额呢？", "田镇街道2024年调处矛盾纠纷涉及金额是多少"),
+        ("春城街道的成功率呢？", "春城街道2024年调处矛盾纠纷成功率是多少"),
+        ("受理信访呢？", "田镇街道2024年受理信访多少"),
+        ("同比下降了多少？", "田镇街道2024年同比下降了多少"),
+    ],
+)
+def test_follow_up_takes_place_year_or_subject_from_the_last_question(question: str, expected: str) -> None:
+    assert resolve(question, [FIRST], PLACES) == expected
+
+
+def test_a_full_question_is_returned_unchanged() -> None:
+    question = "铁西区收到检察建议多少件？"
+    assert resolve(question, [FIRST], PLACES) == question
+
+
+def test_without_history_the_question_is_unchanged() -> None:
+    assert resolve("那春城街道呢？", [], PLACES) == "那春城街道呢？"
+
+
+def test_a_chain_of_follow_ups_builds_on_each_other() -> None:
+    history = [FIRST, "那春城街道呢？"]
+    assert resolve("成功率呢？", history, PLACES) == "春城街道2024年调处矛盾纠纷成功率是多少"
+
+
+def test_follow_up_after_a_list_question_keeps_its_kind() -> None:
+    assert resolve("那春城街道呢？", ["田镇街道存在哪些不足？"], PLACES) == "春城街道存在哪些不足？"
+
+
+def test_history_already_resolved_gives_the_same_result() -> None:
+    resolved = ["田镇街道2024年调处矛盾纠纷多少件", "春城街道2024年调处矛盾纠纷多少件"]
+    assert resolve("成功率呢？", resolved, PLACES) == "春城街道2024年调处矛盾纠纷成功率是多少"

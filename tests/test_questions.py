@@ -1,0 +1,77 @@
+"""Reading questions: kind, comparison, unit and content terms."""
+from __future__ import annotations
+
+import pytest
+
+from qa.questions import analyse
+
+PLACES = ("长春市绿园区春城街道", "青山镇", "白河区", "春城街道", "田镇街道")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("田镇街道2024年调处矛盾纠纷多少件", "number"),
+        ("青山镇开展了几场法治讲座？", "number"),
+        ("白河区行政复议纠错率是多少？", "number"),
+        ("青山镇调解成功率", "number"),
+        ("白河区的报告是哪天发布的？", "date"),
+        ("青山镇什么时候成立调解中心？", "date"),
+        ("青山镇法治建设存在哪些不足？", "list"),
+        ("白河区普法工作存在什么问题？", "list"),
+        ("青山镇2025年工作计划有哪些？", "list"),
+        ("春城街道探索实施了什么样的普法方式？", "text"),
+        ("青山镇如何化解矛盾纠纷？", "text"),
+    ],
+)
+def test_kind_follows_the_question_words(text: str, kind: str) -> None:
+    assert analyse(text, places=PLACES).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["各街道2024年调处矛盾纠纷多少件", "哪些报告提到了枫桥经验", "所有报告中行政复议申请分别是多少件", "每个街道开展了几场讲座"],
+)
+def test_questions_across_reports_are_comparisons(text: str) -> None:
+    assert analyse(text, places=PLACES).comparison
+
+
+@pytest.mark.parametrize("text", ["春城街道举办了多少场各类法律讲座？", "青山镇每季度听取几次汇报？"])
+def test_questions_about_one_report_are_not_comparisons(text: str) -> None:
+    assert not analyse(text, places=PLACES).comparison
+
+
+def test_terms_leave_out_place_year_question_words_and_unit() -> None:
+    question = analyse("田镇街道2024年调处矛盾纠纷多少件？", places=PLACES)
+    assert question.phrases == ("调处矛盾纠纷",)
+    assert question.unit == "件"
+    assert "调处" in question.terms and "纠纷" in question.terms
+    assert not any(word in term for term in question.terms for word in ("田镇", "2024", "多少", "件"))
+
+
+def test_longest_place_is_removed_whole() -> None:
+    question = analyse("长春市绿园区春城街道接受法律咨询多少人次？", places=PLACES)
+    assert question.phrases == ("接受法律咨询",)
+    assert question.unit == "人次"
+
+
+def test_phrases_split_at_question_words_and_particles() -> None:
+    question = analyse("白河区的乡设置了几个内设机构？", places=PLACES)
+    assert set(question.phrases) == {"乡设置", "内设机构"}
+    assert question.unit == "个"
+
+
+def test_comparison_words_are_not_terms() -> None:
+    question = analyse("哪些报告提到了枫桥经验", places=PLACES)
+    assert question.phrases == ("枫桥经验",)
+    assert question.kind == "text"
+
+
+def test_a_bare_follow_up_has_no_terms() -> None:
+    assert analyse("那春城街道呢？", places=PLACES).terms == ()
+
+
+def test_full_width_question_reads_like_half_width() -> None:
+    half = analyse("青山镇2023年发放宣传资料多少份?", places=PLACES)
+    full = analyse("青山镇２０２３年发放宣传资料多少份？", places=PLACES)
+    assert half.terms == full.terms and half.unit == full.unit == "份"
