@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_right
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import overload
+from types import MappingProxyType
+
+from .offsets import OffsetMap
 
 IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
 # Chinese punctuation and full-width forms: anything a Chinese sentence sits next to without a space.
@@ -21,8 +21,7 @@ CJK_PUNCT = "\u3001-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\u
 CJK = IDEOGRAPH + CJK_PUNCT
 SENTENCE_END = "。！？；：…"
 CLOSERS = "”’」』）》】〉\"')"
-OPENERS = "《（“【〈「『"
-MATCHING = {"》": "《", "）": "（", "”": "“", "】": "【", "〉": "〈", "」": "「", "』": "『"}
+BRACKETS = ("《》", "（）", "“”", "【】", "〈〉", "「」", "『』")
 CLAUSE_PUNCT = "，、；,"
 STOPS = "。！？"
 
@@ -55,86 +54,19 @@ _IDEOGRAPH_CHAR = re.compile(f"[{IDEOGRAPH}]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
-def _translation() -> dict[int, str]:
+def _translation() -> MappingProxyType[int, str]:
     """Build the one-for-one character table: layout whitespace and full-width ASCII forms."""
-    table: dict[int, str] = {}
-    for start, end in (("\u2000", "\u200a"),):
-        for code in range(ord(start), ord(end) + 1):
-            table[code] = " "
-    for ch in "\t\u000b\u00a0\u1680\u202f\u205f\u3000":
-        table[ord(ch)] = " "
-    for ch in _BREAKS:
-        table[ord(ch)] = "\n"
+    spaces = re.compile(f"[{_SPACES}]")
+    table: dict[int, str] = {code: " " for code in range(0x3001) if spaces.match(chr(code))}
+    table.update({ord(ch): "\n" for ch in _BREAKS})
     # Full-width letters, digits and symbols become ASCII; Chinese punctuation
     # （）：；，！？ stays full width because that is the form Chinese text uses.
-    keep_full = set("（），：；！？")
-    for code in range(0xFF01, 0xFF5F):
-        if chr(code) not in keep_full:
-            table[code] = chr(code - 0xFEE0)
-    return table
+    table.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F) if chr(code) not in "（），：；！？"})
+    return MappingProxyType(table)
 
 
 _TABLE = _translation()
-_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-
-
-class OffsetMap(Sequence[int]):
-    """Map cleaned positions to positions in the text as read, stored as runs of consecutive offsets.
-
-    Behaves like a read-only tuple of ints; a 50 MB report costs a few arrays, not 50 million ints.
-    """
-
-    __slots__ = ("_clean", "_raw", "_length")
-
-    def __init__(self, clean_starts: array, raw_starts: array, length: int) -> None:
-        self._clean = clean_starts
-        self._raw = raw_starts
-        self._length = length
-
-    def __len__(self) -> int:
-        return self._length
-
-    @overload
-    def __getitem__(self, index: int) -> int: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(self._length)))
-        if index < 0:
-            index += self._length
-        if not 0 <= index < self._length:
-            raise IndexError(f"offset {index} is outside the map of length {self._length}")
-        run = bisect_right(self._clean, index) - 1
-        return self._raw[run] + index - self._clean[run]
-
-    def __iter__(self) -> Iterator[int]:
-        ends = list(self._clean[1:]) + [self._length]
-        for start, raw, end in zip(self._clean, self._raw, ends):
-            yield from range(raw, raw + end - start)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, OffsetMap):
-            return tuple(self) == tuple(other)
-        if isinstance(other, tuple):
-            return tuple(self) == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self._length, tuple(self._clean), tuple(self._raw)))
-
-    def __repr__(self) -> str:
-        return f"OffsetMap(length={self._length}, runs={len(self._clean)})"
-
-    def to_clean(self, raw: int) -> int:
-        """Return the first cleaned position whose source is at or after the raw offset ``raw``."""
-        run = bisect_right(self._raw, raw) - 1
-        if run < 0:
-            return 0
-        end = self._clean[run + 1] if run + 1 < len(self._clean) else self._length
-        return min(self._clean[run] + raw - self._raw[run], end)
+_TO_FULL = MappingProxyType({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
 
 
 @dataclass(frozen=True)
@@ -208,33 +140,26 @@ def clean(text: str) -> Cleaned:
 def _convert_punctuation(text: str) -> str:
     """Give ASCII punctuation inside Chinese text its full-width form, one character for one."""
     ideo, cjk = f"[{IDEOGRAPH}]", f"[{CJK}]"
-    text = re.sub(r"\(([^()\n]{0,80})\)", lambda m: _paren_pair(m, text), text)
+    text = _convert_pairs(text, r"\(([^()\n]{0,80})\)", "（", "）")
     text = re.sub(rf"(?<={cjk})\(|\((?={cjk})", "（", text)
     text = re.sub(rf"(?<={cjk})\)|\)(?={cjk})", "）", text)
-    text = re.sub(rf'"([^"\n]{{0,200}})"', lambda m: _quote_pair(m, text), text)
+    text = _convert_pairs(text, r'"([^"\n]{0,200})"', "“", "”")
     text = re.sub(rf"(?<={cjk})[,:;!?]|[,:;!?](?={cjk})", lambda m: _TO_FULL[m.group()], text)
     # A full stop after a Chinese character ends a sentence; after a digit it is a decimal or "1." heading.
     return re.sub(rf"(?<={ideo})\.(?![0-9A-Za-z])", "。", text)
 
 
-def _has_cjk(s: str) -> bool:
-    return _IDEOGRAPH_CHAR.search(s) is not None
+def _convert_pairs(text: str, pattern: str, open_: str, close: str) -> str:
+    """Turn an ASCII bracket or quote pair full width when it holds or touches Chinese."""
 
+    def convert(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if _IDEOGRAPH_CHAR.search(before + m.group(1) + after):
+            return f"{open_}{m.group(1)}{close}"
+        return m.group()
 
-def _paren_pair(m: re.Match[str], text: str) -> str:
-    before = text[m.start() - 1] if m.start() else ""
-    after = text[m.end()] if m.end() < len(text) else ""
-    if _has_cjk(m.group(1) + before + after):
-        return f"（{m.group(1)}）"
-    return m.group()
-
-
-def _quote_pair(m: re.Match[str], text: str) -> str:
-    before = text[m.start() - 1] if m.start() else ""
-    after = text[m.end()] if m.end() < len(text) else ""
-    if _has_cjk(m.group(1) + before + after):
-        return f"“{m.group(1)}”"
-    return m.group()
+    return re.sub(pattern, convert, text)
 
 
 @dataclass
@@ -255,7 +180,7 @@ class _Line:
             self.stop = True
         if not self.clause and any(c in piece for c in CLAUSE_PUNCT):
             self.clause = True
-        for close, open_ in MATCHING.items():
+        for open_, close in BRACKETS:
             self.unclosed += piece.count(open_) - piece.count(close)
 
 

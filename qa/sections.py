@@ -17,7 +17,7 @@ from .model import Section
 SIGNATURE = "落款"
 NUMERALS = "一二三四五六七八九十"
 _LEVELS = (
-    (1, re.compile(rf"([{NUMERALS}]{{1,3}})[、．.]\s*(?=\S)")),
+    (1, re.compile(rf"([{NUMERALS}]{{1,3}})、\s*(?=\S)")),
     (2, re.compile(rf"[（(]([{NUMERALS}]{{1,3}})[）)]\s*(?=\S)")),
     (3, re.compile(r"([0-9]{1,2})[.．、]\s*(?=[^\s0-9.．、，,。%])")),
     (4, re.compile(r"[（(]([0-9]{1,2})[）)]\s*(?=\S)")),
@@ -55,10 +55,10 @@ def parse_sections(text: str) -> tuple[Section, ...]:
         when present, is the last section, with path ("落款",) and level 1.
     """
     cleaned = clean(text)
-    paragraphs = _paragraphs(cleaned.text, flat="\n" not in text.strip())
+    flat = "\n" not in text.strip()
+    paragraphs = _paragraphs(cleaned.text, flat=flat)
     signature = _signature_start(cleaned.text, paragraphs)
     limit = signature if signature is not None else len(cleaned.text)
-    flat = "\n" not in text.strip()
     headings = _headings(cleaned, [p for p in paragraphs if p[0] < limit], flat=flat)
     ends = _ends(headings, limit)
     sections: list[Section] = []
@@ -158,13 +158,12 @@ def _signature_start(text: str, paragraphs: list[tuple[int, int]]) -> int | None
     return start
 
 
-def _marker(line: str) -> tuple[int, int, int] | None:
-    """Return (level, number, marker length) when the line starts with a heading marker."""
+def _marker(line: str) -> tuple[int, int] | None:
+    """Return (level, number) when the line starts with a heading marker."""
     for level, pattern in _LEVELS:
         m = pattern.match(line)
         if m:
-            number = _numeral(m.group(1)) if level <= 2 else int(m.group(1))
-            return level, number, m.end()
+            return level, _numeral(m.group(1)) if level <= 2 else int(m.group(1))
     return None
 
 
@@ -179,7 +178,7 @@ def _headings(cleaned: Cleaned, paragraphs: list[tuple[int, int]], *, flat: bool
         found = _marker(line)
         if found is None:
             continue
-        level, number, _ = found
+        level, number = found
         if level == 1 and number <= last_top:
             continue  # "一、" after "三、" is a list inside the body, not a new part
         if level >= 3 and not any(h.level < level for h in path):

@@ -163,3 +163,11 @@ def test_offset_map_properties(raw: str) -> None:
         assert same_char(raw[to_raw[i]], ch), (raw, i)
     dropped = set(range(len(raw))) - set(to_raw)
     assert all(raw[i].isspace() or raw[i] == "\u200b" for i in dropped), raw
+
+
+def test_to_clean_finds_the_cleaned_position_of_a_raw_offset() -> None:
+    raw = "受理信访 48 件"
+    cleaned = clean(raw)
+    assert cleaned.to_raw.to_clean(raw.index("4")) == cleaned.text.index("4")
+    assert cleaned.to_raw.to_clean(raw.index(" ")) == cleaned.text.index("4")  # a dropped space maps forward
+    assert cleaned.to_raw.to_clean(len(raw)) == len(cleaned.text)
