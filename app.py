@@ -158,7 +158,8 @@ def build_app(holder: IndexHolder) -> gr.Blocks:
                     report_choices(index), multiselect=True, label="限定报告（不选则全部）", scale=3
                 )
                 year_filter = gr.Dropdown(year_choices(index), value=ALL_YEARS, label="年度", scale=1)
-            chatbot = gr.Chatbot(label="对话", height=520, buttons=["copy"])
+            # No copy buttons: they copy the escaped Markdown; selecting the text copies what is shown.
+            chatbot = gr.Chatbot(label="对话", height=520, buttons=[], feedback_options=None)
             with gr.Row():
                 question = gr.Textbox(
                     placeholder="输入问题，按回车提问；可接着追问", show_label=False, scale=5, elem_id="question"
@@ -194,6 +195,7 @@ def build_app(holder: IndexHolder) -> gr.Blocks:
         question.submit(respond, **chat_io)
         send.click(respond, **chat_io)
         clear.click(lambda: ([], []), outputs=[chatbot, asked], api_visibility="private")
+        chatbot.clear(lambda: [], outputs=[asked], api_visibility="private")
 
         def refreshed(message: str) -> tuple[Any, ...]:
             current = holder.index
