@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from qa.answers import compare, extract_answer, is_supported
 from qa.cleaning import clean
+from qa.evaluation import same_text as same
 from qa.figures import figures_in, find_figures
 from qa.model import Answer, Hit, Passage, Quote
 from qa.questions import analyse
@@ -55,10 +55,6 @@ BAIHE = """白河区2023年法治政府建设工作报告
 """
 
 PLACES = ("青山镇", "白河区", "田镇街道", "七马路街道", "春城街道", "上白作街道", "铁西区")
-
-
-def same(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def passages(source: str, text: str) -> list[Passage]:
