@@ -1,11 +1,11 @@
 """Cut each section's body into passages of whole sentences, sized for the embedding model.
 
-What passages cover, exactly: every character of the cleaned report except newlines and
-the headings that stand alone on their line (those live in Passage.section instead). Inline
-headings ("（一）统筹工作安排，明确法治工作职责。春城街道将……") stay in the text because they
-are part of their paragraph. So, with ``cleaned = clean(text)``:
-``"".join(p.text for p in passages).replace("\\n", "")`` equals ``cleaned.text`` with the
-standalone heading spans removed and then its newlines removed.
+What passages cover, exactly: every character of the cleaned report but newlines. A section's
+first passage begins with its heading, so a heading that is itself the answer ("（一）依法行政
+理念和能力待提升" for "存在哪些不足") is found and quoted like any sentence. A heading with no
+text of its own, such as "二、……" right above "（一）……", begins its first subsection's passage.
+So, with ``cleaned = clean(text)``: ``"".join(p.text for p in passages).replace("\\n", "")``
+equals ``cleaned.text.replace("\\n", "")``.
 """
 from __future__ import annotations
 
@@ -62,12 +62,22 @@ def split_passages(
 
 
 def _bodies(cleaned: Cleaned, sections: Sequence[Section]) -> list[tuple[tuple[str, ...], int, int]]:
-    """Return (path, start, end) of the text each section holds itself, before its first subsection."""
+    """Return (path, start, end) of the text each section holds itself, heading first, before any subsection."""
     starts = [cleaned.to_raw.to_clean(s.start) for s in sections]
     bodies = [((), 0, starts[0] if starts else len(cleaned.text))]
+    carried = None  # start of a heading with no body of its own, carried into its first subsection
     for i, section in enumerate(sections):
-        own_end = min(cleaned.to_raw.to_clean(section.end), starts[i + 1] if i + 1 < len(sections) else len(cleaned.text))
-        bodies.append((section.path, heading_span(cleaned, section)[1], own_end))
+        end = cleaned.to_raw.to_clean(section.end)
+        next_start = starts[i + 1] if i + 1 < len(sections) else len(cleaned.text)
+        own_end = min(end, next_start)
+        start = starts[i] if carried is None else carried
+        heading_end = heading_span(cleaned, section)[1]
+        # Only a subsection inherits the heading; a sibling or the signature would get the wrong path.
+        if next_start < end and not cleaned.text[heading_end:own_end].strip():
+            carried = start
+            continue
+        carried = None
+        bodies.append((section.path, start, own_end))
     return bodies
 
 

@@ -14,7 +14,7 @@ from qa.errors import ReportReadError
 from qa.model import Passage, Report
 from qa.passages import split_passages
 from qa.reports import parse_report, read_corpus, read_report
-from qa.sections import SIGNATURE, heading_span, parse_sections
+from qa.sections import SIGNATURE, parse_sections
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 NAMES = sorted(p.name for p in CORPUS.glob("*.txt"))
@@ -24,16 +24,9 @@ def read(name: str) -> str:
     return (CORPUS / name).read_text(encoding="utf-8")
 
 
-def body_without_headings(text: str) -> str:
-    """Return the cleaned report minus standalone heading lines and newlines: what passages must cover."""
-    cleaned = clean(text)
-    spans = sorted(heading_span(cleaned, s) for s in parse_sections(text))
-    kept, pos = [], 0
-    for start, end in spans:
-        kept.append(cleaned.text[pos:start])
-        pos = max(pos, end)
-    kept.append(cleaned.text[pos:])
-    return "".join(kept).replace("\n", "")
+def cleaned_without_newlines(text: str) -> str:
+    """Return the cleaned report without newlines: what the passages, joined, must reproduce."""
+    return clean(text).text.replace("\n", "")
 
 
 def passages_of(text: str, max_chars: int = 300) -> tuple[Passage, ...]:
@@ -45,7 +38,7 @@ def passages_of(text: str, max_chars: int = 300) -> tuple[Passage, ...]:
 def test_no_body_text_is_lost(name: str, flatten: bool) -> None:
     text = " ".join(read(name).split()) if flatten else read(name)
     passages = passages_of(text)
-    assert "".join(p.text for p in passages).replace("\n", "") == body_without_headings(text)
+    assert "".join(p.text for p in passages).replace("\n", "") == cleaned_without_newlines(text)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -61,14 +54,42 @@ def test_passages_stay_in_their_section_and_end_at_sentences(name: str) -> None:
     text = read(name)
     sections = {s.path: s for s in parse_sections(text)}
     first_heading = min(s.start for s in sections.values())
+    carried = 0
+    seen: set[tuple[str, ...]] = set()
     for passage in passages_of(text):
         assert len(passage.text) <= 300
+        assert passage.start < passage.end
         if passage.section == ():
             assert passage.end <= first_heading
         else:
-            section = sections[passage.section]
-            assert section.start <= passage.start < passage.end <= section.end
+            path = passage.section
+            section = sections[path]
+            assert passage.end <= section.end
+            if path in seen:
+                assert passage.start > section.start
+            elif passage.start < section.start:
+                # Only ancestors' headings with no text of their own may come before the section's own.
+                depth = next(j for j in range(1, len(path)) if sections[path[:j]].start == passage.start)
+                flat = passage.text.replace("\n", "")
+                assert flat.startswith("".join(path[depth - 1:])), passage.text
+                carried += 1
+            else:
+                assert passage.start == section.start
+            seen.add(path)
         assert re.search(r"[。！？；：”]$", passage.text) or passage.section == (SIGNATURE,), passage.text
+    assert carried > 0  # every seed report has a part heading right above its first subsection
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_heading_is_in_a_passage_of_its_own_section(name: str) -> None:
+    text = read(name)
+    passages = passages_of(text)
+    for section in parse_sections(text):
+        holding = [p for p in passages if p.start <= section.start < p.end]
+        assert len(holding) == 1, section.path
+        assert holding[0].section[: len(section.path)] == section.path
+        if section.path != (SIGNATURE,):  # the signature's path is a label, not words of the report
+            assert section.heading in holding[0].text.replace("\n", "")
 
 
 def test_tianzhen_figures_and_sections() -> None:
@@ -83,12 +104,21 @@ def test_tianzhen_figures_and_sections() -> None:
     assert any("受理信访48件" in p.text for p in passages)
     preamble = [p for p in passages if p.section == ()]
     assert preamble[0].text.startswith("田镇街道2024年度法治政府建设情况报告\n2024年，田镇街道")
+    shortcoming = next(p for p in passages if "（一）行政执法能力待提升" in p.text)
+    assert shortcoming.section == ("三、推进法治政府建设存在的不足和原因", "（一）行政执法能力待提升")
+    assert shortcoming.text.startswith(
+        "三、推进法治政府建设存在的不足和原因\n（一）行政执法能力待提升。部分执法人员"
+    )
+    second = next(p for p in passages if p.section[-1:] == ("（二）普法形式单一",))
+    assert second.text.startswith("（二）普法形式单一。")
 
 
 def test_inline_heading_stays_in_its_passage() -> None:
     passages = passages_of(read("2024_长春市绿园区春城街道.txt"))
     first = next(p for p in passages if p.section[-1:] == ("（一）统筹工作安排，明确法治工作职责",))
-    assert first.text.startswith("（一）统筹工作安排，明确法治工作职责。春城街道将法治政府建设纳入")
+    assert first.text.startswith(
+        "一、推进法治政府建设工作开展情况\n（一）统筹工作安排，明确法治工作职责。春城街道将法治政府建设纳入"
+    )
     signature = [p for p in passages if p.section == (SIGNATURE,)]
     assert [p.text for p in signature] == ["长春市绿园区春城街道办事处\n2025年2月25日"]
 
@@ -101,22 +131,38 @@ def test_long_sentence_is_cut_after_commas_and_short_sections_stay_whole() -> No
     assert len(first) > 1
     assert all(len(p.text) <= 60 for p in first)
     assert all(p.text.endswith(("，", "。")) for p in first)
-    assert [p.text for p in passages if p.section == ("二、存在不足",)] == ["人员偏少。"]
+    assert first[0].text.startswith("一、主要举措\n" + clause + "，")
+    assert [p.text for p in passages if p.section == ("二、存在不足",)] == ["二、存在不足\n人员偏少。"]
 
 
 def test_sentence_without_commas_is_cut_at_max_chars() -> None:
     text = "一、主要举措\n" + "法" * 130 + "。"
     passages = passages_of(text, max_chars=50)
-    assert [len(p.text) for p in passages] == [50, 50, 31]
-    assert "".join(p.text for p in passages) == "法" * 130 + "。"
+    assert [len(p.text) for p in passages] == [6, 50, 50, 31]
+    assert "".join(p.text for p in passages) == "一、主要举措" + "法" * 130 + "。"
 
 
 def test_passages_do_not_cross_sections_even_when_short() -> None:
     text = "报告\n一、甲\n第一句。\n二、乙\n第二句。"
     assert [(p.section, p.text) for p in passages_of(text)] == [
         ((), "报告"),
-        (("一、甲",), "第一句。"),
-        (("二、乙",), "第二句。"),
+        (("一、甲",), "一、甲\n第一句。"),
+        (("二、乙",), "二、乙\n第二句。"),
+    ]
+
+
+def test_empty_heading_goes_to_its_first_subsection_only() -> None:
+    text = (
+        "报告\n一、甲\n（一）子一\n1、细目\n正文一。\n（二）空\n（三）子三\n正文三。\n"
+        "二、乙\n田镇街道\n2025年1月3日"
+    )
+    assert [(p.section, p.text) for p in passages_of(text)] == [
+        ((), "报告"),
+        (("一、甲", "（一）子一", "1、细目"), "一、甲\n（一）子一\n1、细目\n正文一。"),
+        (("一、甲", "（二）空"), "（二）空"),
+        (("一、甲", "（三）子三"), "（三）子三\n正文三。"),
+        (("二、乙",), "二、乙"),
+        ((SIGNATURE,), "田镇街道\n2025年1月3日"),
     ]
 
 
@@ -183,6 +229,9 @@ def test_describe_shows_metadata_and_the_section_tree() -> None:
     assert "source:    2024_田镇街道.txt" in lines
     assert "year:      2024" in lines
     assert "(preamble) [1 passage]" in lines
+    assert "size:      2571 characters, 20 sections, 16 passages" in lines
+    # A heading with no text of its own is counted in its first subsection's passage.
+    assert "    （二）提升依法行政能力，规范执法行为 [0 passages]" in lines
     assert "      4、优化基层治理，化解矛盾纠纷 [1 passage]" in lines
     assert "  二、推进法治政府建设的主要举措和成效 [0 passages]" in lines
     assert lines.index("  二、推进法治政府建设的主要举措和成效 [0 passages]") < lines.index(
