@@ -20,6 +20,8 @@ from .sections import heading_span
 # m3e-small reads 512 tokens, about one per Chinese character; 300 leaves room for the heading path.
 MAX_CHARS = 300
 MIN_CHARS = 20
+# A section's own text up to this long and ending with a colon introduces its subsections.
+INTRO_CHARS = 120
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’」』）》\"']*|(?=\n)|$)")
 _CLAUSE = re.compile(r"[^，,、：]*(?:[，,、：]+|$)")
 
@@ -73,12 +75,22 @@ def _bodies(cleaned: Cleaned, sections: Sequence[Section]) -> list[tuple[tuple[s
         start = starts[i] if carried is None else carried
         heading_end = heading_span(cleaned, section)[1]
         # Only a subsection inherits the heading; a sibling or the signature would get the wrong path.
-        if next_start < end and not cleaned.text[heading_end:own_end].strip():
+        if next_start < end and _introduces_subsections(cleaned.text[heading_end:own_end]):
             carried = start
             continue
         carried = None
         bodies.append((section.path, start, own_end))
     return bodies
+
+
+def _introduces_subsections(body: str) -> bool:
+    """Tell whether a section's own text only leads into its subsections.
+
+    An empty body, or a short one ending with a colon ("……具体如下：", "重点做好以下工作："),
+    reads as one unit with the first subsection, so it is carried into its passage.
+    """
+    body = body.strip()
+    return not body or (len(body) <= INTRO_CHARS and body.endswith(("：", ":")))
 
 
 def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -68,10 +68,18 @@ def test_passages_stay_in_their_section_and_end_at_sentences(name: str) -> None:
             if path in seen:
                 assert passage.start > section.start
             elif passage.start < section.start:
-                # Only ancestors' headings with no text of their own may come before the section's own.
+                # Only ancestors' headings, each with no text of its own or a short lead-in ending
+                # with a colon, may come before the section's own heading.
                 depth = next(j for j in range(1, len(path)) if sections[path[:j]].start == passage.start)
                 flat = passage.text.replace("\n", "")
-                assert flat.startswith("".join(path[depth - 1:])), passage.text
+                lead_in = flat[: flat.index(path[-1])]
+                for heading in path[depth - 1 : -1]:
+                    assert lead_in.startswith(heading), passage.text
+                    lead_in = lead_in[len(heading):]
+                    if lead_in and not lead_in.startswith(path[len(path) - 1]):
+                        intro, colon, lead_in = lead_in.partition("：")
+                        assert colon and len(intro) < 120 and not any(h in intro for h in path), passage.text
+                assert lead_in == "", passage.text
                 carried += 1
             else:
                 assert passage.start == section.start
@@ -237,3 +245,20 @@ def test_describe_shows_metadata_and_the_section_tree() -> None:
     assert lines.index("  二、推进法治政府建设的主要举措和成效 [0 passages]") < lines.index(
         "      4、优化基层治理，化解矛盾纠纷 [1 passage]"
     )
+
+
+def test_a_short_lead_in_ending_with_a_colon_joins_the_first_subsection() -> None:
+    text = "报告\n\n二、存在的不足\n\n具体如下：\n\n（一）理念待提升\n\n人员偏少。\n\n（二）形式单一\n\n宣传不足。\n\n三、计划\n\n我们将努力工作。"
+    passages = passages_of(text)
+    assert [(p.section[-1] if p.section else "", p.text.replace("\n", "")) for p in passages] == [
+        ("", "报告"),
+        ("（一）理念待提升", "二、存在的不足具体如下：（一）理念待提升人员偏少。"),
+        ("（二）形式单一", "（二）形式单一宣传不足。"),
+        ("三、计划", "三、计划我们将努力工作。"),
+    ]
+
+
+def test_a_lead_in_without_a_colon_keeps_its_own_passage() -> None:
+    text = "报告\n\n二、存在的不足\n\n工作有成效但仍有差距。\n\n（一）理念待提升\n\n人员偏少。"
+    texts = [p.text.replace("\n", "") for p in passages_of(text)]
+    assert texts == ["报告", "二、存在的不足工作有成效但仍有差距。", "（一）理念待提升人员偏少。"]
