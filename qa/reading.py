@@ -68,7 +68,11 @@ def read_text(path: str | os.PathLike) -> str:
         raise ReportReadError(
             str(path), "not a file; pass a report file, or use find_report_files for a folder"
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # removed, unreadable or locked after it was listed
+        reason = f"cannot be read ({error.strerror or error}); check that the file exists and can be opened"
+        raise ReportReadError(str(path), reason) from error
     if not data.strip():
         raise ReportReadError(str(path), "file is empty")
     if suffix == ".txt":

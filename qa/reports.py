@@ -54,7 +54,11 @@ def read_report(path: str | os.PathLike, source: str | None = None, *, max_chars
     """
     path = Path(path)
     text = read_text(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:  # the file went away between reading and hashing
+        reason = f"cannot be read ({error.strerror or error}); check that the file exists and can be opened"
+        raise ReportReadError(str(path), reason) from error
     return parse_report(text, str(path) if source is None else source, digest, max_chars=max_chars)
 
 
