@@ -22,7 +22,7 @@ from .errors import IndexLoadError, QAError, QuestionError
 from .fusion import reciprocal_rank_fusion
 from .lexical import LexicalIndex
 from .model import Answer, Hit, Passage, ReadFailure, Report, ReportInfo
-from .scope import Scope, known_names, normalise_question, resolve_scope
+from .scope import Scope, known_names, normalise_question, resolve_scope, simplified
 from .tokenize import Tokenizer
 
 Progress = Callable[[float, str], None]
@@ -313,7 +313,7 @@ class ReportIndex:
             raise QuestionError(f"k={k!r} must be a whole number of at least 1 (for example k=5).")
         if not isinstance(question, str) or not any(ch.isalnum() for ch in question):
             raise QuestionError(f"question {question!r:.40} has no words; ask for example “田镇街道2024年调处矛盾纠纷多少件”.")
-        return question.strip()[: self.config.max_question_chars]
+        return simplified(question.strip()[: self.config.max_question_chars])
 
     def _search(self, question: str, k: int, sources: Sequence[str] | None) -> list[Hit]:
         allowed = None if sources is None else self._passage_ids(sources)

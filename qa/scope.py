@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
+import zhconv
+
 from .model import ReportInfo
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -44,6 +46,15 @@ class Scope:
 def normalise_question(text: str) -> str:
     """Fold full-width forms and drop spaces so names and years match as written in any width."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def simplified(text: str) -> str:
+    """Fold traditional characters to simplified, since the reports are written in simplified ones.
+
+    Without it "田鎮街道" names no known place, so the question is refused as out of scope.
+    Simplified text comes back unchanged.
+    """
+    return zhconv.convert(text, "zh-hans")
 
 
 def known_names(info: ReportInfo) -> tuple[str, ...]:
