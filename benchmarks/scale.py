@@ -1,0 +1,176 @@
+"""Measurements of one index at one size: build phases, serving latency and memory, update, flat vs HNSW.
+
+Each function returns a plain dict of figures so run.py can run it in a fresh process (peak
+memory is per process) and collect the result as JSON.
+"""
+from __future__ import annotations
+
+import random
+import re
+import resource
+import statistics
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from embeddings.store import make_store
+from qa import IndexConfig, ReportIndex
+from qa.evaluation import GoldQuestion, evaluate
+
+
+class TimedEncoder:
+    """Pass calls through to an encoder, adding up the time spent inside encode()."""
+
+    def __init__(self, encoder) -> None:
+        self._encoder = encoder
+        self.name = encoder.name
+        self.dimension = encoder.dimension
+        self.seconds = 0.0
+        self.first_call: float | None = None
+        self.texts = 0
+
+    def encode(self, texts, *, batch_size: int = 32):
+        started = time.perf_counter()
+        if self.first_call is None:
+            self.first_call = started
+        vectors = self._encoder.encode(texts, batch_size=batch_size)
+        self.seconds += time.perf_counter() - started
+        self.texts += len(texts)
+        return vectors
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file()) / 1e6
+
+
+def measure_build(corpus: Path, folder: Path, encoder, config: IndexConfig) -> dict:
+    """Build an index and split its time into reading+parsing, embedding, and indexing+writing.
+
+    Reading ends when the builder first calls the encoder; embedding is the time inside it;
+    the rest (tokenising, BM25, FAISS, writing the folder) is indexing.
+    """
+    timed = TimedEncoder(encoder)
+    started = time.perf_counter()
+    index = ReportIndex.build(corpus, folder, config=config, encoder=timed)
+    total = time.perf_counter() - started
+    reading = (timed.first_call or started) - started
+    reports, passages = len(index.reports), len(index.passages)
+    return {
+        "reports": reports, "passages": passages, "encoder": encoder.name, "total_s": total,
+        "read_s": reading, "embed_s": timed.seconds, "index_s": total - reading - timed.seconds,
+        "reports_per_s": reports / total, "passages_per_s": passages / total,
+        "embed_passages_per_s": passages / timed.seconds if timed.seconds else float("inf"),
+        "disk_mb": folder_mb(folder), "build_peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def scaled_questions(questions: Sequence[GoldQuestion], index: ReportIndex, real_places: Sequence[str],
+                     *, seed: int = 0) -> list[str]:
+    """Return the public questions, plus each asked of a random synthetic report instead of the real one."""
+    asked = [gold.question for gold in questions]
+    synthetic = [info for info in index.reports if not set(info.places) & set(real_places)]
+    if not synthetic:
+        return asked
+    rng = random.Random(seed)
+    names = sorted(real_places, key=len, reverse=True)
+    for question in list(asked):
+        topic = re.sub(r"\d{4}\s*年度?", "", question)
+        for name in names:
+            topic = topic.replace(name, "")
+        info = rng.choice(synthetic)
+        asked.append(f"{info.places[0]}{info.year}年{topic}")
+    return asked
+
+
+def percentiles(samples_ms: Sequence[float]) -> tuple[float, float]:
+    ordered = sorted(samples_ms)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def measure_serve(folder: Path, make_encoder: Callable[[], object], questions: Sequence[GoldQuestion],
+                  real_places: Sequence[str], *, score: bool) -> dict:
+    """Load an index as a server would, then time search and answer for every question once.
+
+    Args:
+        make_encoder: returns the encoder queries are embedded with (timed as model load).
+        score: also compute hit@1 and answer accuracy (only meaningful when the index and
+            the queries use the same real model).
+    """
+    started = time.perf_counter()
+    encoder = make_encoder()
+    model_s = time.perf_counter() - started
+    rss_model = peak_rss_mb()
+    started = time.perf_counter()
+    index = ReportIndex.load(folder, encoder=encoder)
+    load_s = time.perf_counter() - started
+    rss_loaded = peak_rss_mb()
+    asked = scaled_questions(questions, index, real_places)
+    for question in asked[:3]:
+        index.answer(question)
+    search_ms, answer_ms = [], []
+    for question in asked:
+        started = time.perf_counter()
+        index.search(question, 5)
+        search_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        index.answer(question)
+        answer_ms.append((time.perf_counter() - started) * 1000)
+    result = {
+        "queries": len(asked), "model_load_s": model_s, "load_s": load_s,
+        "rss_after_load_mb": rss_loaded, "index_rss_mb": rss_loaded - rss_model,
+        "search_p50_ms": percentiles(search_ms)[0], "search_p95_ms": percentiles(search_ms)[1],
+        "answer_p50_ms": percentiles(answer_ms)[0], "answer_p95_ms": percentiles(answer_ms)[1],
+        "serve_peak_rss_mb": peak_rss_mb(),
+    }
+    if score:
+        scores = evaluate(index, questions)
+        result.update(hit_at_1=scores.hit_at_1, hit_at_5=scores.hit_at_5, answer_accuracy=scores.answer_accuracy)
+    return result
+
+
+def measure_update(folder: Path, corpus: Path, encoder, new_report: Path) -> dict:
+    """Time adding one report (already written into the corpus) to a loaded index."""
+    timed = TimedEncoder(encoder)
+    index = ReportIndex.load(folder, encoder=timed)
+    started = time.perf_counter()
+    updated = index.update(corpus)
+    total = time.perf_counter() - started
+    return {
+        "reports_before": len(index.reports), "reports_after": len(updated.reports),
+        "update_s": total, "update_embed_s": timed.seconds, "update_embedded": timed.texts,
+        "new_report": new_report.name,
+    }
+
+
+def measure_ann(vectors: np.ndarray, queries: np.ndarray, sizes: Sequence[int], *, k: int = 10) -> list[dict]:
+    """Compare exact (flat) and HNSW search at growing sizes: build time, query latency, recall@k."""
+    rows = []
+    for size in sizes:
+        subset = np.ascontiguousarray(vectors[:size], dtype=np.float32)
+        row = {"size": int(len(subset))}
+        truth = None
+        for kind in ("flat", "hnsw"):
+            store = make_store(kind, subset.shape[1])
+            started = time.perf_counter()
+            store.add(subset)
+            row[f"{kind}_build_s"] = time.perf_counter() - started
+            latencies, found = [], []
+            for query in queries:
+                started = time.perf_counter()
+                _, ids = store.search(query[None, :], k)
+                latencies.append((time.perf_counter() - started) * 1000)
+                found.append(ids[0])
+            row[f"{kind}_p50_ms"], row[f"{kind}_p95_ms"] = percentiles(latencies)
+            if kind == "flat":
+                truth = found
+            else:
+                row["hnsw_recall_at_10"] = float(np.mean([len(set(a) & set(b)) / k for a, b in zip(found, truth)]))
+        rows.append(row)
+    return rows
