@@ -285,3 +285,57 @@ def test_the_server_listens_on_loopback_only_by_default(monkeypatch, tmp_path: P
     assert launched["server_name"] == "127.0.0.1"
     assert launched["max_file_size"] == MAX_UPLOAD_BYTES
     assert not launched.get("share")
+
+
+# ----------------------------------------------------------------------------- in the browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE_REPORT = NEW_REPORT.replace(
+    "纠错率12%。", "纠错率12%。\n\n（二）公开栏目<script>alert(1)</script>已更新，图片<img src=x onerror=alert(1)>已替换。"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
+def test_markup_in_reports_and_questions_is_shown_as_text_in_the_browser(tmp_path: Path, fake_encoder):
+    from playwright.sync_api import sync_playwright
+
+    from app import build_app
+    from test_browser import CHROMIUM_ARGS, free_port
+    from webui.holder import IndexHolder
+
+    corpus = seed_corpus(tmp_path / "corpus")
+    (corpus / "2024_青石镇.txt").write_text(HOSTILE_REPORT, encoding="utf-8")
+    holder = IndexHolder(ReportIndex.build(corpus, tmp_path / "index", encoder=fake_encoder), corpus)
+    app = build_app(holder)
+    app.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                dialogs: list[str] = []
+                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+                page.goto(app.local_url)
+                replies = page.locator("[data-testid='bot']")
+                for question in ("青石镇2024年办理行政复议案件多少件？<img src=x onerror=alert(1)>",
+                                 "青石镇公开栏目<script>alert(1)</script>更新了吗"):
+                    before = replies.count()
+                    page.locator("#question textarea").fill(question)
+                    page.locator("#question textarea").press("Enter")
+                    page.wait_for_function(
+                        "n => document.querySelectorAll(\"[data-testid='bot']\").length > n", arg=before, timeout=60_000
+                    )
+                    page.wait_for_timeout(500)  # give any injected handler the chance to fire
+                    assert question in page.locator("[data-testid='user']").nth(before).inner_text()
+                reply = replies.nth(0).inner_text()
+                assert "4217" in reply
+                chat = page.locator("[data-testid='bot']").all_inner_texts()
+                assert any("<script>alert(1)</script>" in text for text in chat)
+                assert any("<img src=x onerror=alert(1)>" in text for text in chat)
+                assert page.locator("[data-testid='bot'] script, [data-testid='bot'] img").count() == 0
+                assert dialogs == []
+            finally:
+                browser.close()
+    finally:
+        app.close()
