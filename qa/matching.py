@@ -7,6 +7,7 @@ and the rest of its sentence, which often carry the subject of a figure.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -88,7 +89,7 @@ def weights(question: Question, texts: Iterable[str]) -> Weights:
     chars = {c for phrase in question.phrases for c in phrase}
     units: list[str] = []
     for text in texts:
-        units.extend(u for u in _UNITS_OF_COUNT.split(clean(text).text) if u)
+        units.extend(_sentence_units(text))
     frequency: Counter[str] = Counter()
     char_frequency: Counter[str] = Counter()
     for unit in units:
@@ -106,6 +107,15 @@ def weights(question: Question, texts: Iterable[str]) -> Weights:
         question.phrases,
         unknown,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _sentence_units(text: str) -> tuple[str, ...]:
+    """Return a report's cleaned sentences; cached because every question over it needs them.
+
+    The cache is safe to share: the result depends only on the (immutable) text.
+    """
+    return tuple(u for u in _UNITS_OF_COUNT.split(clean(text).text) if u)
 
 
 def _unknown_run(phrase: str, frequency: Counter[str]) -> bool:

@@ -101,6 +101,10 @@ def ask(page, question: str | None = None) -> str:
     box = page.locator("#question textarea")
     if question is not None:
         box.fill(question)
+    # A clicked example fills the box asynchronously; under load Enter could otherwise hit an empty box.
+    page.wait_for_function(
+        "() => document.querySelector('#question textarea').value.trim().length > 0", timeout=ANSWER_MS
+    )
     box.press("Enter")
     page.wait_for_function(
         "n => document.querySelectorAll(\"[data-testid='bot']\").length > n", arg=before, timeout=ANSWER_MS
