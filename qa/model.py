@@ -152,7 +152,8 @@ class Answer:
     """The reply to a question.
 
     Attributes:
-        question: the question as asked (after length capping).
+        question: the question as understood: capped in length, traditional characters
+            folded to simplified.
         text: the direct answer as written in the report ("806件"); None when the
             reports hold none or the question asks for text rather than a figure
             and no short form exists.
