@@ -74,7 +74,8 @@ def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[
 
     Returns:
         The scope: every report when nothing is named, the named reports otherwise,
-        none (out of scope) when a named place or year matches no report.
+        none (out of scope) when a named place matches no report, or when the named
+        reports are all of other years and none of them speaks of the year asked.
     """
     q = normalise_question(question)
     year_match = _YEAR.search(q)
@@ -98,29 +99,40 @@ def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[
     if not matched:
         if unknown:
             return Scope(sources=(), places=(), year=year, unknown_place=unknown)
-        return Scope(sources=_by_year(reports, None, year), places=(), year=year)
+        return Scope(sources=_by_year(reports, None, year, {}), places=(), year=year)
     best = max(matched.values())
     named = [info for info in reports if matched.get(info.source) == best]
+    by_source = {info.source: text for info, text in zip(reports, texts)}
     return Scope(
-        sources=_by_year(named, named, year),
+        sources=_by_year(named, named, year, by_source),
         places=tuple(sorted(found_places, key=len, reverse=True)),
         year=year,
         unknown_place=unknown,
     )
 
 
-def _by_year(candidates: Sequence[ReportInfo], named: Sequence[ReportInfo] | None, year: int | None) -> tuple[str, ...] | None:
-    """Prefer the reports of the year asked; keep all when none is of that year.
+def _by_year(
+    candidates: Sequence[ReportInfo], named: Sequence[ReportInfo] | None, year: int | None, texts: dict[str, str]
+) -> tuple[str, ...] | None:
+    """Prefer the reports of the year asked; else keep the named reports that speak of that year.
 
-    A named report of another year stays in scope because the year may be the subject
-    rather than the report's year ("上白作街道2024年度工作计划" lives in its 2023 report).
+    A named report of another year stays in scope when its text names the year, because the
+    year may be the subject rather than the report's year ("上白作街道2024年度工作计划" lives
+    in its 2023 report). One that never names it cannot answer for that year: its figures
+    are another year's, so the question is out of scope. Without texts, all are kept.
     """
     if year is None:
         return tuple(info.source for info in candidates) if named is not None else None
     of_year = [info.source for info in candidates if info.year == year]
     if of_year:
         return tuple(of_year)
-    return tuple(info.source for info in candidates) if named is not None else None
+    if named is None:
+        return None
+    written = re.compile(rf"(?<!\d){year}(?!\d)")
+    return tuple(
+        info.source for info in candidates
+        if info.source not in texts or written.search(texts[info.source])
+    )
 
 
 def _unknown_place(q: str, covered: list[bool], texts: Sequence[str]) -> str | None:

@@ -55,3 +55,18 @@ def test_unknown_place_is_out_of_scope():
 def test_generic_place_words_are_not_places():
     assert not scope("各街道2024年调处矛盾纠纷多少件").out_of_scope
     assert not scope("辖区内社区有多少个").out_of_scope
+
+
+def test_year_no_report_covers_is_out_of_scope():
+    # 上白作's only report is for 2023 and never speaks of 2021: its figures are not 2021's.
+    result = scope("上白作街道2021年有几个行政村")
+    assert result.out_of_scope and result.sources == ()
+    # Two reports of one issuer, neither of 2019 nor speaking of it.
+    assert scope("田镇街道2019年调处矛盾纠纷多少件").out_of_scope
+
+
+def test_year_written_with_other_digits_around_is_not_a_mention():
+    reports = (ReportInfo("z.txt", "", "柳河镇人民政府", ("柳河镇", "柳河"), 2024),)
+    texts = (normalise_question("全年受理12022件，２０２５年工作打算"),)
+    assert resolve_scope("柳河镇2022年受理多少件", reports, texts).out_of_scope
+    assert resolve_scope("柳河镇2025年工作打算有哪些", reports, texts).sources == ("z.txt",)
