@@ -31,7 +31,8 @@ MAX_TEXT_QUOTE = 120
 HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
 LEANING = 0.25
 HEADING_ANSWERS = 0.8
-RANK_STEP = 0.01  # a lower-ranked hit's clause must match a little better to win
+RANK_STEP = 0.01
+NEIGHBOUR_DATE = 0.05  # a date in the clause beside the matched one is a little weaker evidence  # a lower-ranked hit's clause must match a little better to win
 MAX_RELATED = 3
 MAX_TEXT_QUOTES = 3
 _RATE = re.compile(r"率|比例|比率|占比|百分")
@@ -168,6 +169,9 @@ def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) 
         clause = cand.clauses[cand.index]
         dates = find_dates(clause.text)
         if not dates:
+            near = _neighbour_date(cand)
+            if near is not None:
+                scored.append(near)
             continue
         key = anchor(question.phrases, clause.text)
         after = [d for d in dates if key is None or d[0] >= key[1]]
@@ -176,6 +180,24 @@ def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) 
     if answer is None and _REPORT_DATE.search(question.text):
         return _signature_date(question, hits, texts)
     return answer
+
+
+def _neighbour_date(cand: _Candidate) -> _Candidate | None:
+    """Move a matched clause without a date to the date its sentence gives it in the next clause over.
+
+    An event's date is often a clause of its own ("2024年3月15日，县政府召开推进会"), so the
+    clause naming the event holds no date; the candidate keeps its match but is moved to the
+    dated clause, leaning on the matched one when the date comes after it, so both are quoted.
+    """
+    units, i = cand.clauses, cand.index
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(units) and units[j].sentence == units[i].sentence:
+            dates = find_dates(units[j].text)
+            if dates:
+                span = dates[-1] if j < i else dates[0]
+                leaning = 1.0 if j > i else 0.0
+                return replace(cand, score=cand.score - NEIGHBOUR_DATE, index=j, leaning=leaning, span=span)
+    return None
 
 
 def _signature_date(question: Question, hits: Sequence[Hit], texts) -> Answer | None:

@@ -54,7 +54,7 @@ BAIHE = """白河区2023年法治政府建设工作报告
 一是执法队伍年轻化不足。二是法治宣传形式单一。
 """
 
-PLACES = ("青山镇", "白河区", "田镇街道", "七马路街道", "春城街道", "上白作街道", "铁西区")
+PLACES = ("青山镇", "白河区", "柳河镇", "田镇街道", "七马路街道", "春城街道", "上白作街道", "铁西区")
 
 
 def passages(source: str, text: str) -> list[Passage]:
@@ -282,3 +282,40 @@ def test_public_questions_answered_with_figure_in_quote_and_no_false_refusal() -
         )
     assert right / answerable >= 0.95
     assert refused_right == unanswerable
+
+
+LIUHE = """柳河镇2024年度法治政府建设情况报告
+
+一、主要工作
+
+（一）压实责任。2024年4月9日，镇政府召开全镇法治建设推进会，印发年度工作要点。
+（二）便民服务。镇级“一站式”调解中心正式启用，2024年6月1日起对外服务。
+
+柳河镇人民政府
+2025年1月8日
+"""
+
+
+@pytest.mark.parametrize(
+    "question, expected, quoted",
+    [
+        ("柳河镇全镇法治建设推进会是哪天召开的？", "2024年4月9日", "2024年4月9日，镇政府召开全镇法治建设推进会"),
+        ("柳河镇一站式调解中心什么时候正式启用？", "2024年6月1日", "“一站式”调解中心正式启用，2024年6月1日起对外服务"),
+    ],
+)
+def test_date_in_the_clause_beside_the_event_is_its_date(question, expected, quoted) -> None:
+    texts = {"柳河镇.txt": LIUHE}
+    answer = ask(question, texts, "柳河镇.txt")
+    assert answer.found and answer.kind == "date"
+    assert answer.text == expected
+    assert quoted in answer.quotes[0].text
+    assert_quoted(answer, texts)
+
+
+def test_units_of_files_and_animals_are_counted_and_asked() -> None:
+    text = "评查执法案卷186卷，收容流浪犬62只"
+    assert [(text[f.start : f.end], f.unit) for f in find_figures(text)] == [("186卷", "卷"), ("62只", "只")]
+    assert analyse("白河区评查了多少卷执法案卷？", places=PLACES).unit == "卷"
+    texts = {"白河区.txt": BAIHE.replace("办理行政复议案件7件。", "评查执法案卷186卷，收容流浪犬62只。")}
+    answer = ask("白河区评查了多少卷执法案卷？", texts, "白河区.txt")
+    assert answer.found and answer.text == "186卷"
