@@ -102,6 +102,8 @@ def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[
         return Scope(sources=_by_year(reports, None, year, {}), places=(), year=year)
     best = max(matched.values())
     named = [info for info in reports if matched.get(info.source) == best]
+    # "河川县" names the county's own report, not the report of a town within it.
+    named = [info for info in named if any(_is_own_place(place, info) for place in found_places)] or named
     by_source = {info.source: text for info, text in zip(reports, texts)}
     return Scope(
         sources=_by_year(named, named, year, by_source),
@@ -109,6 +111,15 @@ def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[
         year=year,
         unknown_place=unknown,
     )
+
+
+def _is_own_place(place: str, info: ReportInfo) -> bool:
+    """Tell whether a place is the issuer's own (the last one its name gives), not a place above it."""
+    written = [(info.issuer.rfind(name), name) for name in info.places if name in info.issuer]
+    if not written:
+        return False
+    own = max(written, key=lambda found: (found[0], len(found[1])))[1]
+    return own.startswith(place) or place.startswith(own)
 
 
 def _by_year(

@@ -319,3 +319,13 @@ def test_units_of_files_and_animals_are_counted_and_asked() -> None:
     texts = {"白河区.txt": BAIHE.replace("办理行政复议案件7件。", "评查执法案卷186卷，收容流浪犬62只。")}
     answer = ask("白河区评查了多少卷执法案卷？", texts, "白河区.txt")
     assert answer.found and answer.text == "186卷"
+
+
+def test_a_word_the_report_writes_split_up_still_matches_its_clause() -> None:
+    # The report never writes "税费": it writes "减税降费"; the question is still answered from it.
+    texts = {"白河区.txt": BAIHE.replace("办理行政复议案件7件。", "为小微企业减税降费860万元，兑现奖补资金120万元。")}
+    answer = ask("白河区给小微企业减了多少税费？", texts, "白河区.txt")
+    assert answer.found and answer.text == "860万元"
+    assert "减税降费860万元" in answer.quotes[0].text
+    # A word whose characters the report does not hold together still counts against the clause.
+    assert not ask("白河区地区生产总值是多少？", texts, "白河区.txt").found

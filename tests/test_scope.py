@@ -70,3 +70,14 @@ def test_year_written_with_other_digits_around_is_not_a_mention():
     texts = (normalise_question("全年受理12022件，２０２５年工作打算"),)
     assert resolve_scope("柳河镇2022年受理多少件", reports, texts).out_of_scope
     assert resolve_scope("柳河镇2025年工作打算有哪些", reports, texts).sources == ("z.txt",)
+
+
+def test_a_county_named_alone_means_its_own_report_not_a_town_within():
+    reports = (
+        ReportInfo("county.txt", "", "柳河县人民政府", ("柳河县", "柳河"), 2024),
+        ReportInfo("town.txt", "", "柳河县白杨镇人民政府", ("柳河县", "白杨镇", "柳河", "白杨"), 2024),
+    )
+    assert resolve_scope("柳河县持证执法人员有多少名", reports).sources == ("county.txt",)
+    assert resolve_scope("柳河持证执法人员有多少名", reports).sources == ("county.txt",)
+    assert resolve_scope("柳河县白杨镇持证执法人员有多少名", reports).sources == ("town.txt",)
+    assert resolve_scope("白杨镇持证执法人员有多少名", reports).sources == ("town.txt",)
