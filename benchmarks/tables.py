@@ -124,9 +124,9 @@ def plot(results: dict, path: Path) -> None:
         return
     sizes = [build[label]["reports"] for label in labels]
     figure, axes = plt.subplots(1, 3, figsize=(13, 4))
-    axes[0].plot(sizes, [build[label]["total_s"] for label in labels], "o-", label="build total")
-    axes[0].plot(sizes, [build[label]["index_s"] for label in labels], "s--", label="index+write")
-    axes[0].set(title="build time (s)", xlabel="reports")
+    for key, style, name in (("read_s", "o-", "read+parse"), ("index_s", "s-", "index+write"), ("embed_s", "^--", "embed")):
+        axes[0].plot(sizes, [build[label][key] for label in labels], style, label=name)
+    axes[0].set(title="build phases (s); embed: m3e-small <=100, hash above", xlabel="reports", yscale="log")
     served = [label for label in labels if "search_p50_ms" in serve.get(label, {})]
     for key, style in (("search_p50_ms", "o-"), ("search_p95_ms", "o--"), ("answer_p50_ms", "s-"), ("answer_p95_ms", "s--")):
         axes[1].plot([build[label]["reports"] for label in served], [serve[label][key] for label in served], style,
