@@ -6,6 +6,7 @@ and year a question names, and extractive answers.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -22,7 +23,7 @@ from .errors import IndexLoadError, QAError, QuestionError
 from .fusion import reciprocal_rank_fusion
 from .lexical import LexicalIndex
 from .model import Answer, Hit, Passage, ReadFailure, Report, ReportInfo
-from .scope import Scope, known_names, normalise_question, resolve_scope, simplified
+from .scope import Scope, ScopeResolver, known_names, normalise_question, simplified
 from .tokenize import Tokenizer
 
 Progress = Callable[[float, str], None]
@@ -73,7 +74,6 @@ class ReportIndex:
         for report in reports:
             self._ranges[report.info.source] = (start, start + len(report.passages))
             start += len(report.passages)
-        self._scope_texts = tuple(normalise_question(report.text) for report in reports)
         self.places: tuple[str, ...] = tuple(
             sorted({name for info in self._infos for name in known_names(info)}, key=len, reverse=True)
         )
@@ -238,7 +238,7 @@ class ReportIndex:
 
     def scope(self, question: str, *, sources: Iterable[str] | None = None, year: int | None = None) -> Scope:
         """Return the reports a question is limited to, narrowed by explicit filters."""
-        scope = resolve_scope(question, self._infos, self._scope_texts)
+        scope = self._scope_resolver.resolve(question)
         chosen = scope.sources
         if sources is not None:
             wanted = set(sources)
@@ -295,8 +295,9 @@ class ReportIndex:
         from .questions import analyse
 
         question = self._check(question, k)
-        standalone = resolve(question, list(history), self.places) if history else question
-        parsed = analyse(standalone, places=self.places)
+        named = self._places_named(question, history)
+        standalone = resolve(question, list(history), named) if history else question
+        parsed = analyse(standalone, places=named)
         scope = self.scope(standalone, sources=sources, year=year)
         if scope.out_of_scope:
             related = self._search(standalone, k, None)
@@ -307,6 +308,17 @@ class ReportIndex:
             by_report = {source: self._search(topic, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
         return extract_answer(parsed, self._search(_topic(standalone, scope), k, scope.sources), self.text_of)
+
+    @functools.cached_property
+    def _scope_resolver(self) -> ScopeResolver:
+        """Prepare scoping on first use, so loading a large index stays fast."""
+        texts = [normalise_question(self._reports[info.source].text) for info in self._infos]
+        return ScopeResolver(self._infos, texts)
+
+    def _places_named(self, question: str, history: Sequence[str]) -> list[str]:
+        """Return the known places the conversation names; the rest cannot matter to it."""
+        named = {name for text in (question, *history) for name in self._scope_resolver.names_in(normalise_question(text))}
+        return sorted(named, key=lambda name: (-len(name), name))
 
     def _check(self, question: str, k: int) -> str:
         if not isinstance(k, int) or isinstance(k, bool) or k < 1:

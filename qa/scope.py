@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import zhconv
 
@@ -63,54 +63,89 @@ def known_names(info: ReportInfo) -> tuple[str, ...]:
     return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
 
 
+class ScopeResolver:
+    """Resolve questions to the reports they name, with name lookups prepared once per index.
+
+    A question is matched against every issuer and place name by looking up its
+    substrings, so the cost of a question does not grow with the number of reports.
+    """
+
+    def __init__(self, reports: Sequence[ReportInfo], texts: Sequence[str] = ()) -> None:
+        """Prepare the lookups.
+
+        Args:
+            reports: every indexed report.
+            texts: the reports' texts passed through normalise_question (same order), to tell
+                an unknown place from one a report mentions; empty to skip those checks.
+        """
+        self._reports = {info.source: info for info in reports}
+        self._texts = dict(zip((info.source for info in reports), texts))
+        self._sources_by_name: dict[str, list[str]] = {}
+        for info in reports:
+            for name in known_names(info):
+                self._sources_by_name.setdefault(name, []).append(info.source)
+        self._longest = max((len(name) for name in self._sources_by_name), default=0)
+
+    def resolve(self, question: str) -> Scope:
+        """Limit a question to the reports it names by place and year.
+
+        Returns:
+            The scope: every report when nothing is named, the named reports otherwise,
+            none (out of scope) when a named place matches no report, or when the named
+            reports are all of other years and none of them speaks of the year asked.
+        """
+        q = normalise_question(question)
+        year_match = _YEAR.search(q)
+        year = int(year_match.group(1)) if year_match else None
+        covered = [False] * len(q)
+        found_places: list[str] = []
+        for name in self.names_in(q):
+            for m in re.finditer(re.escape(name), q):
+                if any(covered[m.start():m.end()]):
+                    continue
+                covered[m.start():m.end()] = [True] * len(name)
+                found_places.append(name)
+        matched: dict[str, int] = {}
+        for place in set(found_places):
+            for source in self._sources_by_name[place]:
+                matched[source] = matched.get(source, 0) + 1
+        unknown = _unknown_place(q, covered, self._texts.values())
+        if not matched:
+            if unknown:
+                return Scope(sources=(), places=(), year=year, unknown_place=unknown)
+            return Scope(sources=_by_year(tuple(self._reports.values()), None, year, {}), places=(), year=year)
+        best = max(matched.values())
+        named = [info for source, info in self._reports.items() if matched.get(source) == best]
+        # "河川县" names the county's own report, not the report of a town within it.
+        named = [info for info in named if any(_is_own_place(place, info) for place in found_places)] or named
+        return Scope(
+            sources=_by_year(named, named, year, self._texts),
+            places=tuple(sorted(found_places, key=len, reverse=True)),
+            year=year,
+            unknown_place=unknown,
+        )
+
+    def names_in(self, q: str) -> list[str]:
+        """Return the known names that occur in q, longest first."""
+        found = {
+            q[i:j]
+            for i in range(len(q))
+            for j in range(i + 2, min(len(q), i + self._longest) + 1)
+            if q[i:j] in self._sources_by_name
+        }
+        return sorted(found, key=lambda name: (-len(name), name))
+
+
 def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[str] = ()) -> Scope:
-    """Limit a question to the reports it names by place and year.
+    """Limit a question to the reports it names by place and year (see ScopeResolver.resolve).
 
     Args:
         question: the question as asked.
         reports: every indexed report.
         texts: the reports' texts passed through normalise_question, to tell an unknown
             place from one a report mentions.
-
-    Returns:
-        The scope: every report when nothing is named, the named reports otherwise,
-        none (out of scope) when a named place matches no report, or when the named
-        reports are all of other years and none of them speaks of the year asked.
     """
-    q = normalise_question(question)
-    year_match = _YEAR.search(q)
-    year = int(year_match.group(1)) if year_match else None
-    matched: dict[str, int] = {}
-    found_places: list[str] = []
-    covered = [False] * len(q)
-    all_names = sorted({name for info in reports for name in known_names(info)}, key=len, reverse=True)
-    for name in all_names:
-        for m in re.finditer(re.escape(name), q):
-            if any(covered[m.start():m.end()]):
-                continue
-            covered[m.start():m.end()] = [True] * len(name)
-            found_places.append(name)
-    for info in reports:
-        names = set(known_names(info))
-        count = sum(1 for place in found_places if place in names)
-        if count:
-            matched[info.source] = count
-    unknown = _unknown_place(q, covered, texts)
-    if not matched:
-        if unknown:
-            return Scope(sources=(), places=(), year=year, unknown_place=unknown)
-        return Scope(sources=_by_year(reports, None, year, {}), places=(), year=year)
-    best = max(matched.values())
-    named = [info for info in reports if matched.get(info.source) == best]
-    # "河川县" names the county's own report, not the report of a town within it.
-    named = [info for info in named if any(_is_own_place(place, info) for place in found_places)] or named
-    by_source = {info.source: text for info, text in zip(reports, texts)}
-    return Scope(
-        sources=_by_year(named, named, year, by_source),
-        places=tuple(sorted(found_places, key=len, reverse=True)),
-        year=year,
-        unknown_place=unknown,
-    )
+    return ScopeResolver(reports, texts).resolve(question)
 
 
 def _is_own_place(place: str, info: ReportInfo) -> bool:
@@ -146,7 +181,7 @@ def _by_year(
     )
 
 
-def _unknown_place(q: str, covered: list[bool], texts: Sequence[str]) -> str | None:
+def _unknown_place(q: str, covered: list[bool], texts: Iterable[str]) -> str | None:
     """Return a place-like name in the question that is neither known nor mentioned in any report."""
     for run in re.finditer(r"[\u4e00-\u9fff]+", q):
         if any(covered[run.start():run.end()]):
