@@ -57,6 +57,7 @@ class ReportIndex:
         tokenizer: Tokenizer,
         encoder: Encoder,
         failures: Sequence[ReadFailure] = (),
+        generation: Path | None = None,
     ) -> None:
         self.folder = Path(folder)
         self.config = config
@@ -68,6 +69,7 @@ class ReportIndex:
         self._tokenizer = tokenizer
         self._encoder = encoder
         self.failures = tuple(failures)
+        self._generation = generation
         self._infos = tuple(report.info for report in reports)
         self._ranges: dict[str, tuple[int, int]] = {}
         start = 0
@@ -130,7 +132,7 @@ class ReportIndex:
         tokenizer = Tokenizer(manifest["tokenizer"]["user_words"])
         return cls(
             folder, config, reports, vectors, load_store(generation / "dense"),
-            LexicalIndex.load(generation / "lexical"), tokenizer, encoder,
+            LexicalIndex.load(generation / "lexical"), tokenizer, encoder, generation=generation,
         )
 
     @classmethod
@@ -188,7 +190,8 @@ class ReportIndex:
         progress(0.9, "building the lexical and vector indexes")
         user_words = sorted({name for report in parsed for name in known_names(report.info)})
         tokenizer = Tokenizer(user_words)
-        lexical = LexicalIndex.build([tokenizer.tokens(lexical_input(info, p)) for info, p in pairs])
+        tokens = _tokenize(pairs, tokenizer, previous)
+        lexical = LexicalIndex.build(tokens)
         kind = "hnsw" if len(pairs) > config.approximate_above else "flat"
         store = make_store(kind, encoder.dimension)
         store.add(vectors)
@@ -196,6 +199,7 @@ class ReportIndex:
         storage.write_reports(generation / "reports.jsonl", parsed)
         storage.write_passages(generation / "passages.jsonl", (p for _, p in pairs))
         storage.save_vectors(generation / "vectors.npy", vectors)
+        storage.write_tokens(generation / "tokens.jsonl", tokens)
         store.save(generation / "dense")
         lexical.save(generation / "lexical")
         manifest = {
@@ -211,7 +215,7 @@ class ReportIndex:
         }
         storage.commit_generation(folder, generation, manifest)
         progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")
-        return cls(folder, config, parsed, vectors, store, lexical, tokenizer, encoder, failures)
+        return cls(folder, config, parsed, vectors, store, lexical, tokenizer, encoder, failures, generation)
 
     # ----------------------------------------------------------------- what is indexed
 
@@ -309,6 +313,20 @@ class ReportIndex:
             return compare(parsed, by_report, self.text_of)
         return extract_answer(parsed, self._search(_topic(standalone, scope), k, scope.sources), self.text_of)
 
+    def _tokens_by_input(self) -> dict[str, list[str]]:
+        """Return this index's BM25 tokens by the text they were made from, read from its folder."""
+        if self._generation is None:
+            return {}
+        try:
+            token_lists = storage.read_tokens(self._generation / "tokens.jsonl")
+        except (IndexLoadError, OSError):
+            return {}  # the generation was replaced or damaged since: tokenise afresh
+        if len(token_lists) != len(self.passages):
+            return {}
+        return {
+            lexical_input(self._reports[p.source].info, p): tokens for p, tokens in zip(self.passages, token_lists)
+        }
+
     @functools.cached_property
     def _scope_resolver(self) -> ScopeResolver:
         """Prepare scoping on first use, so loading a large index stays fast."""
@@ -370,6 +388,24 @@ class ReportIndex:
             section=passage.section_label,
             passage=passage,
         )
+
+
+def _tokenize(pairs, tokenizer: Tokenizer, previous: "ReportIndex | None") -> list[list[str]]:
+    """Tokenise passages for BM25, reusing the previous index's tokens where they cannot differ.
+
+    Tokens depend on the user dictionary too: a passage holding a name that was added or
+    removed since the previous build is tokenised again.
+    """
+    texts = [lexical_input(info, p) for info, p in pairs]
+    cache: dict[str, list[str]] = {}
+    changed: set[str] = set()
+    if previous is not None:
+        cache = previous._tokens_by_input()
+        changed = set(tokenizer.user_words) ^ set(previous._tokenizer.user_words)
+    return [
+        cache[text] if text in cache and not any(word in text for word in changed) else tokenizer.tokens(text)
+        for text in texts
+    ]
 
 
 def _embed(pairs, encoder: Encoder, previous: "ReportIndex | None", progress: Progress) -> np.ndarray:

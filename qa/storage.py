@@ -19,7 +19,7 @@ import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -115,6 +115,17 @@ def read_reports(reports_path: Path, passages_path: Path) -> list[Report]:
         sections = tuple(Section(tuple(path), level, start, end) for path, level, start, end in record["sections"])
         reports.append(Report(info, record["text"], sections, tuple(by_source.get(info.source, ()))))
     return reports
+
+
+def write_tokens(path: Path, token_lists: Iterable[Sequence[str]]) -> None:
+    """Write each passage's BM25 tokens, one JSON list a line, so an update need not re-tokenise."""
+    with open(path, "w", encoding="utf-8") as out:
+        for tokens in token_lists:
+            out.write(json.dumps(list(tokens), ensure_ascii=False) + "\n")
+
+
+def read_tokens(path: Path) -> list[list[str]]:
+    return [list(tokens) for tokens in _json_lines(path)]
 
 
 def save_vectors(path: Path, vectors: np.ndarray) -> None:

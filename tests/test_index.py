@@ -158,3 +158,29 @@ def test_bad_k_is_refused(index: ReportIndex, k):
 def test_long_question_is_capped(index: ReportIndex):
     hits = index.search("调处矛盾纠纷" * 20_000, k=3)
     assert len(hits) == 3
+
+
+def test_update_tokenises_only_new_passages(index: ReportIndex, corpus: Path, tmp_path: Path, fake_encoder, monkeypatch):
+    from qa.tokenize import Tokenizer
+
+    tokenised: list[str] = []
+    original = Tokenizer.tokens
+
+    def counting(self, text):
+        tokenised.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Tokenizer, "tokens", counting)
+    write_report(corpus, "d.txt", "青山市河东区绿洲街道办事处", "绿洲街道", 2024, 288, 5)
+    updated = ReportIndex.load(tmp_path / "index", encoder=fake_encoder).update(corpus)
+    # Only the new report's passages are tokenised, less those whose text an old passage already had.
+    from qa.index import lexical_input
+
+    old_inputs = {lexical_input(index.report(p.source).info, p) for p in index.passages}
+    new_report = updated.report("d.txt")
+    expected = [lexical_input(new_report.info, p) for p in new_report.passages]
+    assert tokenised == [text for text in expected if text not in old_inputs]
+    assert 0 < len(tokenised) < len(expected)
+    reloaded = ReportIndex.load(tmp_path / "index", encoder=fake_encoder)
+    question = "河东区举办法律讲座多少场"
+    assert [h.passage for h in updated.search(question)] == [h.passage for h in reloaded.search(question)]
