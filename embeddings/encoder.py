@@ -8,11 +8,10 @@ module stays cheap for code (and tests) that use a fake encoder.
 """
 from __future__ import annotations
 
-import warnings
-
 import importlib.metadata
 import importlib.util
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
