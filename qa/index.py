@@ -27,6 +27,9 @@ from .scope import Scope, ScopeResolver, known_names, normalise_question, simpli
 from .tokenize import Tokenizer
 
 Progress = Callable[[float, str], None]
+# Passages per encode() call (one progress step) and per forward pass; measured in the README.
+EMBED_CHUNK = 128
+EMBED_BATCH = 8
 
 
 def _no_progress(fraction: float, message: str) -> None:
@@ -409,7 +412,11 @@ def _tokenize(pairs, tokenizer: Tokenizer, previous: "ReportIndex | None") -> li
 
 
 def _embed(pairs, encoder: Encoder, previous: "ReportIndex | None", progress: Progress) -> np.ndarray:
-    """Embed passages, reusing the previous index's vectors for identical inputs."""
+    """Embed passages, reusing the previous index's vectors for identical inputs.
+
+    Texts are embedded shortest first in small batches: on a CPU, padding a short text to
+    the longest in its batch is the main waste (batch 8 runs 1.6x faster than 64 here).
+    """
     texts = [embedding_input(info, p) for info, p in pairs]
     cache: dict[str, np.ndarray] = {}
     if previous is not None:
@@ -423,10 +430,10 @@ def _embed(pairs, encoder: Encoder, previous: "ReportIndex | None", progress: Pr
             todo.append(i)
         else:
             vectors[i] = row
-    batch = 64
-    for done in range(0, len(todo), batch):
-        chunk = todo[done : done + batch]
-        vectors[chunk] = encoder.encode([texts[i] for i in chunk])
+    todo.sort(key=lambda i: len(texts[i]))
+    for done in range(0, len(todo), EMBED_CHUNK):
+        chunk = todo[done : done + EMBED_CHUNK]
+        vectors[chunk] = encoder.encode([texts[i] for i in chunk], batch_size=EMBED_BATCH)
         progress(0.05 + 0.85 * (done + len(chunk)) / len(todo), f"embedded {done + len(chunk)}/{len(todo)} passages")
     return vectors
 
