@@ -75,7 +75,7 @@ def measure(corpus: Path, questions: Path, work: Path, *, quick: bool = False) -
     from embeddings.encoder import load_encoder
     from qa import ReportIndex
     from qa.evaluation import evaluate, load_questions
-    from qa.index import embedding_input
+    from qa.building import embedding_input
     from qa.reports import read_corpus
 
     reports, _ = read_corpus(corpus)

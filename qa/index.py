@@ -7,10 +7,8 @@ and year a question names, and extractive answers.
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -18,32 +16,18 @@ from embeddings.encoder import Encoder, load_encoder
 from embeddings.store import VectorStore, load_store, make_store
 
 from . import storage
+from .building import Progress, embed_passages, embedding_input, lexical_input, tokenize_passages, vector_key
 from .config import IndexConfig
 from .errors import IndexLoadError, QAError, QuestionError
 from .fusion import reciprocal_rank_fusion
 from .lexical import LexicalIndex
 from .model import Answer, Hit, Passage, ReadFailure, Report, ReportInfo
-from .scope import Scope, ScopeResolver, known_names, normalise_question, simplified
+from .scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from .tokenize import Tokenizer
-
-Progress = Callable[[float, str], None]
-# Passages per encode() call (one progress step) and per forward pass; measured in the README.
-EMBED_CHUNK = 128
-EMBED_BATCH = 8
 
 
 def _no_progress(fraction: float, message: str) -> None:
     """Ignore progress reports."""
-
-
-def embedding_input(info: ReportInfo, passage: Passage) -> str:
-    """Return the text embedded for a passage: its report and section give it context."""
-    return f"{info.name}｜{' '.join(passage.section)}｜{passage.text}"
-
-
-def lexical_input(info: ReportInfo, passage: Passage) -> str:
-    """Return the text tokenised for BM25: the passage with its section headings."""
-    return f"{' '.join(passage.section)} {passage.text}"
 
 
 class ReportIndex:
@@ -189,11 +173,15 @@ class ReportIndex:
             raise QAError(f"no readable report in {corpus} ({reasons}); add report files and build again.")
         encoder = encoder or load_encoder(config.model)
         pairs = [(report.info, p) for report in parsed for p in report.passages]
-        vectors = _embed(pairs, encoder, previous, progress)
+        vectors = embed_passages(pairs, encoder, previous._vectors_by_input(encoder.name) if previous else {}, progress)
         progress(0.9, "building the lexical and vector indexes")
         user_words = sorted({name for report in parsed for name in known_names(report.info)})
         tokenizer = Tokenizer(user_words)
-        tokens = _tokenize(pairs, tokenizer, previous)
+        if previous is None:
+            tokens = tokenize_passages(pairs, tokenizer, {}, set())
+        else:
+            changed = set(tokenizer.user_words) ^ set(previous._tokenizer.user_words)
+            tokens = tokenize_passages(pairs, tokenizer, previous._tokens_by_input(), changed)
         lexical = LexicalIndex.build(tokens)
         kind = "hnsw" if len(pairs) > config.approximate_above else "flat"
         store = make_store(kind, encoder.dimension)
@@ -278,7 +266,7 @@ class ReportIndex:
         scope = self.scope(question, sources=sources, year=year)
         if scope.out_of_scope:
             return []
-        return self._search(_topic(question, scope), k, scope.sources)
+        return self._search(topic_of(question, scope), k, scope.sources)
 
     def answer(
         self,
@@ -311,10 +299,19 @@ class ReportIndex:
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
         if parsed.comparison:
             in_scope = scope.sources if scope.sources is not None else tuple(self._reports)
-            topic = _topic(standalone, scope)
+            topic = topic_of(standalone, scope)
             by_report = {source: self._search(topic, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
-        return extract_answer(parsed, self._search(_topic(standalone, scope), k, scope.sources), self.text_of)
+        return extract_answer(parsed, self._search(topic_of(standalone, scope), k, scope.sources), self.text_of)
+
+    def _vectors_by_input(self, model: str) -> dict[str, np.ndarray]:
+        """Return this index's passage vectors by building.vector_key, for a rebuild to reuse."""
+        if model != self._encoder.name:
+            return {}
+        return {
+            vector_key(embedding_input(self._reports[p.source].info, p), model): row
+            for p, row in zip(self.passages, self._vectors)
+        }
 
     def _tokens_by_input(self) -> dict[str, list[str]]:
         """Return this index's BM25 tokens by the text they were made from, read from its folder."""
@@ -391,67 +388,6 @@ class ReportIndex:
             section=passage.section_label,
             passage=passage,
         )
-
-
-def _tokenize(pairs, tokenizer: Tokenizer, previous: "ReportIndex | None") -> list[list[str]]:
-    """Tokenise passages for BM25, reusing the previous index's tokens where they cannot differ.
-
-    Tokens depend on the user dictionary too: a passage holding a name that was added or
-    removed since the previous build is tokenised again.
-    """
-    texts = [lexical_input(info, p) for info, p in pairs]
-    cache: dict[str, list[str]] = {}
-    changed: set[str] = set()
-    if previous is not None:
-        cache = previous._tokens_by_input()
-        changed = set(tokenizer.user_words) ^ set(previous._tokenizer.user_words)
-    return [
-        cache[text] if text in cache and not any(word in text for word in changed) else tokenizer.tokens(text)
-        for text in texts
-    ]
-
-
-def _embed(pairs, encoder: Encoder, previous: "ReportIndex | None", progress: Progress) -> np.ndarray:
-    """Embed passages, reusing the previous index's vectors for identical inputs.
-
-    Texts are embedded shortest first in small batches: on a CPU, padding a short text to
-    the longest in its batch is the main waste (batch 8 runs 1.6x faster than 64 here).
-    """
-    texts = [embedding_input(info, p) for info, p in pairs]
-    cache: dict[str, np.ndarray] = {}
-    if previous is not None:
-        for (info, p), row in zip(((previous._reports[q.source].info, q) for q in previous.passages), previous._vectors):
-            cache[_digest(embedding_input(info, p), encoder.name)] = row
-    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
-    todo = []
-    for i, text in enumerate(texts):
-        row = cache.get(_digest(text, encoder.name))
-        if row is None:
-            todo.append(i)
-        else:
-            vectors[i] = row
-    todo.sort(key=lambda i: len(texts[i]))
-    for done in range(0, len(todo), EMBED_CHUNK):
-        chunk = todo[done : done + EMBED_CHUNK]
-        vectors[chunk] = encoder.encode([texts[i] for i in chunk], batch_size=EMBED_BATCH)
-        progress(0.05 + 0.85 * (done + len(chunk)) / len(todo), f"embedded {done + len(chunk)}/{len(todo)} passages")
-    return vectors
-
-
-def _topic(question: str, scope: Scope) -> str:
-    """Drop the names and year that chose the reports: within them they only favour title lines."""
-    if scope.sources is None or not scope.places:
-        return question
-    topic = normalise_question(question)
-    for name in scope.places:
-        topic = topic.replace(name, " ")
-    if scope.year is not None:
-        topic = re.sub(rf"{scope.year}\s*年?度?", " ", topic)
-    return topic if any(ch.isalnum() for ch in topic) else question
-
-
-def _digest(text: str, model: str) -> str:
-    return hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()
 
 
 def _related_quotes(hits: Sequence[Hit]):

@@ -194,3 +194,15 @@ def _unknown_place(q: str, covered: list[bool], texts: Iterable[str]) -> str | N
                 continue
             return word
     return None
+
+
+def topic_of(question: str, scope: Scope) -> str:
+    """Drop the names and year that chose the reports: within them they only favour title lines."""
+    if scope.sources is None or not scope.places:
+        return question
+    topic = normalise_question(question)
+    for name in scope.places:
+        topic = topic.replace(name, " ")
+    if scope.year is not None:
+        topic = re.sub(rf"{scope.year}\s*年?度?", " ", topic)
+    return topic if any(ch.isalnum() for ch in topic) else question
