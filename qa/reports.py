@@ -70,7 +70,9 @@ def read_corpus(
     Args:
         folder: the folder holding the reports, searched recursively.
         reuse: reports parsed before, by source; one whose file bytes are unchanged is
-            taken as it is instead of being read and parsed again.
+            taken as it is instead of being read and parsed again, and one whose file can no
+            longer be read is kept as it was (with a failure saying so). A file that is gone
+            is dropped: removing a report from the folder removes it from the index.
         max_chars: the largest passage, in cleaned characters.
 
     Returns:
@@ -89,8 +91,13 @@ def read_corpus(
         try:
             report = _unchanged(path, source, reuse) or read_report(path, source, max_chars=max_chars)
         except ReportReadError as error:
-            failures.append(ReadFailure(source, error.reason))
-            continue
+            earlier = reuse.get(source) if reuse else None
+            if earlier is None or not path.exists():
+                failures.append(ReadFailure(source, error.reason))
+                continue
+            # A report already indexed is not lost because its file went bad: keep the old version.
+            failures.append(ReadFailure(source, f"{error.reason} (the version indexed before is kept)"))
+            report = earlier
         first = seen.setdefault(report.info.sha256, source)
         if first != source:
             failures.append(ReadFailure(source, f"duplicate of {first}; remove one of the two copies"))

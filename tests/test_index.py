@@ -184,3 +184,16 @@ def test_update_tokenises_only_new_passages(index: ReportIndex, corpus: Path, tm
     reloaded = ReportIndex.load(tmp_path / "index", encoder=fake_encoder)
     question = "河东区举办法律讲座多少场"
     assert [h.passage for h in updated.search(question)] == [h.passage for h in reloaded.search(question)]
+
+
+def test_a_report_that_goes_bad_keeps_its_indexed_version(index: ReportIndex, corpus: Path, tmp_path: Path, fake_encoder):
+    (corpus / "a.txt").write_bytes(b"\x00\x01binary\x00" * 40)
+    updated = ReportIndex.load(tmp_path / "index", encoder=fake_encoder).update(corpus)
+    assert [f.path for f in updated.failures] == ["a.txt"] and "kept" in updated.failures[0].reason
+    assert updated.search("红星街道调处矛盾纠纷多少件", k=1)[0].source == "a.txt"
+
+
+def test_a_removed_report_leaves_the_index(index: ReportIndex, corpus: Path, tmp_path: Path, fake_encoder):
+    (corpus / "a.txt").unlink()
+    updated = ReportIndex.load(tmp_path / "index", encoder=fake_encoder).update(corpus)
+    assert "a.txt" not in {info.source for info in updated.reports} and updated.failures == ()
