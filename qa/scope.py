@@ -174,7 +174,9 @@ def _by_year(
         return tuple(of_year)
     if named is None:
         return None
-    written = re.compile(rf"(?<!\d){year}(?!\d)")
+    # The year written as a year of its own ("2024年度工作计划"), not an end of a span
+    # ("（2021-2025年）", "2023-2027"), which says nothing about that year's figures.
+    written = re.compile(rf"(?<![\d\-—–~－至到]){year}(?!\d)(?!\s*[\-—–~－至到])\s*年")
     return tuple(
         info.source for info in candidates
         if info.source not in texts or written.search(texts[info.source])

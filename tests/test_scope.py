@@ -81,3 +81,12 @@ def test_a_county_named_alone_means_its_own_report_not_a_town_within():
     assert resolve_scope("柳河持证执法人员有多少名", reports).sources == ("county.txt",)
     assert resolve_scope("柳河县白杨镇持证执法人员有多少名", reports).sources == ("town.txt",)
     assert resolve_scope("白杨镇持证执法人员有多少名", reports).sources == ("town.txt",)
+
+
+def test_a_year_only_inside_a_span_does_not_keep_another_years_report():
+    reports = (ReportInfo("x.txt", "", "四平市铁西区人民政府", ("四平市", "铁西区", "铁西"), 2024),)
+    texts = (normalise_question("贯彻落实《全面深化法治领域改革纲要（2023-2027）》和《实施纲要（2021—2025年）》"),)
+    assert resolve_scope("铁西区2023年收到行政复议申请多少件？", reports, texts).out_of_scope
+    assert resolve_scope("铁西区2025年收到行政复议申请多少件？", reports, texts).out_of_scope
+    plans = (normalise_question("四、2025 年度工作计划"),)
+    assert resolve_scope("铁西区2025年度工作计划有哪些？", reports, plans).sources == ("x.txt",)
