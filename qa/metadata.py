@@ -45,6 +45,8 @@ _TITLE_STOP = "，。；！？,;!?"
 _REPORT_WORDS = ("报告", "总结", "汇报", "情况")
 _TITLE_IN_LINE_RE = re.compile(r"^\s*([^，。；！？,;!?：:\n]{2,80}?(?:报告|总结|汇报))(?=\s|\d|$)")
 _HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
+# A web page's trail of links ("首页 > 政务公开 > 法治政府建设") or location label stands above its title.
+_NAVIGATION_RE = re.compile(r"[>＞»›→]|^(?:当前位置|您的位置|你的位置|所在位置)[:：]?")
 _MAX_TITLE_LINES = 4
 _MAX_TITLE_LINE = 60
 _MAX_ISSUER = 40
@@ -152,14 +154,15 @@ def _split_head(text: str) -> tuple[list[str], list[str], str]:
     Leading lines with no sentence punctuation form the head, up to and including the
     first that ends in a report word (报告, 总结, 情况). A head with neither report word
     nor year is only the issuer's name. A first line that runs on into the body (a report
-    on one line) gives its title from the text before the first sentence.
+    on one line) gives its title from the text before the first sentence. A navigation
+    line before the head (a web page's "首页 > 政务公开" trail) is passed over.
     """
     head: list[str] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
         start, pos = pos, pos + len(raw)
         line = _clean_line(raw)
-        if not line:
+        if not line or (not head and _NAVIGATION_RE.search(line)):
             continue
         if len(head) < _MAX_TITLE_LINES and _is_title_line(line):
             head.append(line)

@@ -212,3 +212,11 @@ def test_any_text_gives_an_issuer_and_a_plausible_year(text):
     assert info.issuer and info.title
     assert info.year is None or 0 <= info.year <= 9999
     assert all(len(place) >= 2 for place in info.places)
+
+
+def test_a_web_page_trail_above_the_title_is_not_part_of_it():
+    text = "首页 > 政务公开 > 法治政府建设\n\n北溪县人民政府2024年度法治政府建设情况报告\n\n2024年，北溪县扎实推进依法行政。\n"
+    info = extract_info(text, "page.html")
+    assert info.title == "北溪县人民政府2024年度法治政府建设情况报告"
+    assert info.issuer == "北溪县人民政府"
+    assert info.places == ("北溪县", "北溪")
