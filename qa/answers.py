@@ -35,9 +35,14 @@ RANK_STEP = 0.01
 NEIGHBOUR_DATE = 0.05  # a date in the clause beside the matched one is a little weaker evidence  # a lower-ranked hit's clause must match a little better to win
 MAX_RELATED = 3
 MAX_TEXT_QUOTES = 3
-_RATE = re.compile(r"率|比例|比率|占比|百分")
+_RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
+# "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
+_CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升)了?(?:多少|几)")
 _MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元")
 _QUOTED = re.compile(r"“([^”]{2,30})”")
+# A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no
+# subject of its own: it says more of the figure in the clause before.
+_CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年初|\d{4}年)|同比|环比|占(?:比|全|总|[^，。；]{1,15}?的))")
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
 
 TextOf = Callable[[str], str]
@@ -114,8 +119,12 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
         for i, clause in enumerate(units):
             before = units[i - 1].text if i and units[i - 1].sentence == clause.sentence else ""
             sentence = "".join(u.text for u in units if u.sentence == clause.sentence)
-            match = coverage(weighting, clause.text, before, sentence)
-            leaning = previous_share(weighting, clause.text, before)
+            own = clause.text
+            if before and _CONTINUATION.match(own):
+                own = before + own
+                before = units[i - 2].text if i > 1 and units[i - 2].sentence == clause.sentence else ""
+            match = coverage(weighting, own, before, sentence)
+            leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             found.append(_Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found
 
@@ -137,8 +146,10 @@ def _figure_answer(question: Question, candidates: list[_Candidate]) -> Answer |
 
 
 def _asked_unit(question: Question) -> str | None:
-    """Return the unit a number question wants: as written, or % for a rate, 元 for an amount of money."""
-    if _RATE.search(question.text):
+    """Return the unit a number question wants: as written, or % for a rate or a change, 元 for money."""
+    if question.unit and "百分点" in question.unit:
+        return question.unit
+    if _RATE.search(question.text) or (not question.unit and _CHANGE.search(question.text)):
         return "%"
     if _MONEY.search(question.text):
         return "元"

@@ -31,6 +31,9 @@ _YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?|今年|去年|本年度?|上一?�
 _ASK_NUMBER = re.compile(
     r"(?:一共|总共|共计|合计|累计|共)?(?:是|有|为|达到|达|约|了)?(?:多少|几)(?P<unit>" + _UNIT + r")?"
 )
+# The share asked for ("占全部案件的比例是多少"): the report writes the share ("占…的36.6%"),
+# rarely the noun, which would otherwise count as a word the reports never use.
+_ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|有|达到|达|约)?(?:多少|几)|$)")
 _ASK_OTHER = re.compile(
     r"请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时|哪些|哪几|哪个|哪里|哪|是否|有没有|是不是"
     r"|有何|吗|呢|么|提到|提及|谈到|讲到|说到|涉及到|具体"
@@ -89,6 +92,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     kind = _kind(body)
     unit_match = _ASK_NUMBER.search(body)
     unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else None
+    body = _ASK_SHARE.sub("|", body)
     body = _ASK_NUMBER.sub("|", body)
     body = _ASK_OTHER.sub("|", body)
     body = _PARTICLES.sub("|", body)

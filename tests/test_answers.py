@@ -329,3 +329,33 @@ def test_a_word_the_report_writes_split_up_still_matches_its_clause() -> None:
     assert "减税降费860万元" in answer.quotes[0].text
     # A word whose characters the report does not hold together still counts against the clause.
     assert not ask("白河区地区生产总值是多少？", texts, "白河区.txt").found
+
+
+LONGGANG = """龙岗镇2024年法治政府建设情况报告
+
+一、主要工作
+
+（一）规范执法。组织开展执法案卷评查，抽查案卷64卷，优秀率为78.5%，比上年提高3.5个百分点。全年办理行政处罚案件88件，其中道路交通案件22件，占全部案件的25%。
+
+（二）优化服务。全年办理政务服务事项4.6万件，同比增长17.2%，群众满意率99%。
+"""
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # The rate of change, not the count that changed.
+        ("龙岗镇办理政务服务事项同比增长了多少？", "17.2%"),
+        # Percentage points are their own unit, asked with "几个百分点".
+        ("龙岗镇执法案卷评查优秀率比上年提高了几个百分点？", "3.5个百分点"),
+        # A clause opening with a comparison takes its subject from the clause before it.
+        ("龙岗镇道路交通案件占全部案件的比例是多少？", "25%"),
+    ],
+)
+def test_changes_shares_and_percentage_points(question, expected):
+    texts = {"龙岗镇.txt": LONGGANG}
+    answer = extract_answer(
+        analyse(question, places=("龙岗镇",)), search(question, texts, "龙岗镇.txt"), texts.__getitem__
+    )
+    assert answer.found and answer.text == expected
+    assert_quoted(answer, texts)

@@ -75,3 +75,10 @@ def test_full_width_question_reads_like_half_width() -> None:
     half = analyse("青山镇2023年发放宣传资料多少份?", places=PLACES)
     full = analyse("青山镇２０２３年发放宣传资料多少份？", places=PLACES)
     assert half.terms == full.terms and half.unit == full.unit == "份"
+
+
+def test_the_share_asked_for_is_a_question_word_not_a_term():
+    question = analyse("北溪县农业案件占全部案件的比例是多少？", places=("北溪县",))
+    assert question.kind == "number"
+    assert "比例" not in question.terms
+    assert "农业案件占全部案件" in question.phrases
