@@ -43,6 +43,12 @@ _QUOTED = re.compile(r"“([^”]{2,30})”")
 # A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no
 # subject of its own: it says more of the figure in the clause before.
 _CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年初|\d{4}年)|同比|环比|占(?:比|全|总|[^，。；]{1,15}?的))")
+# A target ("力争调解成功率保持在98%以上") is weaker evidence of a figure than the result itself,
+# unless the question asks for the target.
+_TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
+TARGET = 0.05
+# An inline item's label ("第三，深化多元调解。", "一是健全机制。") heads the sentences after it.
+_ITEM_LEAD = re.compile(r"第[一二三四五六七八九十]{1,3}(?:$|[，,、])|[一二三四五六七八九十]{1,3}是")
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
 
 TextOf = Callable[[str], str]
@@ -139,6 +145,8 @@ def _figure_answer(question: Question, candidates: list[_Candidate]) -> Answer |
         if not figures:
             continue
         figure, fit = _choose_figure(question, asked, figures, clause.text)
+        if _TARGET.search(_sentence_of(cand)) and not _TARGET.search(question.text):
+            fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
         scored.append(replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0),
                               span=(figure.start, figure.end)))
@@ -252,8 +260,14 @@ def _body_quote(cand: _Candidate, texts: Mapping[str, str]) -> Quote:
     """Quote the first sentence under a matched heading: the heading only restates the question."""
     text = texts[cand.hit.source]
     heading_end = max(u.end for u in cand.clauses if u.sentence == cand.clauses[cand.index].sentence)
-    for start, end in sentence_spans(text[heading_end : heading_end + 2 * MAX_TEXT_QUOTE], heading_end)[:3]:
-        if HEADING_MARKER.match(text, start) is None:
+    spans = sentence_spans(text[heading_end : heading_end + 2 * MAX_TEXT_QUOTE], heading_end)
+    for i, (start, end) in enumerate(spans[:3]):
+        if HEADING_MARKER.match(text, start) is None and _ITEM_LEAD.match(text, start) is None:
+            # Sentences joined by "；" are one item's points: quote them together while they fit.
+            for next_start, next_end in spans[i + 1 :]:
+                if text[end : end + 1] != "；" or next_end - start > MAX_TEXT_QUOTE:
+                    break
+                end = next_end
             return Quote(text[start:end], cand.hit.source, cand.hit.report, cand.hit.section, None, start)
     return _quote(cand, MAX_TEXT_QUOTE)
 
@@ -294,6 +308,11 @@ def _quote(cand: _Candidate, limit: int = MAX_QUOTE) -> Quote:
     return Quote(text, cand.hit.source, cand.hit.report, cand.hit.section, span, start)
 
 
+def _sentence_of(cand: _Candidate) -> str:
+    sentence = cand.clauses[cand.index].sentence
+    return "".join(u.text for u in cand.clauses if u.sentence == sentence)
+
+
 def _sentence_key(cand: _Candidate) -> tuple[str, int]:
     return cand.hit.source, cand.clauses[cand.index].start
 
@@ -315,7 +334,8 @@ def _is_heading(cand: _Candidate) -> bool:
     """Tell whether a candidate clause belongs to a numbered heading ("（二）强化普法宣传，营造良好法治氛围")."""
     clause = cand.clauses[cand.index]
     sentence = [u for u in cand.clauses if u.sentence == clause.sentence]
-    return HEADING_MARKER.match(sentence[0].text) is not None and sentence[-1].end - sentence[0].start <= HEADING_CHARS
+    labelled = HEADING_MARKER.match(sentence[0].text) is not None or _ITEM_LEAD.match(sentence[0].text) is not None
+    return labelled and sentence[-1].end - sentence[0].start <= HEADING_CHARS
 
 
 def _not_found(question: str, hits: Sequence[Hit]) -> Answer:

@@ -359,3 +359,32 @@ def test_changes_shares_and_percentage_points(question, expected):
     )
     assert answer.found and answer.text == expected
     assert_quoted(answer, texts)
+
+
+SHUIKOU = """水口镇2024年法治政府建设情况报告
+
+一、主要工作
+
+（一）化解矛盾。全年排查矛盾纠纷230件，调解成功率97.4%。第一，健全调解网络。全镇建立村级调解委员会15个，配备调解员60名；打造“和事佬”调解室8个，就地化解纠纷410件。第二，畅通信访渠道。受理来信来访52件次。
+
+二、2025年工作计划
+
+（一）深化基层治理。完善多元化解机制，力争调解成功率保持在95%以上。
+"""
+
+
+def test_a_result_beats_a_target_and_an_item_label_is_answered_by_its_points():
+    texts = {"水口镇.txt": SHUIKOU}
+
+    def ask_here(question):
+        return extract_answer(analyse(question, places=("水口镇",)), search(question, texts, "水口镇.txt"),
+                              texts.__getitem__)
+
+    rate = ask_here("水口镇调解成功率是多少？")
+    assert rate.found and rate.text == "97.4%"
+    target = ask_here("水口镇力争调解成功率保持在多少？")
+    assert target.found and target.text == "95%"
+    ways = ask_here("水口镇健全调解网络的主要做法有哪些？")
+    assert ways.found
+    assert ways.quotes[0].text == "全镇建立村级调解委员会15个，配备调解员60名；打造“和事佬”调解室8个，就地化解纠纷410件"
+    assert_quoted(ways, texts)

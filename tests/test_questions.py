@@ -82,3 +82,8 @@ def test_the_share_asked_for_is_a_question_word_not_a_term():
     assert question.kind == "number"
     assert "比例" not in question.terms
     assert "农业案件占全部案件" in question.phrases
+
+
+def test_asking_for_the_ways_something_was_done_leaves_only_the_subject():
+    question = analyse("北溪县深化多元调解的主要做法有哪些？", places=("北溪县",))
+    assert question.phrases == ("深化多元调解",)
