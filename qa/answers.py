@@ -28,6 +28,7 @@ from qa.questions import Question
 FOUND = 0.55
 MAX_QUOTE = 60
 MAX_TEXT_QUOTE = 120
+LABEL_CHARS = 20  # an inline item's label ("（3）城市管理执法。") is no longer than this
 HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
 LEANING = 0.25
 HEADING_ANSWERS = 0.8
@@ -38,7 +39,7 @@ MAX_TEXT_QUOTES = 3
 _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
 # "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
 _CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升)了?(?:多少|几)")
-_MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元")
+_MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元|罚没款|罚款|款项|经济损失|减负")
 _QUOTED = re.compile(r"“([^”]{2,30})”")
 # A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no
 # subject of its own: it says more of the figure in the clause before.
@@ -122,9 +123,10 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
     for rank, hit in enumerate(hits):
         text = texts[hit.source]
         units = clauses(text[hit.passage.start : hit.passage.end], hit.passage.start)
+        labels = _item_labels(units, text)
         for i, clause in enumerate(units):
             before = units[i - 1].text if i and units[i - 1].sentence == clause.sentence else ""
-            sentence = "".join(u.text for u in units if u.sentence == clause.sentence)
+            sentence = labels.get(clause.sentence, "") + "".join(u.text for u in units if u.sentence == clause.sentence)
             own = clause.text
             if before and _CONTINUATION.match(own):
                 own = before + own
@@ -133,6 +135,26 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             found.append(_Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found
+
+
+def _item_labels(units: Sequence[Clause], text: str) -> dict[int, str]:
+    """Map each sentence to the label of the inline item it belongs to ("（3）城市管理执法。" for the
+    sentences after it on its line): the label names the subject its sentences leave out."""
+    labels: dict[int, str] = {}
+    label, previous_end = "", None
+    for i, unit in enumerate(units):
+        if i and unit.sentence == units[i - 1].sentence:
+            continue
+        if previous_end is not None and "\n" in text[previous_end : unit.start]:
+            label = ""
+        sentence = [u for u in units[i:] if u.sentence == unit.sentence]
+        previous_end = sentence[-1].end
+        short = previous_end - unit.start <= LABEL_CHARS
+        if short and (HEADING_MARKER.match(unit.text) or _ITEM_LEAD.match(unit.text)):
+            label = "".join(u.text for u in sentence)
+        elif label:
+            labels[unit.sentence] = label
+    return labels
 
 
 def _figure_answer(question: Question, candidates: list[_Candidate]) -> Answer | None:

@@ -1,6 +1,7 @@
 """Find the items of a report section a list question asks for ("存在哪些不足", "工作计划有哪些").
 
-Reports enumerate with headings （一）（二）… under a section, or inline with 一是……二是……;
+Reports enumerate with headings （一）（二）… under a section, or inline with 一是……二是……
+or 第一，……第二，……;
 the answer is those items, taken from the section whose heading matches the question.
 Questions name such sections with near-synonyms ("问题" for a heading that says "不足"),
 so the few words of each family count as one.
@@ -25,7 +26,7 @@ FAMILY_BONUS = 0.5
 ITEM_WEIGHT = 0.5
 RANK_PENALTY = 0.1
 _BODY = 200
-_INLINE_ITEM = re.compile(r"[一二三四五六七八九十]+是")
+_INLINE_ITEM = re.compile(r"第(?P<ordinal>[一二三四五六七八九十]+)[，,、]|(?P<counted>[一二三四五六七八九十]+)是")
 _ITEM_END = "。；;\n"
 _LEADING_SPACE = " \t\u3000\xa0"
 
@@ -127,7 +128,7 @@ def _items_under(heading: Heading, all_headings: list[Heading], text: str) -> tu
     spans, markers = [], []
     expected = 1
     for m in _INLINE_ITEM.finditer(body):
-        if _chinese_number(m.group()[:-1]) != expected:
+        if _chinese_number(m.group("ordinal") or m.group("counted")) != expected:
             continue
         start = heading.end + m.start()
         spans.append((start, _item_end(text, start, heading.body_end)))

@@ -388,3 +388,39 @@ def test_a_result_beats_a_target_and_an_item_label_is_answered_by_its_points():
     assert ways.found
     assert ways.quotes[0].text == "全镇建立村级调解委员会15个，配备调解员60名；打造“和事佬”调解室8个，就地化解纠纷410件"
     assert_quoted(ways, texts)
+
+
+HUAXI = """华溪县2024年法治政府建设情况报告
+
+一、主要工作
+
+（一）规范执法
+（1）农业执法。检查农资门店150家次，查处案件12件。
+（2）城管执法。规范流动摊点300处，查处案件45件，拆除违法建设1.5万平方米。
+（二）维护市场秩序。查处不正当竞争案件6件，罚没款21.5万元。
+
+二、存在的问题
+
+第一，乡镇法治力量薄弱。第二，执法人员素质不高。第三，普法方式传统。
+"""
+
+
+def test_inline_labels_ordinals_and_fines():
+    texts = {"华溪县.txt": HUAXI}
+
+    def ask_here(question):
+        return extract_answer(analyse(question, places=("华溪县",)), search(question, texts, "华溪县.txt"),
+                              texts.__getitem__)
+
+    # The item's label ("（2）城管执法。") gives its sentences their subject.
+    built = ask_here("华溪县城管执法查处案件多少件？")
+    assert built.found and built.text == "45件"
+    # A fine is an amount of money, not the count of cases beside it.
+    fine = ask_here("华溪县查处不正当竞争案件罚没款多少？")
+    assert fine.found and fine.text == "21.5万元"
+    # Items enumerated "第一，……第二，……" are a list like "一是……二是……".
+    problems = ask_here("华溪县存在哪些问题？")
+    assert problems.kind == "list"
+    assert problems.text == "乡镇法治力量薄弱；执法人员素质不高；普法方式传统"
+    assert_quoted(built, texts)
+    assert_quoted(fine, texts)
