@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
-from qa.clauses import Clause, clauses, sentence_spans
+from qa.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
 from qa.cleaning import HEADING_MARKER, clean
 from qa.figures import Figure, figures_in, find_dates, find_figures, unit_fit
 from qa.listing import list_answer
@@ -28,7 +28,6 @@ from qa.questions import Question
 FOUND = 0.55
 MAX_QUOTE = 60
 MAX_TEXT_QUOTE = 120
-LABEL_CHARS = 20  # an inline item's label ("（3）城市管理执法。") is no longer than this
 HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
 LEANING = 0.25
 HEADING_ANSWERS = 0.8
@@ -48,8 +47,6 @@ _CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年�
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
-# An inline item's label ("第三，深化多元调解。", "一是健全机制。") heads the sentences after it.
-_ITEM_LEAD = re.compile(r"第[一二三四五六七八九十]{1,3}(?:$|[，,、])|[一二三四五六七八九十]{1,3}是")
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
 
 TextOf = Callable[[str], str]
@@ -123,7 +120,7 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
     for rank, hit in enumerate(hits):
         text = texts[hit.source]
         units = clauses(text[hit.passage.start : hit.passage.end], hit.passage.start)
-        labels = _item_labels(units, text)
+        labels = item_labels(units, text)
         for i, clause in enumerate(units):
             before = units[i - 1].text if i and units[i - 1].sentence == clause.sentence else ""
             sentence = labels.get(clause.sentence, "") + "".join(u.text for u in units if u.sentence == clause.sentence)
@@ -135,26 +132,6 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             found.append(_Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found
-
-
-def _item_labels(units: Sequence[Clause], text: str) -> dict[int, str]:
-    """Map each sentence to the label of the inline item it belongs to ("（3）城市管理执法。" for the
-    sentences after it on its line): the label names the subject its sentences leave out."""
-    labels: dict[int, str] = {}
-    label, previous_end = "", None
-    for i, unit in enumerate(units):
-        if i and unit.sentence == units[i - 1].sentence:
-            continue
-        if previous_end is not None and "\n" in text[previous_end : unit.start]:
-            label = ""
-        sentence = [u for u in units[i:] if u.sentence == unit.sentence]
-        previous_end = sentence[-1].end
-        short = previous_end - unit.start <= LABEL_CHARS
-        if short and (HEADING_MARKER.match(unit.text) or _ITEM_LEAD.match(unit.text)):
-            label = "".join(u.text for u in sentence)
-        elif label:
-            labels[unit.sentence] = label
-    return labels
 
 
 def _figure_answer(question: Question, candidates: list[_Candidate]) -> Answer | None:
@@ -284,7 +261,7 @@ def _body_quote(cand: _Candidate, texts: Mapping[str, str]) -> Quote:
     heading_end = max(u.end for u in cand.clauses if u.sentence == cand.clauses[cand.index].sentence)
     spans = sentence_spans(text[heading_end : heading_end + 2 * MAX_TEXT_QUOTE], heading_end)
     for i, (start, end) in enumerate(spans[:3]):
-        if HEADING_MARKER.match(text, start) is None and _ITEM_LEAD.match(text, start) is None:
+        if HEADING_MARKER.match(text, start) is None and ITEM_LEAD.match(text, start) is None:
             # Sentences joined by "；" are one item's points: quote them together while they fit.
             for next_start, next_end in spans[i + 1 :]:
                 if text[end : end + 1] != "；" or next_end - start > MAX_TEXT_QUOTE:
@@ -356,7 +333,7 @@ def _is_heading(cand: _Candidate) -> bool:
     """Tell whether a candidate clause belongs to a numbered heading ("（二）强化普法宣传，营造良好法治氛围")."""
     clause = cand.clauses[cand.index]
     sentence = [u for u in cand.clauses if u.sentence == clause.sentence]
-    labelled = HEADING_MARKER.match(sentence[0].text) is not None or _ITEM_LEAD.match(sentence[0].text) is not None
+    labelled = HEADING_MARKER.match(sentence[0].text) is not None or ITEM_LEAD.match(sentence[0].text) is not None
     return labelled and sentence[-1].end - sentence[0].start <= HEADING_CHARS
 
 

@@ -6,7 +6,9 @@ with a map back to raw offsets so an answer found in the cleaned text is shown a
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from qa.cleaning import HEADING_MARKER, clean
 
@@ -18,6 +20,9 @@ _CLOSERS = {v: k for k, v in _OPENERS.items()}
 _CONTINUES = set("，,、：:（(《“‘")
 _TRIM = " \t\r\n\u3000\xa0，,、：:。！？；!?;"
 _SHORT_LINE = 40
+LABEL_CHARS = 20  # an inline item's label ("（3）城市管理执法。") is no longer than this
+# An inline item's label ("第三，深化多元调解。", "一是健全机制。") heads the sentences after it.
+ITEM_LEAD = re.compile(r"第[一二三四五六七八九十]{1,3}(?:$|[，,、])|[一二三四五六七八九十]{1,3}是")
 
 
 @dataclass(frozen=True)
@@ -127,3 +132,32 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in _TRIM:
         end -= 1
     return start, end
+
+
+def item_labels(units: Sequence[Clause], text: str) -> dict[int, str]:
+    """Map each sentence to the label of the inline item it belongs to, since the label names the
+    subject its sentences leave out ("（3）城市管理执法。规范流动摊点1860处，拆除违法建设4.2万平方米").
+
+    Args:
+        units: clauses of consecutive text, as clauses() returns them.
+        text: the report's text the clauses' offsets point into.
+
+    Returns:
+        The cleaned label text by sentence index, for each sentence after a short labelled
+        sentence on the same line; other sentences are absent.
+    """
+    labels: dict[int, str] = {}
+    label, previous_end = "", None
+    for i, unit in enumerate(units):
+        if i and unit.sentence == units[i - 1].sentence:
+            continue
+        if previous_end is not None and "\n" in text[previous_end : unit.start]:
+            label = ""
+        sentence = [u for u in units[i:] if u.sentence == unit.sentence]
+        previous_end = sentence[-1].end
+        short = previous_end - unit.start <= LABEL_CHARS
+        if short and (HEADING_MARKER.match(unit.text) or ITEM_LEAD.match(unit.text)):
+            label = "".join(u.text for u in sentence)
+        elif label:
+            labels[unit.sentence] = label
+    return labels

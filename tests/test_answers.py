@@ -424,3 +424,15 @@ def test_inline_labels_ordinals_and_fines():
     assert problems.text == "乡镇法治力量薄弱；执法人员素质不高；普法方式传统"
     assert_quoted(built, texts)
     assert_quoted(fine, texts)
+
+
+def test_item_labels_hold_for_the_rest_of_their_line_only():
+    from qa.clauses import clauses, item_labels
+
+    text = "（1）农业执法。检查门店15家。查处案件2件。\n全年培训3次。"
+    units = clauses(text)
+    labels = item_labels(units, text)
+    by_text = {u.text: labels.get(u.sentence) for u in units}
+    assert by_text["检查门店15家"] == "（1）农业执法"
+    assert by_text["查处案件2件"] == "（1）农业执法"
+    assert by_text["全年培训3次"] is None
