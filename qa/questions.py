@@ -34,6 +34,8 @@ _ASK_NUMBER = re.compile(
 # The share asked for ("占全部案件的比例是多少"): the report writes the share ("占…的36.6%"),
 # rarely the noun, which would otherwise count as a word the reports never use.
 _ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|有|达到|达|约)?(?:多少|几)|$)")
+# An issuer named by its short form after its place ("临川市场监管局" for 临川市市场监督管理局).
+_ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|人民政府|政府|办事处|中心))")
 _ASK_OTHER = re.compile(
     r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时|哪些|哪几|哪个|哪里|哪|是否|有没有|是不是"
     r"|有何|吗|呢|么|提到|提及|谈到|讲到|说到|涉及到|具体"
@@ -86,8 +88,10 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     cleaned = clean(text).text
     comparison = bool(_COMPARISON.search(cleaned))
     body = _COMPARISON.sub("|", cleaned)
-    for place in sorted({clean(p).text for p in places if p}, key=len, reverse=True):
+    names = sorted({clean(p).text for p in places if p}, key=len, reverse=True)
+    for place in names:
         body = body.replace(place, "|")
+    body = _ORGAN.sub(lambda m: "|" if any(_abbreviates(m.group(1), name) for name in names) else m.group(), body)
     body = _YEAR.sub("|", body)
     kind = _kind(body)
     unit_match = _ASK_NUMBER.search(body)
@@ -105,6 +109,12 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
     return Question(text, kind, comparison, terms, tuple(phrases), unit)
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Tell whether `short` keeps the characters of `name` in order, as a short form of it does."""
+    rest = iter(name)
+    return len(short) < len(name) and all(ch in rest for ch in short)
 
 
 def _kind(body: str) -> str:

@@ -87,3 +87,10 @@ def test_the_share_asked_for_is_a_question_word_not_a_term():
 def test_asking_for_the_ways_something_was_done_leaves_only_the_subject():
     question = analyse("北溪县深化多元调解的主要做法有哪些？", places=("北溪县",))
     assert question.phrases == ("深化多元调解",)
+
+
+def test_an_issuer_named_by_its_short_form_is_not_a_term():
+    places = ("北溪市市场监督管理局", "北溪市", "北溪")
+    assert analyse("北溪市场监管局开展专项行动查办案件多少件？", places=places).phrases == ("专项行动查办案件", "开展")
+    # Another body's name is what the question is about, so it stays.
+    assert analyse("北溪市司法局审查多少件？", places=places).phrases == ("司法局审查",)
