@@ -100,8 +100,11 @@ def find_items(question_text: str, weights: Weights, text: str, threshold: float
     all_headings = headings(text)
     for heading in all_headings:
         title = clean(heading.title(text)).text
-        heading_match = score = coverage(weights, title)
-        if any(any(word in title for word in family) for family in families):
+        named = [family for family in families if any(word in title for word in family)]
+        # The heading says the question's word in its own ("主要安排" for "计划"): count it as said.
+        synonyms = "".join(word for family in named for word in family if word in question_text)
+        heading_match = score = coverage(weights, title + synonyms)
+        if named:
             score += FAMILY_BONUS
         if score < threshold:
             continue

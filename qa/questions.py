@@ -36,6 +36,8 @@ _ASK_NUMBER = re.compile(
 _ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|有|达到|达|约)?(?:多少|几)|$)")
 # An issuer named by its short form after its place ("临川市场监管局" for 临川市市场监督管理局).
 _ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|人民政府|政府|办事处|中心))")
+# "2025年计划组织…" says when, not what: the plan's own words are the verb after it.
+_INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和与及])")
 _ASK_OTHER = re.compile(
     r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时|哪些|哪几|哪个|哪里|哪|是否|有没有|是不是"
     r"|有何|吗|呢|么|提到|提及|谈到|讲到|说到|涉及到|具体"
@@ -93,6 +95,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
         body = body.replace(place, "|")
     body = _ORGAN.sub(lambda m: "|" if any(_abbreviates(m.group(1), name) for name in names) else m.group(), body)
     body = _YEAR.sub("|", body)
+    body = _INTENT.sub("|", body)
     kind = _kind(body)
     unit_match = _ASK_NUMBER.search(body)
     unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else None

@@ -436,3 +436,32 @@ def test_item_labels_hold_for_the_rest_of_their_line_only():
     assert by_text["检查门店15家"] == "（1）农业执法"
     assert by_text["查处案件2件"] == "（1）农业执法"
     assert by_text["全年培训3次"] is None
+
+
+JINSHI = """金石县2024年法治政府建设情况报告
+
+一、2024年度主要工作
+
+（一）加强学法。县政府常务会议会前学法10次。
+
+二、2025年度的主要安排
+
+（一）健全学法制度，全年组织常务会议学法不少于11次。
+（二）深化执法改革，推进综合执法。
+"""
+
+
+def test_a_plan_asked_as_a_verb_and_a_plan_section_under_a_synonym():
+    texts = {"金石县.txt": JINSHI}
+
+    def ask_here(question):
+        return extract_answer(analyse(question, places=("金石县",)), search(question, texts, "金石县.txt"),
+                              texts.__getitem__)
+
+    # "计划组织…" says when, not what; the plan is written "不少于11次".
+    planned = ask_here("金石县2025年计划组织常务会议学法多少次？")
+    assert planned.found and planned.text == "11次"
+    # A section headed "主要安排" answers a question about the 计划.
+    plans = ask_here("金石县2025年计划有哪些？")
+    assert plans.kind == "list" and plans.found
+    assert [q.text for q in plans.quotes] == ["（一）健全学法制度，全年组织常务会议学法不少于11次", "（二）深化执法改革，推进综合执法"]
