@@ -16,12 +16,16 @@ from embeddings.encoder import Encoder, load_encoder
 from embeddings.store import VectorStore, load_store, make_store
 
 from . import storage
+from .answers import compare, extract_answer
 from .building import Progress, embed_passages, embedding_input, lexical_input, tokenize_passages, vector_key
 from .config import IndexConfig
 from .errors import IndexLoadError, QAError, QuestionError
+from .followup import resolve
 from .fusion import reciprocal_rank_fusion
 from .lexical import LexicalIndex
-from .model import Answer, Hit, Passage, ReadFailure, Report, ReportInfo
+from .model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
+from .questions import Question, analyse
+from .reports import read_corpus
 from .scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from .tokenize import Tokenizer
 
@@ -146,8 +150,6 @@ class ReportIndex:
         object keeps answering from the old one. Returns the new index (or self when
         nothing changed).
         """
-        from .reports import read_corpus
-
         reports, failures = read_corpus(corpus, reuse=self._reports, max_chars=self.config.max_passage_chars)
         if [r.info.sha256 for r in reports] == [i.sha256 for i in self._infos] and [r.info.source for r in reports] == [
             i.source for i in self._infos
@@ -163,8 +165,6 @@ class ReportIndex:
                   reports: tuple[list[Report], list[ReadFailure]] | None = None) -> "ReportIndex":
         progress = progress or _no_progress
         if reports is None:
-            from .reports import read_corpus
-
             progress(0.0, f"reading reports in {corpus}")
             reports = read_corpus(corpus, max_chars=config.max_passage_chars)
         parsed, failures = reports
@@ -285,16 +285,12 @@ class ReportIndex:
             sources, year: filters as in search().
             k: how many passages to draw quotes from.
         """
-        from .answers import compare, extract_answer
-        from .followup import resolve
-        from .questions import analyse
-
         question = self._check(question, k)
         named = self._places_named(question, history)
         standalone = resolve(question, list(history), named) if history else question
         parsed = analyse(standalone, places=named)
         scope = self.scope(standalone, sources=sources, year=year)
-        if scope.out_of_scope:
+        if scope.out_of_scope or self._figure_of_another_year(parsed, scope):
             related = self._search(standalone, k, None)
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
         if parsed.comparison:
@@ -303,6 +299,16 @@ class ReportIndex:
             by_report = {source: self._search(topic, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
         return extract_answer(parsed, self._search(topic_of(standalone, scope), k, scope.sources), self.text_of)
+
+    def _figure_of_another_year(self, parsed: Question, scope: Scope) -> bool:
+        """Tell whether a figure is asked for a year that none of the named reports is about.
+
+        Such a report may name the year for its plans ("2024年工作打算"), so it stays in scope
+        for lists and text, but its figures are another year's and must not answer.
+        """
+        if parsed.kind != "number" or scope.year is None or not scope.places or scope.sources is None:
+            return False
+        return all(self._reports[source].info.year not in (None, scope.year) for source in scope.sources)
 
     def _vectors_by_input(self, model: str) -> dict[str, np.ndarray]:
         """Return this index's passage vectors by building.vector_key, for a rebuild to reuse."""
@@ -391,7 +397,5 @@ class ReportIndex:
 
 
 def _related_quotes(hits: Sequence[Hit]):
-    from .model import Quote
-
     for hit in hits:
         yield Quote(hit.text, hit.source, hit.report, hit.section, None, hit.passage.start)

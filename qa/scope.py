@@ -192,10 +192,18 @@ def _unknown_place(q: str, covered: list[bool], texts: Iterable[str]) -> str | N
             word = m.group()
             if word.startswith(_NOT_A_PLACE_PREFIX):
                 continue
-            if any(word in text for text in texts):
+            # "向乡镇下放" matches the shape, but its tail "乡镇" is a word the reports use:
+            # only a name none of whose tails (a character or more before the suffix) is written counts.
+            if any(tail in text for tail in _tails(word) for text in texts):
                 continue
             return word
     return None
+
+
+def _tails(word: str) -> list[str]:
+    """Return the word and its shorter endings that keep a character before the place suffix."""
+    suffix = next(s for s in _PLACE_SUFFIXES if word.endswith(s))
+    return [word[i:] for i in range(len(word) - len(suffix))]
 
 
 def topic_of(question: str, scope: Scope) -> str:

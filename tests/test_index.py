@@ -197,3 +197,14 @@ def test_a_removed_report_leaves_the_index(index: ReportIndex, corpus: Path, tmp
     (corpus / "a.txt").unlink()
     updated = ReportIndex.load(tmp_path / "index", encoder=fake_encoder).update(corpus)
     assert "a.txt" not in {info.source for info in updated.reports} and updated.failures == ()
+
+
+def test_a_figure_is_not_answered_from_a_report_of_another_year(corpus: Path, tmp_path: Path, fake_encoder):
+    text = (corpus / "a.txt").read_text(encoding="utf-8").replace("（二）强化普法宣传", "（二）2025年工作打算：强化普法宣传")
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    index = ReportIndex.build(corpus, tmp_path / "index", encoder=fake_encoder)
+    assert index.answer("红星街道2024年调处矛盾纠纷多少件").text == "517件"
+    refused = index.answer("红星街道2025年调处矛盾纠纷多少件")
+    assert not refused.found and refused.text is None
+    # the 2024 report still answers for its 2025 plans
+    assert index.scope("红星街道2025年工作打算有哪些").sources == ("a.txt",)

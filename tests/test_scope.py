@@ -90,3 +90,9 @@ def test_a_year_only_inside_a_span_does_not_keep_another_years_report():
     assert resolve_scope("铁西区2025年收到行政复议申请多少件？", reports, texts).out_of_scope
     plans = (normalise_question("四、2025 年度工作计划"),)
     assert resolve_scope("铁西区2025年度工作计划有哪些？", reports, plans).sources == ("x.txt",)
+
+
+def test_a_generic_word_shaped_like_a_place_is_not_an_unknown_place():
+    texts = (normalise_question("推动执法权限向乡镇下放，赋权事项32项"),)
+    assert not resolve_scope("向乡镇下放了多少项执法权限？", REPORTS, texts).out_of_scope
+    assert resolve_scope("红旗街道受理信访多少件", REPORTS, texts).out_of_scope
