@@ -7,6 +7,7 @@ and year a question names, and extractive answers.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -28,6 +29,9 @@ from .questions import Question, analyse
 from .reports import read_corpus
 from .scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from .tokenize import Tokenizer
+
+# Words that mark a plan section ("四、2025年主要工作安排") or a question about plans.
+PLAN_WORDS = re.compile(r"计划|安排|打算|思路|下一步|今后")
 
 
 def _no_progress(fraction: float, message: str) -> None:
@@ -62,6 +66,7 @@ class ReportIndex:
         self.failures = tuple(failures)
         self._generation = generation
         self._infos = tuple(report.info for report in reports)
+        self._in_plan_section = [bool(PLAN_WORDS.search(" ".join(p.section))) for p in self.passages]
         self._ranges: dict[str, tuple[int, int]] = {}
         start = 0
         for report in reports:
@@ -361,6 +366,13 @@ class ReportIndex:
         fused = reciprocal_rank_fusion(
             [lexical_ids, dense_ids], [1.0 - self.config.dense_weight, self.config.dense_weight], k=self.config.rrf_k
         )
+        if not PLAN_WORDS.search(question):
+            # Plans for next year repeat this year's wording without its results.
+            weight = self.config.plan_section_weight
+            fused = sorted(
+                ((i, score * weight if self._in_plan_section[i] else score) for i, score in fused),
+                key=lambda item: -item[1],
+            )
         return [self._hit(i, score) for i, score in fused[:k]]
 
     def _passage_ids(self, sources: Sequence[str]) -> np.ndarray:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import IndexLoadError, QAError, QuestionError, ReportIndex
+from qa import IndexConfig, IndexLoadError, QAError, QuestionError, ReportIndex
 
 TEMPLATE = """{issuer}
 关于{year}年度法治政府建设情况的报告
@@ -208,3 +208,20 @@ def test_a_figure_is_not_answered_from_a_report_of_another_year(corpus: Path, tm
     assert not refused.found and refused.text is None
     # the 2024 report still answers for its 2025 plans
     assert index.scope("红星街道2025年工作打算有哪些").sources == ("a.txt",)
+
+
+def test_a_plan_section_yields_to_the_results_unless_plans_are_asked(tmp_path: Path, fake_encoder):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "p.txt").write_text(
+        "青山市河东区红星街道办事处\n关于2024年度法治政府建设情况的报告\n\n"
+        "一、主要成效\n\n（一）基层治理。全年受理各类纠纷412件，均已化解。\n\n"
+        "二、2025年工作安排\n\n（一）化解矛盾纠纷。化解矛盾纠纷，化解矛盾纠纷。\n",
+        encoding="utf-8",
+    )
+    index = ReportIndex.build(folder, tmp_path / "index", encoder=fake_encoder)
+    assert "412" in index.search("红星街道化解矛盾纠纷多少件", k=1)[0].text
+    assert "安排" in index.search("红星街道2025年化解矛盾纠纷有什么安排", k=1)[0].section
+    unweighted = ReportIndex.load(tmp_path / "index", encoder=fake_encoder)
+    unweighted.config = IndexConfig(plan_section_weight=1.0)
+    assert "安排" in unweighted.search("红星街道化解矛盾纠纷多少件", k=1)[0].section
