@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -20,30 +19,11 @@ from app import build_app
 from qa import ReportIndex
 from webui.holder import IndexHolder
 
+from support import NEW_REPORT, free_port
+
 REPO = Path(__file__).resolve().parents[1]
 CONVERSATIONS = 20
 SECONDS = float(os.environ.get("REPORT_QA_LOAD_SECONDS", "15"))
-NEW_REPORT = """青石镇人民政府2024年度法治政府建设情况报告
-
-2024年，青石镇人民政府深入推进依法行政，现将主要工作情况报告如下：
-
-一、主要举措
-
-（一）加强行政复议工作。全年办理行政复议案件4217件，纠错率12%。
-
-二、存在的不足
-
-基层法治力量仍需加强。
-
-青石镇人民政府
-2025年1月8日
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def public_questions(count: int) -> list[str]:

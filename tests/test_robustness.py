@@ -16,24 +16,11 @@ from qa import QuestionError, ReportIndex
 from qa.errors import ReportReadError
 from webui.uploads import MAX_UPLOAD_BYTES, check_upload, safe_file_name, store_uploads
 
+from support import NEW_REPORT, free_port
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted(path.name for path in (REPO / "corpus").glob("*.txt"))
 TIAN = "2024_田镇街道.txt"
-NEW_REPORT = """青石镇人民政府2024年度法治政府建设情况报告
-
-2024年，青石镇人民政府深入推进依法行政，现将主要工作情况报告如下：
-
-一、主要举措
-
-（一）加强行政复议工作。全年办理行政复议案件4217件，纠错率12%。
-
-二、存在的不足
-
-基层法治力量仍需加强。
-
-青石镇人民政府
-2025年1月8日
-"""
 
 
 def seed_corpus(folder: Path) -> Path:
@@ -301,7 +288,7 @@ def test_markup_in_reports_and_questions_is_shown_as_text_in_the_browser(tmp_pat
     from playwright.sync_api import sync_playwright
 
     from app import build_app
-    from test_browser import CHROMIUM_ARGS, free_port
+    from test_browser import CHROMIUM_ARGS
     from webui.holder import IndexHolder
 
     corpus = seed_corpus(tmp_path / "corpus")
