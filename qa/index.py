@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -300,8 +301,8 @@ class ReportIndex:
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
         if parsed.comparison:
             in_scope = scope.sources if scope.sources is not None else tuple(self._reports)
-            topic = topic_of(standalone, scope)
-            by_report = {source: self._search(topic, 3, (source,)) for source in in_scope}
+            query = self._query(topic_of(standalone, scope))
+            by_report = {source: self._rank(query, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
         return extract_answer(parsed, self._search(topic_of(standalone, scope), k, scope.sources), self.text_of)
 
@@ -357,16 +358,25 @@ class ReportIndex:
         return simplified(question.strip()[: self.config.max_question_chars])
 
     def _search(self, question: str, k: int, sources: Sequence[str] | None) -> list[Hit]:
+        return self._rank(self._query(question), k, sources)
+
+    def _query(self, question: str) -> "_Query":
+        """Tokenise, score and embed a question once, however many report subsets it is ranked in."""
+        tokens = self._tokenizer.tokens(question)
+        lexical_scores = self._lexical.scores(tokens) if tokens else None
+        return _Query(lexical_scores, self._encoder.encode([question])[0], bool(PLAN_WORDS.search(question)))
+
+    def _rank(self, query: "_Query", k: int, sources: Sequence[str] | None) -> list[Hit]:
         allowed = None if sources is None else self._passage_ids(sources)
         if allowed is not None and len(allowed) == 0:
             return []
         n = self.config.candidates
-        lexical_ids = self._lexical_ranking(question, n, allowed)
-        dense_ids = self._dense_ranking(question, n, allowed)
         fused = reciprocal_rank_fusion(
-            [lexical_ids, dense_ids], [1.0 - self.config.dense_weight, self.config.dense_weight], k=self.config.rrf_k
+            [self._lexical_ranking(query, n, allowed), self._dense_ranking(query, n, allowed)],
+            [1.0 - self.config.dense_weight, self.config.dense_weight],
+            k=self.config.rrf_k,
         )
-        if not PLAN_WORDS.search(question):
+        if not query.asks_about_plans:
             # Plans for next year repeat this year's wording without its results.
             weight = self.config.plan_section_weight
             fused = sorted(
@@ -379,19 +389,17 @@ class ReportIndex:
         parts = [np.arange(*self._ranges[s]) for s in sources if s in self._ranges]
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
-    def _lexical_ranking(self, question: str, n: int, allowed: np.ndarray | None) -> list[int]:
-        tokens = self._tokenizer.tokens(question)
-        if not tokens:
+    def _lexical_ranking(self, query: "_Query", n: int, allowed: np.ndarray | None) -> list[int]:
+        if query.lexical_scores is None:
             return []
-        _, ids = self._lexical.search(tokens, n, allowed_ids=allowed)
+        _, ids = self._lexical.top(query.lexical_scores, n, allowed_ids=allowed)
         return [int(i) for i in ids]
 
-    def _dense_ranking(self, question: str, n: int, allowed: np.ndarray | None) -> list[int]:
-        query = self._encoder.encode([question])
+    def _dense_ranking(self, query: "_Query", n: int, allowed: np.ndarray | None) -> list[int]:
         if allowed is None:
-            _, ids = self._store.search(query, n)
+            _, ids = self._store.search(query.vector[None, :], n)
             return [int(i) for i in ids[0] if i >= 0]
-        scores = np.asarray(self._vectors[allowed]) @ query[0]
+        scores = np.asarray(self._vectors[allowed]) @ query.vector
         top = np.argsort(-scores, kind="stable")[:n]
         return [int(allowed[i]) for i in top]
 
@@ -406,6 +414,15 @@ class ReportIndex:
             section=passage.section_label,
             passage=passage,
         )
+
+
+@dataclass(frozen=True, eq=False)
+class _Query:
+    """A question prepared for ranking: BM25 scores of every passage (None without tokens), its vector."""
+
+    lexical_scores: np.ndarray | None
+    vector: np.ndarray
+    asks_about_plans: bool
 
 
 def _related_quotes(hits: Sequence[Hit]):

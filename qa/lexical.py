@@ -107,9 +107,17 @@ class LexicalIndex:
         Raises:
             ValueError: k below 1, or allowed_ids outside [0, len(self)).
         """
+        return self.top(self.scores(query_tokens), k, allowed_ids=allowed_ids)
+
+    def top(
+        self, scores: np.ndarray, k: int, *, allowed_ids: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rank documents by scores from scores(), so one query can be ranked within many subsets.
+
+        Args, Returns and Raises as in search(), with `scores` in place of the query tokens.
+        """
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise ValueError(f"k of {k!r} is not a positive integer; ask for at least 1 result.")
-        scores = self.scores(query_tokens)
         candidates = np.arange(self._count, dtype=np.int64)
         if allowed_ids is not None:
             candidates = np.unique(np.asarray(allowed_ids, dtype=np.int64))
