@@ -75,8 +75,8 @@ def measure(corpus: Path, questions: Path, work: Path, *, quick: bool = False) -
     from embeddings.encoder import load_encoder
     from qa import ReportIndex
     from qa.evaluation import evaluate, load_questions
-    from qa.building import embedding_input
-    from qa.reports import read_corpus
+    from qa.retrieval.building import embedding_input
+    from qa.ingest.reports import read_corpus
 
     reports, _ = read_corpus(corpus)
     texts = [embedding_input(r.info, p) for r in reports for p in r.passages]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.model import ReportInfo
-from qa.reports import read_corpus
+from qa.ingest.reports import read_corpus
 
 # Characters that read like place names; two or three make a name.
 _NAME_CHARACTERS = (

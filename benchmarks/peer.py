@@ -33,7 +33,7 @@ def measure(corpus: Path, questions: Path, work: Path, *, k: int = 5) -> dict:
 
     from embeddings.encoder import load_encoder
     from qa.evaluation import load_questions, same_text
-    from qa.reports import read_corpus
+    from qa.ingest.reports import read_corpus
     from scale import percentiles
 
     encoder = load_encoder("m3e-small")

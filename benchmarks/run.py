@@ -45,7 +45,7 @@ def _encoder(kind: str):
 
 
 def _real_places() -> list[str]:
-    from qa.reports import read_corpus
+    from qa.ingest.reports import read_corpus
 
     return sorted({place for report in read_corpus(ROOT / "corpus")[0] for place in report.info.places})
 
@@ -79,7 +79,7 @@ def run_step(step: dict) -> dict:
             extra.unlink()
     if name == "ann":
         import numpy as np
-        from qa.storage import current_generation
+        from qa.retrieval.storage import current_generation
 
         generation, _ = current_generation(folder)
         vectors = np.load(generation / "vectors.npy", mmap_mode="r")

@@ -5,10 +5,10 @@
     hits = index.search("田镇街道2024年调处矛盾纠纷多少件", k=5)
     reply = index.answer("田镇街道2024年调处矛盾纠纷多少件")
 """
-from .config import IndexConfig
-from .errors import IndexLoadError, QAError, QuestionError, ReportReadError
-from .index import ReportIndex
-from .model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo, Section
+from qa.config import IndexConfig
+from qa.errors import IndexLoadError, QAError, QuestionError, ReportReadError
+from qa.index import ReportIndex
+from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo, Section
 
 __all__ = [
     "Answer", "Hit", "IndexConfig", "IndexLoadError", "Passage", "QAError", "Quote", "QuestionError",

@@ -13,7 +13,7 @@ import json
 import sys
 from dataclasses import asdict
 
-from .errors import QAError
+from qa.errors import QAError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,15 +51,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "inspect":
-        from .describe import describe
-        from .reports import read_report
+        from qa.ingest.describe import describe
+        from qa.ingest.reports import read_report
 
         print(describe(read_report(args.file)))
         return 0
-    from .index import ReportIndex
+    from qa.index import ReportIndex
 
     if args.command == "build":
-        from .config import IndexConfig
+        from qa.config import IndexConfig
 
         config = IndexConfig(model=args.model) if args.model else IndexConfig()
         index = ReportIndex.build(args.corpus, args.index, config=config, progress=_progress_bar())
@@ -68,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"indexed {len(index.reports)} reports, {len(index.passages)} passages into {args.index}")
         return 0
     if args.command == "eval":
-        from .evaluation import evaluate, load_questions
+        from qa.evaluation import evaluate, load_questions
 
         index = ReportIndex.open(args.corpus, args.index, progress=_progress_bar())
         questions = load_questions(args.questions)

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, fields
 
 from embeddings.encoder import DEFAULT_MODEL
 
-from .errors import QAError
+from qa.errors import QAError
 
 
 @dataclass(frozen=True)

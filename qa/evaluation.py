@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .errors import QAError
+from qa.errors import QAError
 
 
 @dataclass(frozen=True)

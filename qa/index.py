@@ -17,19 +17,19 @@ import numpy as np
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.store import VectorStore, load_store, make_store
 
-from . import storage
-from .answers import compare, extract_answer
-from .building import Progress, embed_passages, embedding_input, lexical_input, tokenize_passages, vector_key
-from .config import IndexConfig
-from .errors import IndexLoadError, QAError, QuestionError
-from .followup import resolve
-from .fusion import reciprocal_rank_fusion
-from .lexical import LexicalIndex
-from .model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
-from .questions import Question, analyse
-from .reports import read_corpus
-from .scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
-from .tokenize import Tokenizer
+from qa.retrieval import storage
+from qa.reader.answers import compare, extract_answer
+from qa.retrieval.building import Progress, embed_passages, embedding_input, lexical_input, tokenize_passages, vector_key
+from qa.config import IndexConfig
+from qa.errors import IndexLoadError, QAError, QuestionError
+from qa.reader.followup import resolve
+from qa.retrieval.fusion import reciprocal_rank_fusion
+from qa.retrieval.lexical import LexicalIndex
+from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
+from qa.reader.questions import Question, analyse
+from qa.ingest.reports import read_corpus
+from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
+from qa.retrieval.tokenize import Tokenizer
 
 # Words that mark a plan section ("四、2025年主要工作安排") or a question about plans.
 PLAN_WORDS = re.compile(r"计划|安排|打算|思路|下一步|今后")

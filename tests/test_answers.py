@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.answers import compare, extract_answer, is_supported
-from qa.cleaning import clean
+from qa.reader.answers import compare, extract_answer, is_supported
+from qa.ingest.cleaning import clean
 from qa.evaluation import same_text as same
-from qa.figures import figures_in, find_figures
+from qa.reader.figures import figures_in, find_figures
 from qa.model import Answer, Hit, Passage, Quote
-from qa.questions import analyse
+from qa.reader.questions import analyse
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -427,7 +427,7 @@ def test_inline_labels_ordinals_and_fines():
 
 
 def test_item_labels_hold_for_the_rest_of_their_line_only():
-    from qa.clauses import clauses, item_labels
+    from qa.reader.clauses import clauses, item_labels
 
     text = "（1）农业执法。检查门店15家。查处案件2件。\n全年培训3次。"
     units = clauses(text)

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from benchmarks.generate import generate
-from qa.reports import read_corpus, read_report
+from qa.ingest.reports import read_corpus, read_report
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.cleaning import clean, same_char
+from qa.ingest.cleaning import clean, same_char
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

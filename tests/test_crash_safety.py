@@ -31,7 +31,8 @@ BUILD_SCRIPT = """
 import sys, time
 sys.path[:0] = [{tests!r}, {repo!r}]
 from conftest import FakeEncoder
-from qa import ReportIndex, storage
+from qa import ReportIndex
+from qa.retrieval import storage
 stage = sys.argv[3] if len(sys.argv) > 3 else None
 
 def pause(name, write):

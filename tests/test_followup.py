@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followup import resolve
+from qa.reader.followup import resolve
 
 PLACES = ("长春市绿园区春城街道", "四平市铁西区人民政府", "田镇街道", "春城街道", "青山镇", "铁西区", "铁西")
 FIRST = "田镇街道2024年调处矛盾纠纷多少件"

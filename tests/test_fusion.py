@@ -1,6 +1,6 @@
 import pytest
 
-from qa.fusion import reciprocal_rank_fusion
+from qa.retrieval.fusion import reciprocal_rank_fusion
 
 
 def test_agreement_wins_over_a_single_first_place():

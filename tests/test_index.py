@@ -161,7 +161,7 @@ def test_long_question_is_capped(index: ReportIndex):
 
 
 def test_update_tokenises_only_new_passages(index: ReportIndex, corpus: Path, tmp_path: Path, fake_encoder, monkeypatch):
-    from qa.tokenize import Tokenizer
+    from qa.retrieval.tokenize import Tokenizer
 
     tokenised: list[str] = []
     original = Tokenizer.tokens
@@ -174,7 +174,7 @@ def test_update_tokenises_only_new_passages(index: ReportIndex, corpus: Path, tm
     write_report(corpus, "d.txt", "青山市河东区绿洲街道办事处", "绿洲街道", 2024, 288, 5)
     updated = ReportIndex.load(tmp_path / "index", encoder=fake_encoder).update(corpus)
     # Only the new report's passages are tokenised, less those whose text an old passage already had.
-    from qa.building import lexical_input
+    from qa.retrieval.building import lexical_input
 
     old_inputs = {lexical_input(index.report(p.source).info, p) for p in index.passages}
     new_report = updated.report("d.txt")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from qa.errors import IndexLoadError
-from qa.lexical import LexicalIndex
-from qa.tokenize import Tokenizer
+from qa.retrieval.lexical import LexicalIndex
+from qa.retrieval.tokenize import Tokenizer
 
 PLACES = ["四平市铁东区七马路街道", "七马路街道", "田镇街道", "四平市", "铁西区"]
 

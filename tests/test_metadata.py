@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qa.errors import ReportReadError
-from qa.metadata import extract_info, place_names
+from qa.ingest.metadata import extract_info, place_names
 from qa.model import ReportInfo
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

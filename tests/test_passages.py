@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from qa.cleaning import clean
-from qa.describe import describe
+from qa.ingest.cleaning import clean
+from qa.ingest.describe import describe
 from qa.errors import ReportReadError
 from qa.model import Passage, Report
-from qa.passages import split_passages
-from qa.reports import parse_report, read_corpus, read_report
-from qa.sections import SIGNATURE, parse_sections
+from qa.ingest.passages import split_passages
+from qa.ingest.reports import parse_report, read_corpus, read_report
+from qa.ingest.sections import SIGNATURE, parse_sections
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 NAMES = sorted(p.name for p in CORPUS.glob("*.txt"))

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa import QuestionError, ReportIndex
-from qa.cleaning import clean, same_char
-from qa.sections import parse_sections
+from qa.ingest.cleaning import clean, same_char
+from qa.ingest.sections import parse_sections
 
 REPO = Path(__file__).resolve().parents[1]
 # Report-like pieces so generated text reaches the heading, wrapping and punctuation rules,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.questions import analyse
+from qa.reader.questions import analyse
 
 PLACES = ("长春市绿园区春城街道", "青山镇", "白河区", "春城街道", "田镇街道")
 

@@ -1,4 +1,4 @@
-"""Tests for qa.reading: every format and encoding reads back the report's own words."""
+"""Tests for qa.ingest.reading: every format and encoding reads back the report's own words."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from qa.errors import ReportReadError
-from qa.reading import SUPPORTED_SUFFIXES, find_report_files, read_text
+from qa.ingest.reading import SUPPORTED_SUFFIXES, find_report_files, read_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TITLE = "田镇街道 2024 年度法治政府建设情况报告"

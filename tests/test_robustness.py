@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import qa.reports
+import qa.ingest.reports
 from qa import QuestionError, ReportIndex
 from qa.errors import ReportReadError
 from webui.uploads import MAX_UPLOAD_BYTES, check_upload, safe_file_name, store_uploads
@@ -75,14 +75,14 @@ def test_each_bad_report_is_a_named_failure_and_the_rest_are_indexed(bad_corpus:
 
 
 def test_a_report_deleted_after_listing_is_a_named_failure(bad_corpus: Path, tmp_path: Path, fake_encoder, monkeypatch):
-    listed = qa.reports.find_report_files
+    listed = qa.ingest.reports.find_report_files
 
     def list_then_delete(folder):
         files = listed(folder)
         (Path(folder) / "gbk.txt").unlink()
         return files
 
-    monkeypatch.setattr(qa.reports, "find_report_files", list_then_delete)
+    monkeypatch.setattr(qa.ingest.reports, "find_report_files", list_then_delete)
     index = ReportIndex.build(bad_corpus, tmp_path / "index", encoder=fake_encoder)
     assert failure_reasons(index)["gbk.txt"] == "file not found"
     assert sorted(info.source for info in index.reports) == SEEDS
@@ -90,7 +90,7 @@ def test_a_report_deleted_after_listing_is_a_named_failure(bad_corpus: Path, tmp
 
 def test_a_report_deleted_while_it_is_read_is_a_named_failure(tmp_path: Path, fake_encoder, monkeypatch):
     corpus = seed_corpus(tmp_path / "corpus")
-    read = qa.reports.read_text
+    read = qa.ingest.reports.read_text
 
     def read_then_delete(path):
         text = read(path)
@@ -98,7 +98,7 @@ def test_a_report_deleted_while_it_is_read_is_a_named_failure(tmp_path: Path, fa
             Path(path).unlink()
         return text
 
-    monkeypatch.setattr(qa.reports, "read_text", read_then_delete)
+    monkeypatch.setattr(qa.ingest.reports, "read_text", read_then_delete)
     index = ReportIndex.build(corpus, tmp_path / "index", encoder=fake_encoder)
     assert "cannot be read" in failure_reasons(index)[TIAN]
     assert sorted(info.source for info in index.reports) == sorted(set(SEEDS) - {TIAN})

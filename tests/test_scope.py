@@ -1,6 +1,6 @@
 """The report/year rule: a question naming a report is answered from that report only."""
 from qa.model import ReportInfo
-from qa.scope import normalise_question, resolve_scope
+from qa.retrieval.scope import normalise_question, resolve_scope
 
 REPORTS = (
     ReportInfo("a.txt", "", "四平市铁西区人民政府", ("四平市", "铁西区", "四平", "铁西"), 2024),

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.cleaning import clean
-from qa.sections import SIGNATURE, enumerations, parse_sections
+from qa.ingest.cleaning import clean
+from qa.ingest.sections import SIGNATURE, enumerations, parse_sections
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 PREAMBLE = "某某街道2024年度法治政府建设情况报告\n\n2024年，街道扎实推进法治政府建设。现报告如下：\n\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from qa.errors import ReportReadError
-from qa.reading import SUPPORTED_SUFFIXES, read_text
+from qa.ingest.reading import SUPPORTED_SUFFIXES, read_text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _MAX_STEM_CHARS = 120

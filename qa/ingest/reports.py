@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 from typing import Mapping
 
-from .errors import ReportReadError
-from .metadata import extract_info
-from .model import ReadFailure, Report
-from .passages import MAX_CHARS, split_passages
-from .reading import find_report_files, read_text
-from .sections import parse_sections
+from qa.errors import ReportReadError
+from qa.ingest.metadata import extract_info
+from qa.model import ReadFailure, Report
+from qa.ingest.passages import MAX_CHARS, split_passages
+from qa.ingest.reading import find_report_files, read_text
+from qa.ingest.sections import parse_sections
 
 
 def parse_report(text: str, source: str, sha256: str = "", *, max_chars: int = MAX_CHARS) -> Report:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleaning import DATE, IDEOGRAPH, Cleaned, clean
-from .model import Section
+from qa.ingest.cleaning import DATE, IDEOGRAPH, Cleaned, clean
+from qa.model import Section
 
 SIGNATURE = "落款"
 NUMERALS = "一二三四五六七八九十"

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from qa.cleaning import clean
-from qa.figures import UNITS
+from qa.ingest.cleaning import clean
+from qa.reader.figures import UNITS
 
 KINDS: tuple[str, ...] = ("number", "date", "list", "text")
 

@@ -39,7 +39,7 @@ class LexicalIndex:
         """Index documents given as token lists; document ids are their positions.
 
         Args:
-            token_lists: one list of tokens per document (see qa.tokenize.Tokenizer).
+            token_lists: one list of tokens per document (see qa.retrieval.tokenize.Tokenizer).
             k1: term-frequency saturation; higher lets repeated words count more.
             b: length normalisation, 0 (none) to 1 (full).
 

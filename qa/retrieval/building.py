@@ -12,8 +12,8 @@ import numpy as np
 
 from embeddings.encoder import Encoder
 
-from .model import Passage, ReportInfo
-from .tokenize import Tokenizer
+from qa.model import Passage, ReportInfo
+from qa.retrieval.tokenize import Tokenizer
 
 Progress = Callable[[float, str], None]
 Pair = tuple[ReportInfo, Passage]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from qa.questions import analyse
+from qa.reader.questions import analyse
 
 _LEAD = re.compile(r"^(?:那么|那在|那个|那|还有|另外|再问一下|再问|请问)+")
 _TRAIL = re.compile(r"(?:的情况|情况|呢|吗|呀|啊|[？?。.！!\s])+$")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from qa.cleaning import HEADING_MARKER, clean
+from qa.ingest.cleaning import HEADING_MARKER, clean
 
 _SENTENCE_END = set("。！？；!?;")
 _CLAUSE_END = set("，,：:")
@@ -31,7 +31,7 @@ class Clause:
 
     Attributes:
         start, end: offsets in the report's text; text_of(source)[start:end] is the clause as written.
-        text: the clause cleaned by qa.cleaning.clean.
+        text: the clause cleaned by qa.ingest.cleaning.clean.
         to_raw: for each character of `text`, its offset in the report's text.
         sentence: index of the sentence the clause belongs to, counted within one split call.
     """

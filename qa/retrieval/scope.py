@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 import zhconv
 
-from .model import ReportInfo
+from qa.model import ReportInfo
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _PLACE_SUFFIXES = ("自治区", "自治州", "街道办事处", "街道", "省", "市", "区", "县", "旗", "镇", "乡", "盟")

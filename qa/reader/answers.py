@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
-from qa.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
-from qa.cleaning import HEADING_MARKER, clean
-from qa.figures import Figure, figures_in, find_dates, find_figures, unit_fit
-from qa.listing import list_answer
-from qa.matching import Weights, anchor, coverage, previous_share, weights
+from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
+from qa.ingest.cleaning import HEADING_MARKER, clean
+from qa.reader.figures import Figure, figures_in, find_dates, find_figures, unit_fit
+from qa.reader.listing import list_answer
+from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
-from qa.questions import Question
+from qa.reader.questions import Question
 
 # Least weighted share of the question's terms a clause must hold to answer it. Calibrated on
 # tests/data/questions.jsonl: every answerable question scores 0.74 or more on its answering

@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from qa.cleaning import clean
-from qa.questions import Question
+from qa.ingest.cleaning import clean
+from qa.reader.questions import Question
 
 PREVIOUS_CLAUSE = 0.6
 SAME_SENTENCE = 0.3

@@ -13,7 +13,7 @@ from array import array
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .offsets import OffsetMap
+from qa.ingest.offsets import OffsetMap
 
 IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
 # Chinese punctuation and full-width forms: anything a Chinese sentence sits next to without a space.

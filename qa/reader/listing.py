@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from qa.cleaning import HEADING_MARKER, clean
-from qa.matching import Weights, coverage
+from qa.ingest.cleaning import HEADING_MARKER, clean
+from qa.reader.matching import Weights, coverage
 from qa.model import Answer, Hit, Quote
-from qa.questions import Question
+from qa.reader.questions import Question
 
 # Words that name the same kind of section: problems, and plans.
 SECTION_FAMILIES: tuple[tuple[str, ...], ...] = (

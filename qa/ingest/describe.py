@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Report
+from qa.model import Report
 
 _INDENT = "  "
 

@@ -13,9 +13,9 @@ import math
 import re
 from collections.abc import Sequence
 
-from .cleaning import Cleaned, clean
-from .model import Passage, Section
-from .sections import heading_span
+from qa.ingest.cleaning import Cleaned, clean
+from qa.model import Passage, Section
+from qa.ingest.sections import heading_span
 
 # m3e-small reads 512 tokens, about one per Chinese character; 300 leaves room for the heading path.
 MAX_CHARS = 300

@@ -23,8 +23,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .errors import IndexLoadError
-from .model import Passage, Report, ReportInfo, Section
+from qa.errors import IndexLoadError
+from qa.model import Passage, Report, ReportInfo, Section
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"

@@ -24,8 +24,8 @@ import importlib.resources
 import re
 from pathlib import PurePath
 
-from .errors import ReportReadError
-from .model import ReportInfo
+from qa.errors import ReportReadError
+from qa.model import ReportInfo
 
 _CN_DIGITS = "〇零一二三四五六七八九"
 _CN_DIGIT_ORDER = "〇一二三四五六七八九"
