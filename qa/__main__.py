@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("questions")
     evaluate.add_argument("--index", default="index")
     evaluate.add_argument("--corpus", default="corpus", help="used to build the index when it does not exist")
+    evaluate.add_argument("--conversations", default=None, help="a conversations .jsonl to score turn by turn too")
     evaluate.add_argument("--verbose", action="store_true", help="list every question that was missed")
 
     args = parser.parse_args(argv)
@@ -68,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"indexed {len(index.reports)} reports, {len(index.passages)} passages into {args.index}")
         return 0
     if args.command == "eval":
-        from qa.evaluation import evaluate, load_questions
+        from qa.evaluation import evaluate, evaluate_conversations, load_conversations, load_questions
 
         index = ReportIndex.open(args.corpus, args.index, progress=_progress_bar())
         questions = load_questions(args.questions)
@@ -79,12 +80,21 @@ def _run(args: argparse.Namespace) -> int:
         print(f"MRR                {scores.mrr:.3f}")
         print(f"answer accuracy    {scores.answer_accuracy:.3f}")
         print(f"refusal accuracy   {scores.refusal_accuracy:.3f}")
+        print(f"wrong answers      {scores.wrong_answers:.3f}")
         print(f"search p50         {scores.search_ms_p50:.1f} ms")
         print(f"answer p50         {scores.answer_ms_p50:.1f} ms")
         if args.verbose:
             for outcome in scores.outcomes:
                 if outcome.rank != 1 or outcome.answered is False or not outcome.refused_right:
                     print(f"  {outcome}")
+        if args.conversations:
+            talks = evaluate_conversations(index, load_conversations(args.conversations))
+            print(f"conversations      {talks.conversations} ({talks.turns} turns)")
+            print(f"turn accuracy      {talks.turn_accuracy:.3f}")
+            print(f"fully right        {talks.conversation_accuracy:.3f}")
+            if args.verbose:
+                for conversation, turn, question in talks.missed:
+                    print(f"  {conversation} turn {turn}: {question}")
         return 0
     index = ReportIndex.load(args.index)
     if args.command == "search":

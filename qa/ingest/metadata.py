@@ -59,6 +59,7 @@ _PLACE_SUFFIXES = (
 )
 _ORG_SUFFIXES = (
     "人民政府", "政府", "管理委员会", "管委会", "工作委员会", "村民委员会", "居民委员会", "委员会", "党工委", "办事处",
+    "局", "厅", "办公室",
 )
 _ORG_PREFIXES = ("中国共产党", "中共")
 # Stems that name the speaker rather than a place ("我区", "本街道", "全市").
@@ -96,10 +97,11 @@ def extract_info(text: str, source: str, sha256: str = "") -> ReportInfo:
         _issuer_from_title(title_lines)
         or _join_bodies(issuer_lines)
         or signature_issuer
+        or _issuer_from_file_name(source)
         or _issuer_from_sentence(opening)
         or PurePath(source).stem
     )
-    year = _first_year(title) or _first_year(opening)
+    year = _first_year(title) or _first_year(opening) or _first_year(PurePath(source).stem)
     if not title:
         title = f"{issuer}{year}年度报告" if year else f"{issuer}报告"
     return ReportInfo(
@@ -212,6 +214,9 @@ def _signature(text: str) -> tuple[str, str | None]:
     return _join_bodies(pieces), published
 
 
+_FILE_YEAR = re.compile(r"^(?:19|20)\d{2}\s*(?:年度?)?[\s_\-—.]*")
+
+
 def _names_a_body(piece: str) -> bool:
     return (
         len(piece) <= _MAX_ISSUER
@@ -241,6 +246,13 @@ def _issuer_from_title(title_lines: list[str]) -> str:
     if year and year.start() == 0:
         return _leading_body(title[year.end():].lstrip("度 "), min_stem=1, max_stem=_MAX_STEM)
     return ""
+
+
+def _issuer_from_file_name(source: str) -> str:
+    """Read the issuer from a file named after it ("2023_杭州市上城区清波街道.txt"), a surer sign than
+    the opening sentence, whose first place-shaped words may name a superior ("以及市、区…")."""
+    stem = _FILE_YEAR.sub("", PurePath(source).stem).strip()
+    return stem if _names_a_body(stem) else ""
 
 
 def _issuer_from_sentence(sentence: str) -> str:
