@@ -10,6 +10,7 @@ import pytest
 
 from qa.reader.answers import compare, extract_answer, is_supported
 from qa.ingest.cleaning import clean
+from qa.evaluation import answer_pieces, short_enough
 from qa.evaluation import same_text as same
 from qa.reader.figures import figures_in, find_figures
 from qa.model import Answer, Hit, Passage, Quote
@@ -170,7 +171,7 @@ def test_list_answer_reads_numbered_headings_under_the_plan_section() -> None:
 
 def test_text_answer_quotes_the_matching_clause_and_marks_the_named_thing() -> None:
     answer = ask("青山镇创新推出了什么普法品牌？")
-    assert answer.found and answer.kind == "text"
+    assert answer.found and answer.kind == "entity"
     assert "创新推出“法治夜市”普法品牌" in answer.quotes[0].text
     assert answer.text == "法治夜市"
     assert_quoted(answer, TEXTS)
@@ -263,6 +264,7 @@ def test_public_questions_answered_with_figure_in_quote_and_no_false_refusal() -
     """Simulated good retrieval (the named report's best paragraphs first, other reports after)."""
     texts = corpus_texts()
     right = refused_right = answerable = unanswerable = 0
+    missed = []
     for record in public_questions():
         source = named_report(record, texts)
         answer = ask(record["question"], texts, source)
@@ -273,14 +275,16 @@ def test_public_questions_answered_with_figure_in_quote_and_no_false_refusal() -
             refused_right += not answer.found
             continue
         answerable += 1
-        quotes = [q.text for q in answer.quotes if q.source == source]
-        gold = same(record["answer"] or record["quote"])
-        right += (
-            answer.found
-            and any(same(record["quote"]) in same(q) for q in quotes)
-            and (record["answer"] is None or (answer.text is not None and gold in same(answer.text)))
-        )
-    assert right / answerable >= 0.95
+        quotes = [same(q.text) for q in answer.quotes if q.source == source]
+        if record["answer"] is None or record["kind"] == "text":
+            ok = any(same(record["quote"]) in q for q in quotes)
+        else:
+            ok = answer.text is not None and short_enough(answer.text, record["answer"]) and all(
+                piece in same(answer.text) and any(piece in q for q in quotes) for piece in answer_pieces(record["answer"])
+            )
+        right += answer.found and ok
+        missed.append(record["id"]) if not (answer.found and ok) else None
+    assert right / answerable >= 0.95, missed
     assert refused_right == unanswerable
 
 

@@ -20,6 +20,7 @@ from qa.reader.listing import list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
+from qa.reader.spans import entity_span, items_span
 
 # Least weighted share of the question's terms a clause must hold to answer it. Calibrated on
 # tests/data/questions.jsonl: every answerable question scores 0.74 or more on its answering
@@ -34,6 +35,7 @@ HEADING_ANSWERS = 0.8
 RANK_STEP = 0.01
 NEIGHBOUR_DATE = 0.05  # a date in the clause beside the matched one is a little weaker evidence  # a lower-ranked hit's clause must match a little better to win
 MAX_RELATED = 3
+NAMED = 0.15
 MAX_TEXT_QUOTES = 3
 _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
 # "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
@@ -79,8 +81,48 @@ def extract_answer(question: Question, hits: Sequence[Hit], text_of: TextOf) -> 
         return Answer(question.text, None, False, kind="none")
     sources = list(dict.fromkeys(hit.source for hit in hits))
     texts = {source: text_of(source) for source in sources}
+    if question.parts:
+        return _parts_answer(question, hits, texts)
+    return _one_answer(question, hits, texts)
+
+
+def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str]) -> Answer:
+    """Answer each question of a question that asks several, in the order asked, each with its quote.
+
+    A later part leaves its scene to the first ("收到多少件？受理了多少件？"), so its clause is
+    looked for near the first part's quote before anywhere else.
+    """
+    replies: list[Answer] = []
+    for part in question.parts:
+        near = replies[0].quotes[0] if replies and replies[0].found and replies[0].quotes else None
+        reply = _one_answer(part, _near_first(hits, near), texts) if near else _one_answer(part, hits, texts)
+        if not reply.found and near:
+            reply = _one_answer(part, hits, texts)
+        replies.append(reply)
+    if not all(r.found and r.text for r in replies):
+        return _not_found(question.text, hits)
+    quotes = tuple(dict.fromkeys(q for r in replies for q in r.quotes[:1]))
+    return Answer(question.text, "；".join(r.text for r in replies), True, quotes, kind=replies[0].kind)
+
+
+def _near_first(hits: Sequence[Hit], quote: Quote) -> list[Hit]:
+    """Return the hits with the one holding `quote` first: a later part's clause is sought there first."""
+    holding = [h for h in hits if h.source == quote.source and h.passage.start <= quote.start < h.passage.end]
+    return holding + [h for h in hits if h not in holding]
+
+
+def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str]) -> Answer:
     weighting = weights(question, texts.values())
     candidates = _candidates(question, hits, texts, weighting)
+    if question.kind == "list":
+        inline = _span_answer(question, [c for c in candidates if not _is_heading(c)], items_span, "list")
+        listed = list_answer(question, hits, texts, weighting, FOUND)
+        # A section whose heading says the question ("存在哪些不足") lists its items as subsections.
+        if inline is not None and (listed is None or listed[0] < HEADING_ANSWERS):
+            return _checked(inline, texts, hits)
+    if question.kind == "entity":
+        answer = _span_answer(question, candidates, entity_span, "entity") or _text_answer(question, candidates, texts)
+        return _checked(answer, texts, hits) if answer else _not_found(question.text, hits)
     if question.kind in ("list", "text"):
         listed = list_answer(question, hits, texts, weighting, FOUND)
         # A text question whose wording is a section heading ("如何履行第一责任人职责") is
@@ -90,7 +132,7 @@ def extract_answer(question: Question, hits: Sequence[Hit], text_of: TextOf) -> 
     if question.kind == "date":
         answer = _date_answer(question, candidates, hits, texts)
     elif question.kind == "number":
-        answer = _figure_answer(question, candidates)
+        answer = _figure_answer(question, candidates, weighting)
     else:
         answer = _text_answer(question, candidates, texts)
     return _checked(answer, texts, hits) if answer else _not_found(question.text, hits)
@@ -134,7 +176,28 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
     return found
 
 
-def _figure_answer(question: Question, candidates: list[_Candidate]) -> Answer | None:
+def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: str) -> Answer | None:
+    """Answer with the span `cut` finds in the best-matching clause that holds one."""
+    scored = []
+    for cand in candidates:
+        if cand.match < FOUND:
+            continue
+        text = cand.clauses[cand.index].text
+        span = cut(question, text)
+        if span is not None:
+            # A clause that also holds the noun the answer names ("机制") or marks the name itself
+            # (《…》, “…”) is surer evidence than one that only shares the scene.
+            marked = text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\"")
+            sure = bool(question.head and question.head in text) or marked
+            scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0), span=span))
+    if not scored:
+        return None
+    best = max(scored, key=lambda c: c.score)
+    quote = _quote(best, MAX_TEXT_QUOTE if kind == "list" else MAX_QUOTE)
+    return Answer(question.text, _span_text(quote), True, (quote,), kind=kind)
+
+
+def _figure_answer(question: Question, candidates: list[_Candidate], weighting: Weights | None = None) -> Answer | None:
     asked = _asked_unit(question)
     scored = []
     for cand in candidates:
@@ -143,7 +206,7 @@ def _figure_answer(question: Question, candidates: list[_Candidate]) -> Answer |
         figures = [f for f in find_figures(clause.text) if f.unit or not asked]
         if not figures:
             continue
-        figure, fit = _choose_figure(question, asked, figures, clause.text)
+        figure, fit = _choose_figure(question, asked, figures, clause.text, weighting)
         if _TARGET.search(_sentence_of(cand)) and not _TARGET.search(question.text):
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
@@ -163,13 +226,22 @@ def _asked_unit(question: Question) -> str | None:
     return question.unit
 
 
-def _choose_figure(question: Question, asked: str | None, figures: Sequence[Figure], clause: str):
-    """Pick the figure the question asks for: its unit first, then its place beside the key phrase."""
+def _choose_figure(question: Question, asked: str | None, figures: Sequence[Figure], clause: str,
+                   weighting: Weights | None = None):
+    """Pick the figure the question asks for: its unit first, then the words bound to it, then its
+    place beside the key phrase."""
     def fit(figure: Figure) -> float:
         return unit_fit(asked, figure.unit) + (0.01 if figure.arabic else 0.0)
 
     best_fit = max(fit(f) for f in figures)
     fitting = [f for f in figures if fit(f) == best_fit]
+    if weighting is not None and len(fitting) > 1:
+        bound = {f: coverage(weighting, _frame(clause, figures, f)) for f in fitting}
+        top = max(bound.values())
+        if top > 0:
+            fitting = [f for f in fitting if bound[f] == top]
+            if len(fitting) == 1:
+                return fitting[0], unit_fit(asked, fitting[0].unit)
     key = anchor(question.phrases, clause)
     if key is not None:
         adjacent = [f for f in fitting if f.end == key[0]]
@@ -179,6 +251,21 @@ def _choose_figure(question: Question, asked: str | None, figures: Sequence[Figu
     else:
         chosen = fitting[0]
     return chosen, unit_fit(asked, chosen.unit)
+
+
+def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
+    """Return the words bound to a figure: from the figure or 、 before it to the figure or 、 after it.
+
+    "召开22次党组会、18次中心组理论学习": 22次 is bound to 召开…党组会, 18次 to 中心组理论学习.
+    """
+    before = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])
+    later = [f.start for f in figures if f.start >= figure.end]
+    stop = clause.find("、", figure.end)
+    after = min(later + ([stop] if stop >= 0 else []) + [len(clause)])
+    if later and after == later[0] and clause[figure.end : after].strip():
+        # Words between two figures belong to the one they follow only in figure-first wording.
+        after = figure.end if clause[before : figure.start].strip() else after
+    return clause[before : figure.start] + clause[figure.end : after]
 
 
 def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) -> Answer | None:

@@ -11,13 +11,14 @@ import functools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from qa.ingest.cleaning import clean
 from qa.reader.questions import Question
 
 PREVIOUS_CLAUSE = 0.6
+CONTEXT = 0.5
 SAME_SENTENCE = 0.3
 # A question naming a word the reports never use is most likely about something they do not hold.
 UNKNOWN_WORD = 0.7
@@ -51,6 +52,7 @@ class Weights:
     phrases: tuple[str, ...]
     unknown_word: bool = False
     unknown_runs: tuple[str, ...] = ()
+    emphasis: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -66,6 +68,7 @@ class Weights:
                 if not grams:
                     continue
                 w = (self.by_char[char] + sum(self.by_term[g] for g in grams) / len(grams)) / 2
+                w *= self.emphasis.get(phrase, 1.0)
                 weight += w
                 held += w * max(found.get(g, 0.0) for g in grams)
         if total:
@@ -75,7 +78,7 @@ class Weights:
     def without(self, text: str) -> "Weights":
         """Return the weights of the terms `text` does not hold."""
         kept = {t: w for t, w in self.by_term.items() if t not in text}
-        return Weights(kept, self.by_char, self.phrases, self.unknown_word, self.unknown_runs)
+        return Weights(kept, self.by_char, self.phrases, self.unknown_word, self.unknown_runs, self.emphasis)
 
 
 def weights(question: Question, texts: Iterable[str]) -> Weights:
@@ -105,12 +108,16 @@ def weights(question: Question, texts: Iterable[str]) -> Weights:
         return math.log(1.0 + n / (1.0 + count))
 
     runs = tuple(run for phrase in question.phrases for run in _unknown_runs(phrase, frequency))
+    # Words outside the part of the question that holds the question word set the scene; the
+    # words beside the question word say which figure of the scene is asked for.
+    emphasis = {p: (1.0 if p in question.focus else CONTEXT) for p in question.phrases} if question.focus else {}
     return Weights(
         {t: rarity(frequency[t]) for t in terms},
         {c: rarity(char_frequency[c]) for c in chars},
         question.phrases,
         bool(runs),
         runs,
+        emphasis,
     )
 
 
@@ -149,11 +156,12 @@ def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = 
             found[term] = PREVIOUS_CLAUSE
         elif term in sentence:
             found[term] = SAME_SENTENCE
-        elif term[0] in clause and term[-1] in clause and any(term in run for run in weights.unknown_runs):
-            found[term] = APART
+        elif any(term in run for run in weights.unknown_runs) and (term[0] in clause or term[-1] in clause):
+            found[term] = APART if term[0] in clause and term[-1] in clause else APART / 2
     # A word the reports never write may still be this clause's words split up ("税费" in
-    # "减税降费"); only when the clause lacks some of its characters does it count against it.
-    unknown = any(any(ch not in clause for ch in run) for run in weights.unknown_runs) or (
+    # "减税降费") or said another way ("改名" for "更名"): only when the clause holds less than
+    # half of its characters does it count against it.
+    unknown = any(sum(ch in clause for ch in run) * 2 < len(run) for run in weights.unknown_runs) or (
         weights.unknown_word and not weights.unknown_runs
     )
     return weights.share(found) * (UNKNOWN_WORD if unknown else 1.0)

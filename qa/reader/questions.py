@@ -1,52 +1,78 @@
-"""Read a question: which kind of answer it wants, whether it spans reports, and its content terms.
+"""Read a question once into the value the reader works from.
 
-The terms are what is left of the question once the places, years, question words and
-particles are gone ("田镇街道2024年调处矛盾纠纷多少件" -> "调处矛盾纠纷"); answer
-extraction looks for the clause that holds them. No segmenter is needed: each content
-phrase is kept whole (to anchor the answer) and as character bigrams (to match wording
-that is split or reordered in the report).
+A question is read into what it asks for and the words it asks with: the kind of answer
+(a figure, a date, a name, the items of a list, a description), the unit it counts in, the
+noun a name must end with ("什么会" wants a 会议), the content words on either side of the
+question word (they locate the answer in a clause: the answer is the gap between them), and
+the parts of a question that asks two things ("多少场…多少人次？"). Places, years and
+filler words locate the question; they never count as wording a clause must hold.
+Content words come from jieba, so "一共出具了几份意见书" gives 出具 and 意见书, not
+"一共出具".
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Iterable
 
+import jieba
+
 from qa.ingest.cleaning import clean
 from qa.reader.figures import UNITS
 
-KINDS: tuple[str, ...] = ("number", "date", "list", "text")
+jieba.setLogLevel(logging.WARNING)
+
+KINDS: tuple[str, ...] = ("number", "date", "entity", "list", "text")
 
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 _COMPARISON = re.compile(
     r"各个|各(?:街道|乡镇|镇|乡|区县|区|县|市|单位|部门|地区?|报告|份报告)|所有(?:的)?(?:报告|街道|单位|地区)"
     r"|每(?:个|一个|份)(?:报告|街道|单位|乡镇|地区|区县)"
-    r"|哪(?:些|几个|个)(?:报告|街道|单位|地区|区县|乡镇|部门)|分别"
+    r"|哪(?:些|几个|个)(?:报告|街道|单位|地区|区县|乡镇|部门)(?!的)"
 )
-_DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一)?年|哪个月")
-_LIST_WORDS = re.compile(r"哪些|哪几|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
-_NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|[^\W\d_]率")
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?|今年|去年|本年度?|上一?年度?|全年|年度")
-# A question word with the light verb before it and the unit after it ("共有多少名" -> unit 名).
+# Place names above a known one ("山东省淄博市高青县" before 田镇街道) locate, they do not describe.
+_PARENT_PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|州|盟|地区|区|县|旗))+(?=\|)")
+_YEAR = re.compile(
+    r"(?:19|20)\d{2}\s*年度?|今年以来|今年|去年|明年|本年度?|上一?年度?|全年|年度|这一年|一年来|一年里|一年"
+    r"|当年|目前|现在|截至目前|近年来"
+)
+# The question word, with a light verb before it and a unit after it ("共有多少名" -> unit 名).
 _ASK_NUMBER = re.compile(
-    r"(?:一共|总共|共计|合计|累计|共)?(?:是|有|为|达到|达|约|了)?(?:多少|几)(?P<unit>" + _UNIT + r")?"
+    r"(?:一共|总共|共计|合计|累计|共)?(?:是|有|为|达到|达|约|了)?(?:百分之)?(?:多少|几)(?P<unit>" + _UNIT + r")?"
 )
-# The share asked for ("占全部案件的比例是多少"): the report writes the share ("占…的36.6%"),
-# rarely the noun, which would otherwise count as a word the reports never use.
 _ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|有|达到|达|约)?(?:多少|几)|$)")
-# An issuer named by its short form after its place ("临川市场监管局" for 临川市市场监督管理局).
 _ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|人民政府|政府|办事处|中心))")
-# "2025年计划组织…" says when, not what: the plan's own words are the verb after it.
 _INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和与及])")
+_WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有")
+_DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几)?年|哪个月|多会儿")
+_LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
+_NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|[^\W\d_]率")
+_ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
+_FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔")
+_NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题")
+# Words around a question word that ask rather than say: a question's own scaffolding.
 _ASK_OTHER = re.compile(
-    r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时|哪些|哪几|哪个|哪里|哪|是否|有没有|是不是"
-    r"|有何|吗|呢|么|提到|提及|谈到|讲到|说到|涉及到|具体"
+    r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时"
+    r"|哪些|哪几|哪个|哪家|哪位|哪里|哪儿|哪|是否|有没有|是不是|有何|吗|呢|么|啥|谁|多久|多长时间"
+    r"|提到|提及|谈到|讲到|说到|涉及到"
 )
 _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
-_LEADING = "和与及等"
-_TRAILING = "是有为和与及等"
-# One-character leftovers that carry no subject ("有哪些工作安排" leaves "有").
-_LONE = set("是有为在的了和与及等把被将对从向给让使其之这那该共都也还又就才")
+_PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
+_CLASSIFIER = "个家位项种类所条部批"
+# Nouns that say a name is wanted without saying of what kind.
+_GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题")
+# Tokens that carry no content of their own: fillers, light verbs, particles, deictics.
+STOP_TOKENS = frozenset(
+    """
+    的 了 和 与 及 以及 或 等 是 在 为 对 把 被 将 并 其 之 这 那 个 也 都 就 着 过 吗 呢 吧 啊 呀 么 啥
+    一共 总共 共 共计 累计 合计 总计 一下 请问 那边 这边 那个 这个 那份 这份 该 其中 到底 究竟 大概 大约 左右
+    报告 报告里 里 里面 中 上 说 讲 提到 提及 称 具体 主要 分别 又 还 再 都 曾 已 已经 总 各 各种 各类
+    搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
+    名字 名称 全称 内容 东西 情况 地方 时候 样子
+    镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
+    """.split()
+)
 _SPLIT = re.compile(r"[\s\W_]+")
 
 
@@ -56,11 +82,19 @@ class Question:
 
     Attributes:
         text: the question as asked.
-        kind: "number", "date", "list" or "text": the form of the direct answer.
+        kind: "number", "date", "entity", "list" or "text": the form of the direct answer.
         comparison: True when the question asks across reports ("各街道", "哪些报告").
-        terms: content phrases, then their character bigrams (single characters when a phrase has one).
-        phrases: the content phrases alone, longest first, used to anchor the answer in a clause.
+        terms: content words, then their character bigrams.
+        phrases: the content words alone, longest first.
         unit: the unit the question asks in ("件" for "多少件"), or None.
+        focus: the content words of the part of the question that holds the question word
+            ("行政诉讼" in "诉讼案件里，行政诉讼有几起"): they weigh more than the rest.
+        left, right: the content words before and after the question word, in order: the
+            answer in a clause is the gap between them.
+        head: the noun the answer names ("会" in "列席什么会", "律师事务所" in "哪家律师事务所"); "".
+        wants_name: the question asks what something is called ("叫什么名字", "全称").
+        frequency: the question asks how often ("多久一次").
+        parts: each question of a question that asks two or more; empty for one.
     """
 
     text: str
@@ -69,20 +103,26 @@ class Question:
     terms: tuple[str, ...]
     phrases: tuple[str, ...] = ()
     unit: str | None = None
+    focus: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+    head: str = ""
+    wants_name: bool = False
+    frequency: bool = False
+    parts: tuple["Question", ...] = ()
 
     @property
     def bigrams(self) -> tuple[str, ...]:
-        """Return the terms matched for coverage: bigrams, plus one-character phrases."""
+        """Return the terms matched for coverage: bigrams, plus one-character words."""
         return tuple(t for t in self.terms if len(t) == 2 or (len(t) == 1 and t in self.phrases))
 
 
 def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
-    """Read a question's kind, scope and content terms.
+    """Read a question's kind, parts and content words.
 
     Args:
         text: the question as asked.
-        places: issuer and place names to leave out of the terms (longest first is best;
-            they are sorted here anyway).
+        places: issuer and place names to leave out of the words.
 
     Returns:
         The Question; its terms are empty when nothing but places and question words was asked.
@@ -93,25 +133,118 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     names = sorted({clean(p).text for p in places if p}, key=len, reverse=True)
     for place in names:
         body = body.replace(place, "|")
+    body = _PARENT_PLACES.sub("|", body)
     body = _ORGAN.sub(lambda m: "|" if any(_abbreviates(m.group(1), name) for name in names) else m.group(), body)
     body = _YEAR.sub("|", body)
     body = _INTENT.sub("|", body)
+    pieces = _parts(body)
+    parts = [_read_part(text, piece, comparison) for piece in pieces]
+    if len(parts) == 1:
+        return parts[0]
+    phrases = tuple(dict.fromkeys(p for part in parts for p in part.phrases))
+    terms = tuple(dict.fromkeys(t for part in parts for t in part.terms))
+    first = parts[0]
+    return Question(text, first.kind, comparison, terms, phrases, first.unit, first.focus, first.left, first.right,
+                    first.head, first.wants_name, first.frequency, tuple(parts))
+
+
+def _parts(body: str) -> list[str]:
+    """Split a question that asks two or more things at the break before each later question word."""
+    asks = [m for m in _WH.finditer(body)]
+    merged: list[re.Match] = []
+    for m in asks:
+        if merged and m.start() - merged[-1].end() <= 1:
+            continue  # "哪几", "几个方面": one question word
+        merged.append(m)
+    if len(merged) < 2:
+        return [body]
+    pieces, start = [], 0
+    for previous, ask in zip(merged, merged[1:]):
+        breaks = [b for b in _PART_BREAK.finditer(body, previous.end(), ask.start())]
+        if not breaks:
+            return [body]
+        cut = breaks[-1]
+        pieces.append(body[start : cut.start()])
+        start = cut.end()
+    pieces.append(body[start:])
+    return pieces if all(_WH.search(p) for p in pieces) else [body]
+
+
+def _read_part(text: str, body: str, comparison: bool) -> Question:
     kind = _kind(body)
     unit_match = _ASK_NUMBER.search(body)
     unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else None
-    body = _ASK_SHARE.sub("|", body)
-    body = _ASK_NUMBER.sub("|", body)
-    body = _ASK_OTHER.sub("|", body)
-    body = _PARTICLES.sub("|", body)
-    phrases: list[str] = []
-    for piece in _SPLIT.split(body):
-        piece = piece.lstrip(_LEADING).rstrip(_TRAILING) if len(piece) > 1 else piece
-        if piece and piece not in phrases and piece not in _LONE:
-            phrases.append(piece)
-    phrases.sort(key=len, reverse=True)
+    if unit in ("个",) and kind != "number":
+        unit = None
+    wh = _WH.search(body)
+    head = _head(body[wh.end():]) if wh and kind in ("entity", "list", "text") else ""
+    wants_name = bool(_NAME_WORDS.search(body))
+    frequency = bool(_FREQUENCY_WORDS.search(body))
+    if kind == "text" and (wants_name or frequency):
+        kind = "entity"
+    focus_span = _clause_around(body, wh.start() if wh else len(body))
+    marked = _ASK_SHARE.sub("|", body)
+    marked = _ASK_NUMBER.sub("‖", marked)
+    marked = _ASK_OTHER.sub("‖", marked)
+    marked = _PARTICLES.sub("|", marked)
+    gap = marked.find("‖")
+    left_words = _words(marked[:gap] if gap >= 0 else marked)
+    right_words = _words(marked[gap + 1 :]) if gap >= 0 else []
+    words = list(dict.fromkeys([*left_words, *right_words]))
+    focus = [w for w in words if w in _words(_ASK_NUMBER.sub("‖", _ASK_OTHER.sub("‖", body[focus_span[0] : focus_span[1]])))]
+    phrases = sorted(words, key=len, reverse=True)
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
-    return Question(text, kind, comparison, terms, tuple(phrases), unit)
+    return Question(text, kind, comparison, terms, tuple(phrases), unit, tuple(focus), tuple(left_words),
+                    tuple(right_words), head, wants_name, frequency)
+
+
+def _words(text: str) -> list[str]:
+    """Return the content words of a piece of question, in order, without fillers and light verbs."""
+    words: list[str] = []
+    for piece in _SPLIT.split(text.replace("|", " ").replace("‖", " ")):
+        if not piece:
+            continue
+        for word in jieba.cut(piece):
+            word = word.strip()
+            if word and word not in words and not _is_function(word):
+                words.append(word)
+    return words
+
+
+_FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
+_COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万]+)?(?:" + _UNIT + r")")
+
+
+def _is_function(word: str) -> bool:
+    """Tell a word that says nothing of the topic: a stop word, function characters, a count ("五个")."""
+    return (
+        word in STOP_TOKENS or word.isdigit() or all(ch in _FUNCTION_CHARS for ch in word)
+        or _COUNTED.fullmatch(word) is not None
+    )
+
+
+def _head(after: str) -> str:
+    """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
+    after = after[1:] if after[:1] in _CLASSIFIER and len(after) > 1 else after
+    match = re.match(r"[\u4e00-\u9fff]{1,8}", after)
+    if not match:
+        return ""
+    head = match.group()
+    head = re.split(r"[了的呢吗啊呀是在被由对给为有]", head)[0]
+    if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or _UNIT_RE.fullmatch(head):
+        return ""
+    return head
+
+
+_UNIT_RE = re.compile(_UNIT)
+
+
+def _clause_around(body: str, at: int) -> tuple[int, int]:
+    """Return the span of the comma-separated part of the question holding position `at`."""
+    start = max((m.end() for m in re.finditer(r"[，,；;]", body[:at])), default=0)
+    end = next((m.start() + at for m in re.finditer(r"[，,；;？?]", body[at:])), len(body))
+    return start, end
 
 
 def _abbreviates(short: str, name: str) -> bool:
@@ -124,8 +257,10 @@ def _kind(body: str) -> str:
     """Tell the form of answer wanted from the question words left after places and years."""
     if _DATE_WORDS.search(body):
         return "date"
-    if _LIST_WORDS.search(body) and not re.search(r"多少|几(?!个方面)", body):
+    if _LIST_WORDS.search(body) and not re.search(r"多少|几(?!个方面|项|种|类|个)", body):
         return "list"
-    if _NUMBER_WORDS.search(body):
+    if _NUMBER_WORDS.search(body) and not _FREQUENCY_WORDS.search(body):
         return "number"
+    if _ENTITY_WORDS.search(body):
+        return "entity"
     return "text"

@@ -1,0 +1,202 @@
+"""Cut the span a question asks for out of a matched clause: a name, a frequency, a list's items.
+
+The question is aligned to the clause: its content words before the question word are
+found in the clause, and so are the words after it (or the noun the answer must end with);
+the answer is the gap between them ("司法所全程列席|街道党政联席会议|制度" for "司法所要全程列
+席什么会"). Titles (《…》) and quoted names (“…”) are names as the report itself marks them,
+so a gap that holds or touches one answers with it. Everything works on cleaned clause text
+and returns [start, end) offsets into it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from qa.reader.questions import Question
+
+MAX_NAME = 40
+_MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
+_FREQUENCY = re.compile(r"每(?:半|一|两|三|个|隔)?(?:年度|季度|年|季|月|周|星期|旬|天|日)(?:度)?")
+# Words at the edge of a gap that belong to the sentence, not to the name.
+_LEAD = re.compile(r"^(?:成员|人员|的|了|为|是|叫|叫做|即|由|在|于|对|向|将|把|从|以|通过|包括|包含|涉及|围绕|聚焦|采取|采用|"
+                   r"经|被|给|与|同|和|及|赴|到|去|前往|走进|进入|设在|位于|任命|聘请|邀请|请|更名为|命名为|称为|纳入|划入|提交|"
+                   r"列入|依托|利用|运用|推广|推广运用|建立|成立|设立|组建|形成|制定|印发|出台|开展|推进|实施|落实|建成|打造|实行|执行|"
+                   r"作为|成为|担任|列席|参加|出席|组织|共|等|全程|常态化|集中|观看)+")
+_TRAIL = re.compile(r"(?:的|了|等|为|作|作为|担任|任|负责|牵头|参与|组成|人员组成|共同|一起|参观学习|开展|进行|常态化)+$")
+_PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
+_ITEM_SEP = re.compile(r"、|和|及|以及|与")
+# What leads into a list's first item without being part of it.
+_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:从|通过|以|由|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如)*")
+_ITEMS_END = re.compile(r"等|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
+
+
+def marked_names(clause: str) -> list[tuple[int, int]]:
+    """Return the spans of titles (with their 《》, as titles are written) and quoted names (inside the quotes)."""
+    return [m.span() if m.group().startswith("《") else (m.start() + 1, m.end() - 1) for m in _MARKED.finditer(clause)]
+
+
+def frequency_span(clause: str) -> tuple[int, int] | None:
+    """Return the span of a frequency ("每季度", "每半年") in a clause, or None."""
+    match = _FREQUENCY.search(clause)
+    return match.span() if match else None
+
+
+def _found(words: Sequence[str], clause: str) -> list[tuple[int, int]]:
+    """Return the spans where the question's words stand in the clause; a long word may stand in part."""
+    spans = []
+    for word in words:
+        at = clause.find(word)
+        if at >= 0:
+            spans.append((at, at + len(word)))
+        elif len(word) >= 3:
+            for size in range(len(word) - 1, 1, -1):
+                piece = next((word[i : i + size] for i in range(len(word) - size + 1) if word[i : i + size] in clause), None)
+                if piece:
+                    at = clause.find(piece)
+                    spans.append((at, at + size))
+                    break
+    return spans
+
+
+def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return the span between the question's words before and after the question word, or None."""
+    left = _found(question.left, clause)
+    right_words = [*question.right, *([question.head] if question.head else [])]
+    right = _found(right_words, clause)
+    head = _found([question.head], clause) if question.head else []
+    start = max((e for _, e in left), default=0)
+    after = [s for s, _ in right if s >= start]
+    end = min(after, default=len(clause))
+    if head:
+        h_start, h_end = head[0]
+        if h_start >= start:
+            end = _word_end(clause, h_end)
+    elif not after and left:
+        # The name comes before the words the question puts first ("司法所长列席党政联席会议"):
+        # the longest stretch of the clause the question does not say.
+        return _unsaid(clause, left + right)
+    span = _trim(clause, start, end)
+    return span if span and span[1] - span[0] <= MAX_NAME else None
+
+
+def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return the span of the name, frequency or short fact the question asks for in a clause."""
+    if question.frequency:
+        return frequency_span(clause)
+    gap = gap_span(question, clause)
+    names = marked_names(clause)
+    if names:
+        touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
+        headed = [n for n in names if question.head and clause[n[0] : n[1]].rstrip("》").endswith(question.head)]
+        if headed:
+            return headed[0]
+        if touching:
+            return touching[0]
+        if question.wants_name and gap is None:
+            return names[0]
+    if gap is not None and question.kind == "entity" and re.search(r"哪里|哪儿|在哪|什么地方|哪个地方", question.text):
+        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
+        if cut:
+            gap = _trim(clause, gap[0] + cut.end(), gap[1])
+    return gap
+
+
+def items_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return the span of an inline enumeration ("公众参与、风险评估、合法性审查、集体讨论决定") in a clause.
+
+    Titles or quoted names side by side (“法律保障”“经济创新”) count as items too. The first
+    item starts after the question's words; the last ends before 等 or a count ("五个方面").
+    """
+    names = marked_names(clause)
+    runs = _runs_of_names(clause, names)
+    marker = re.match(r"[一二三四五六七八九十]+、|\d+[、.．]", clause)
+    body_start = marker.end() if marker else 0
+    if "、" in clause[body_start:]:
+        first = clause.find("、", body_start)
+        segment = max((m.end() for m in re.finditer(r"[，,：:；]", clause[:first])), default=body_start)
+        # The question's words before the first item cut it only where words remain before the 、.
+        cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2]
+        begin = _item_start(clause, first, max([segment, *cuts]))
+        last = clause.rfind("、")
+        stop = _item_stop(clause, last)
+        span = _strip_edges(clause, begin, stop)
+        if span and span[1] - span[0] >= 4:
+            return span
+    if runs:
+        return runs[0]
+    return None
+
+
+def _runs_of_names(clause: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return stretches of two or more marked names joined by nothing, 、 or 和."""
+    runs, current = [], None
+    for start, end in names:
+        between = clause[current[1] : start].strip("“”‘’\"") if current else ""
+        if current and _ITEM_SEP.fullmatch(between or "、") is not None:
+            current = (current[0], end)
+            current_count[0] += 1
+        else:
+            if current and current_count[0] >= 2:
+                runs.append(current)
+            current, current_count = (start, end), [1]
+    if current and current_count[0] >= 2:
+        runs.append(current)
+    return runs
+
+
+def _item_start(clause: str, first_sep: int, floor: int) -> int:
+    """Return where the first item of an enumeration starts: after the words that lead into it."""
+    lead = _ITEM_LEAD.match(clause[floor:first_sep])
+    return floor + (lead.end() if lead else 0)
+
+
+def _item_stop(clause: str, last_sep: int) -> int:
+    """Return where the last item ends: at 等, a count, or the end of the clause."""
+    rest = clause[last_sep + 1 :]
+    match = _ITEMS_END.search(rest)
+    return last_sep + 1 + (match.start() if match else len(rest))
+
+
+def _unsaid(clause: str, said: list[tuple[int, int]]) -> tuple[int, int] | None:
+    covered = [False] * len(clause)
+    for s, e in said:
+        for i in range(s, e):
+            covered[i] = True
+    best, start = None, None
+    for i in range(len(clause) + 1):
+        if i < len(clause) and not covered[i]:
+            start = i if start is None else start
+        elif start is not None:
+            span = _trim(clause, start, i)
+            if span and (best is None or span[1] - span[0] > best[1] - best[0]):
+                best = span
+            start = None
+    return best if best and best[1] - best[0] <= MAX_NAME else None
+
+
+def _word_end(clause: str, end: int) -> int:
+    """Extend a matched head noun to the end of its word ("会" -> "会议")."""
+    while end < len(clause) and clause[end] in "议室所局院站点中心处厅馆":
+        end += 1
+    return end
+
+
+def _trim(clause: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim the words that lead into or follow a name in its sentence, and punctuation."""
+    piece = clause[start:end]
+    lead = _LEAD.match(piece)
+    if lead and lead.end() < len(piece):
+        start += lead.end()
+    piece = clause[start:end]
+    trail = _TRAIL.search(piece)
+    if trail and trail.start() > 0:
+        end = start + trail.start()
+    return _strip_edges(clause, start, end)
+
+
+def _strip_edges(clause: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and clause[start] in "，,：:；、 ":
+        start += 1
+    while end > start and clause[end - 1] in "，,：:；、 ":
+        end -= 1
+    return (start, end) if end > start else None
