@@ -254,18 +254,20 @@ def _choose_figure(question: Question, asked: str | None, figures: Sequence[Figu
 
 
 def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
-    """Return the words bound to a figure: from the figure or 、 before it to the figure or 、 after it.
+    """Return the words bound to a figure, up to the next figure or 、.
 
-    "召开22次党组会、18次中心组理论学习": 22次 is bound to 召开…党组会, 18次 to 中心组理论学习.
+    Where the clause goes on after its last figure, figures come before what they count
+    ("召开22次党组会、18次中心组理论学习", "印发了15家单位的规定和23家单位的通知"), so a figure is
+    bound to the words after it; otherwise to the words before it ("收到检察建议6件、司法建议6件").
     """
-    before = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])
-    later = [f.start for f in figures if f.start >= figure.end]
-    stop = clause.find("、", figure.end)
-    after = min(later + ([stop] if stop >= 0 else []) + [len(clause)])
-    if later and after == later[0] and clause[figure.end : after].strip():
-        # Words between two figures belong to the one they follow only in figure-first wording.
-        after = figure.end if clause[before : figure.start].strip() else after
-    return clause[before : figure.start] + clause[figure.end : after]
+    last = max(figures, key=lambda f: f.end)
+    if re.search(r"[\u4e00-\u9fff]{2}", clause[last.end :]):
+        later = [f.start for f in figures if f.start >= figure.end]
+        stop = clause.find("、", figure.end)
+        end = min(later + ([stop] if stop >= 0 else []) + [len(clause)])
+        return clause[figure.end : end]
+    start = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])
+    return clause[start : figure.start]
 
 
 def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) -> Answer | None:

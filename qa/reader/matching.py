@@ -107,10 +107,16 @@ def weights(question: Question, texts: Iterable[str]) -> Weights:
     def rarity(count: int) -> float:
         return math.log(1.0 + n / (1.0 + count))
 
-    runs = tuple(run for phrase in question.phrases for run in _unknown_runs(phrase, frequency))
+    # A verb the reports never write is most likely their deed in other words ("拿到" for "收到"):
+    # it weighs little and does not count against a clause.
+    runs = tuple(
+        run for phrase in question.phrases if phrase not in question.verbs for run in _unknown_runs(phrase, frequency)
+    )
+    paraphrased = {v for v in question.verbs if _unknown_runs(v, frequency)}
     # Words outside the part of the question that holds the question word set the scene; the
     # words beside the question word say which figure of the scene is asked for.
     emphasis = {p: (1.0 if p in question.focus else CONTEXT) for p in question.phrases} if question.focus else {}
+    emphasis = {p: emphasis.get(p, 1.0) * (CONTEXT if p in paraphrased else 1.0) for p in question.phrases}
     return Weights(
         {t: rarity(frequency[t]) for t in terms},
         {c: rarity(char_frequency[c]) for c in chars},

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 import jieba
+import jieba.posseg
 
 from qa.ingest.cleaning import clean
 from qa.reader.figures import UNITS
@@ -29,7 +30,7 @@ _UNIT = "|".join(re.escape(u) for u in UNITS)
 _COMPARISON = re.compile(
     r"各个|各(?:街道|乡镇|镇|乡|区县|区|县|市|单位|部门|地区?|报告|份报告)|所有(?:的)?(?:报告|街道|单位|地区)"
     r"|每(?:个|一个|份)(?:报告|街道|单位|乡镇|地区|区县)"
-    r"|哪(?:些|几个|个)(?:报告|街道|单位|地区|区县|乡镇|部门)(?!的)"
+    r"|哪(?:些|几个)(?:报告|街道|地区|区县|乡镇)(?!的)"
 )
 # Place names above a known one ("山东省淄博市高青县" before 田镇街道) locate, they do not describe.
 _PARENT_PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|州|盟|地区|区|县|旗))+(?=\|)")
@@ -95,6 +96,8 @@ class Question:
         wants_name: the question asks what something is called ("叫什么名字", "全称").
         frequency: the question asks how often ("多久一次").
         parts: each question of a question that asks two or more; empty for one.
+        verbs: the content words that are verbs ("拿到", "改名"): a report says the same deed
+            in its own verb, so a verb it never writes does not mean it holds no answer.
     """
 
     text: str
@@ -110,6 +113,7 @@ class Question:
     wants_name: bool = False
     frequency: bool = False
     parts: tuple["Question", ...] = ()
+    verbs: tuple[str, ...] = ()
 
     @property
     def bigrams(self) -> tuple[str, ...]:
@@ -144,8 +148,18 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     phrases = tuple(dict.fromkeys(p for part in parts for p in part.phrases))
     terms = tuple(dict.fromkeys(t for part in parts for t in part.terms))
     first = parts[0]
+    parts = [_with_scene(part, first) for part in parts]
+    verbs = tuple(dict.fromkeys(v for part in parts for v in part.verbs))
     return Question(text, first.kind, comparison, terms, phrases, first.unit, first.focus, first.left, first.right,
-                    first.head, first.wants_name, first.frequency, tuple(parts))
+                    first.head, first.wants_name, first.frequency, tuple(parts), verbs)
+
+
+def _with_scene(part: Question, first: Question) -> Question:
+    """Give a part that names nothing ("总共多少人？") the words of the first part, which set its scene."""
+    if part.phrases or part is first:
+        return part
+    return replace(part, terms=first.terms, phrases=first.phrases, focus=first.focus, left=first.left,
+                   right=first.right, verbs=first.verbs)
 
 
 def _parts(body: str) -> list[str]:
@@ -163,7 +177,8 @@ def _parts(body: str) -> list[str]:
         breaks = [b for b in _PART_BREAK.finditer(body, previous.end(), ask.start())]
         if not breaks:
             return [body]
-        cut = breaks[-1]
+        marks = [b for b in breaks if not b.group().isalpha()]
+        cut = (marks or breaks)[-1]
         pieces.append(body[start : cut.start()])
         start = cut.end()
     pieces.append(body[start:])
@@ -195,8 +210,15 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     phrases = sorted(words, key=len, reverse=True)
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
+    verbs = tuple(w for w in words if _is_verb(w))
     return Question(text, kind, comparison, terms, tuple(phrases), unit, tuple(focus), tuple(left_words),
-                    tuple(right_words), head, wants_name, frequency)
+                    tuple(right_words), head, wants_name, frequency, (), verbs)
+
+
+def _is_verb(word: str) -> bool:
+    """Tell whether jieba tags a word as a verb and nothing else."""
+    tags = [pair.flag for pair in jieba.posseg.cut(word)]
+    return len(tags) == 1 and tags[0] in ("v", "vd", "vi")
 
 
 def _words(text: str) -> list[str]:
@@ -257,7 +279,7 @@ def _kind(body: str) -> str:
     """Tell the form of answer wanted from the question words left after places and years."""
     if _DATE_WORDS.search(body):
         return "date"
-    if _LIST_WORDS.search(body) and not re.search(r"多少|几(?!个方面|项|种|类|个)", body):
+    if re.search(r"哪[几两三四五六七八九十]|哪些", body) or (_LIST_WORDS.search(body) and not re.search(r"多少|几", body)):
         return "list"
     if _NUMBER_WORDS.search(body) and not _FREQUENCY_WORDS.search(body):
         return "number"

@@ -71,7 +71,7 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
         h_start, h_end = head[0]
         if h_start >= start:
             end = _word_end(clause, h_end)
-    elif not after and left:
+    elif not after and left and len(clause) - start <= 1:
         # The name comes before the words the question puts first ("司法所长列席党政联席会议"):
         # the longest stretch of the clause the question does not say.
         return _unsaid(clause, left + right)
@@ -87,18 +87,35 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     names = marked_names(clause)
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
-        headed = [n for n in names if question.head and clause[n[0] : n[1]].rstrip("》").endswith(question.head)]
+        headed = [
+            n for n in names if question.head and (
+                clause[n[0] : n[1]].rstrip("》").endswith(question.head)
+                or clause[n[1] : n[1] + 1 + len(question.head)].lstrip("”’\"").startswith(question.head))
+        ]
         if headed:
             return headed[0]
         if touching:
             return touching[0]
         if question.wants_name and gap is None:
             return names[0]
+    if question.wants_name and question.left:
+        named = _named_noun(clause, question.left[-1])
+        if named is not None:
+            return named
     if gap is not None and question.kind == "entity" and re.search(r"哪里|哪儿|在哪|什么地方|哪个地方", question.text):
         cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
         if cut:
             gap = _trim(clause, gap[0] + cut.end(), gap[1])
     return gap
+
+
+def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
+    """Return the name written into a noun ("镇和为贵调解室" for 调解室): back from the noun to a break."""
+    at = clause.find(noun)
+    if at <= 0:
+        return None
+    start = max((m.end() for m in re.finditer(r"[、，,：:；“”‘’《》()（）]|通过|利用|依托|建立|设立|成立", clause[:at])), default=0)
+    return (start, at + len(noun)) if at - start >= 1 and at + len(noun) - start <= MAX_NAME else None
 
 
 def items_span(question: Question, clause: str) -> tuple[int, int] | None:
@@ -115,7 +132,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         first = clause.find("、", body_start)
         segment = max((m.end() for m in re.finditer(r"[，,：:；]", clause[:first])), default=body_start)
         # The question's words before the first item cut it only where words remain before the 、.
-        cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2]
+        cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
         begin = _item_start(clause, first, max([segment, *cuts]))
         last = clause.rfind("、")
         stop = _item_stop(clause, last)
