@@ -162,6 +162,8 @@ def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = 
             found[term] = PREVIOUS_CLAUSE
         elif term in sentence:
             found[term] = SAME_SENTENCE
+        elif len(term) == 2 and _split_pair(term).search(clause):
+            found[term] = APART  # written apart: "专（兼）职" for 专兼职
         elif any(term in run for run in weights.unknown_runs) and (term[0] in clause or term[-1] in clause):
             found[term] = APART if term[0] in clause and term[-1] in clause else APART / 2
     # A word the reports never write may still be this clause's words split up ("税费" in
@@ -171,6 +173,12 @@ def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = 
         weights.unknown_word and not weights.unknown_runs
     )
     return weights.share(found) * (UNKNOWN_WORD if unknown else 1.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_pair(term: str) -> re.Pattern:
+    """Match a two-character term with up to two characters between its halves."""
+    return re.compile(re.escape(term[0]) + ".{1,2}" + re.escape(term[1]))
 
 
 def previous_share(weights: Weights, clause: str, previous: str) -> float:

@@ -99,6 +99,10 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         if question.wants_name and gap is None:
             return names[0]
     if question.wants_name and question.left:
+        noun = clause.find(question.left[-1])
+        beside = [n for n in names if noun >= 0 and 0 <= noun - n[1] <= 3]
+        if beside:
+            return beside[-1]  # "观看《越界》等警示教育片"
         named = _named_noun(clause, question.left[-1])
         if named is not None:
             return named
