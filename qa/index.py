@@ -22,7 +22,7 @@ from qa.reader.answers import compare, extract_answer
 from qa.retrieval.building import Progress, embed_passages, embedding_input, lexical_input, tokenize_passages, vector_key
 from qa.config import IndexConfig
 from qa.errors import IndexLoadError, QAError, QuestionError
-from qa.reader.followup import resolve
+from qa.reader.followup import SCENE_BREAK, resolve
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.lexical import LexicalIndex
 from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
@@ -299,12 +299,16 @@ class ReportIndex:
         if scope.out_of_scope or self._figure_of_another_year(parsed, scope):
             related = self._search(standalone, k, None)
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
-        if parsed.comparison:
+        if parsed.comparison or (len(scope.places) > 1 and scope.sources is not None and len(scope.sources) > 1
+                                 and parsed.kind == "number" and not parsed.parts):
+            # Two reports named side by side ("清波街道和四季青街道各…") are compared, a row each.
             in_scope = scope.sources if scope.sources is not None else tuple(self._reports)
             query = self._query(topic_of(standalone, scope))
             by_report = {source: self._rank(query, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
-        return extract_answer(parsed, self._search(topic_of(standalone, scope), k, scope.sources), self.text_of)
+        within_scene = SCENE_BREAK in standalone and standalone != question
+        return extract_answer(parsed, self._search(topic_of(standalone, scope), k, scope.sources), self.text_of,
+                              last_part=within_scene)
 
     def _figure_of_another_year(self, parsed: Question, scope: Scope) -> bool:
         """Tell whether a figure is asked for a year that none of the named reports is about.

@@ -65,13 +65,15 @@ class _Candidate:
     span: tuple[int, int] | None = None  # cleaned span of the answer in clauses[index]
 
 
-def extract_answer(question: Question, hits: Sequence[Hit], text_of: TextOf) -> Answer:
+def extract_answer(question: Question, hits: Sequence[Hit], text_of: TextOf, *, last_part: bool = False) -> Answer:
     """Answer a question from search hits with the report's own words.
 
     Args:
         question: the analysed question.
         hits: search results, best first.
         text_of: returns a report's full text as read, given its source.
+        last_part: answer only the last part of a question that asks several (a follow-up
+            asked within an earlier question's scene); the earlier parts only place it.
 
     Returns:
         The Answer: found with a direct answer and quotes, or not found with the nearest
@@ -82,11 +84,11 @@ def extract_answer(question: Question, hits: Sequence[Hit], text_of: TextOf) -> 
     sources = list(dict.fromkeys(hit.source for hit in hits))
     texts = {source: text_of(source) for source in sources}
     if question.parts:
-        return _parts_answer(question, hits, texts)
+        return _parts_answer(question, hits, texts, last_part)
     return _one_answer(question, hits, texts)
 
 
-def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str]) -> Answer:
+def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str], last_part: bool = False) -> Answer:
     """Answer each question of a question that asks several, in the order asked, each with its quote.
 
     A later part leaves its scene to the first ("收到多少件？受理了多少件？"), so its clause is
@@ -99,6 +101,8 @@ def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
         if not reply.found and near:
             reply = _one_answer(part, hits, texts)
         replies.append(reply)
+    if last_part:
+        return replace(replies[-1], question=question.text)
     if not all(r.found and r.text for r in replies):
         return _not_found(question.text, hits)
     quotes = tuple(dict.fromkeys(q for r in replies for q in r.quotes[:1]))

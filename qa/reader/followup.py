@@ -21,6 +21,9 @@ _TAIL = re.compile(
     r"(?:一共|总共|共计|共|累计)?(?:是|有|为|达到|达)?(?:多少|几)\w{0,3}$"
     r"|(?:主要)?(?:是|有)?(?:什么|哪些|怎样|如何|何时|哪天)\w{0,2}$"
 )
+_SUBSET = re.compile(r"^其中")
+# Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
+SCENE_BREAK = "？"
 _OWNER = re.compile(r"^(?:它|其|他们|它们|这个|该)的?|^(?:其中)")
 
 
@@ -48,6 +51,9 @@ def resolve(question: str, history: Sequence[str], places: Sequence[str]) -> str
 
 def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
     core = _TRAIL.sub("", _LEAD.sub("", question))
+    if _SUBSET.match(core) and not _places_in(core, places):
+        # "其中办结了多少？" asks within the last question's scene: ask both, answer the last.
+        return f"{_TRAIL.sub('', previous)}{SCENE_BREAK}{_SUBSET.sub('', core)}"
     core = _OWNER.sub("", core)
     named = _places_in(core, places)
     year = _YEAR.search(core)

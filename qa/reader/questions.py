@@ -34,6 +34,8 @@ _COMPARISON = re.compile(
 )
 # Place names above a known one ("山东省淄博市高青县" before 田镇街道) locate, they do not describe.
 _PARENT_PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|州|盟|地区|区|县|旗))+(?=\|)")
+# Words before the first known place at the start of a question locate it ("重庆巫溪" before 通城镇).
+_LEADING_LOCATOR = re.compile(r"^(?:\|*[\u4e00-\u9fff]{2,8}(?=\|))+")
 _YEAR = re.compile(
     r"(?:19|20)\d{2}\s*年度?|今年以来|今年|去年|明年|本年度?|上一?年度?|全年|年度|这一年|一年来|一年里|一年"
     r"|当年|目前|现在|截至目前|近年来"
@@ -138,6 +140,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     for place in names:
         body = body.replace(place, "|")
     body = _PARENT_PLACES.sub("|", body)
+    body = _LEADING_LOCATOR.sub("|", body)
     body = _ORGAN.sub(lambda m: "|" if any(_abbreviates(m.group(1), name) for name in names) else m.group(), body)
     body = _YEAR.sub("|", body)
     body = _INTENT.sub("|", body)
