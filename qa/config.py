@@ -28,6 +28,9 @@ class IndexConfig:
             when the question does not ask about plans; measured on the held-out sets.
         approximate_above: passage count above which the vector store becomes HNSW instead of flat.
         max_question_chars: longer questions are cut to this length so a query stays fast.
+        max_history: a conversation's earlier questions read for a follow-up: only the most
+            recent this many count, each cut to max_question_chars, so a reply costs the same
+            however long the conversation or its turns.
     """
 
     model: str = DEFAULT_MODEL
@@ -38,6 +41,7 @@ class IndexConfig:
     plan_section_weight: float = 0.8
     approximate_above: int = 200_000
     max_question_chars: int = 300
+    max_history: int = 8
 
     def __post_init__(self) -> None:
         if self.max_passage_chars < 50:

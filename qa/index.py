@@ -248,6 +248,8 @@ class ReportIndex:
                 raise QuestionError(f"unknown report source(s) {sorted(unknown)}; choose from {list(self._reports)}")
             chosen = tuple(s for s in (chosen if chosen is not None else self._reports) if s in wanted)
         if year is not None:
+            if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100:
+                raise QuestionError(f"year={year!r} must be a whole number such as 2024, not {type(year).__name__}.")
             chosen = tuple(s for s in (chosen if chosen is not None else self._reports) if self._reports[s].info.year == year)
         return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place)
 
@@ -292,6 +294,7 @@ class ReportIndex:
             k: how many passages to draw quotes from.
         """
         question = self._check(question, k)
+        history = self._check_history(history)
         named = self._places_named(question, history)
         standalone = resolve(question, list(history), named) if history else question
         parsed = analyse(standalone, places=named)
@@ -359,7 +362,21 @@ class ReportIndex:
             raise QuestionError(f"k={k!r} must be a whole number of at least 1 (for example k=5).")
         if not isinstance(question, str) or not any(ch.isalnum() for ch in question):
             raise QuestionError(f"question {question!r:.40} has no words; ask for example “田镇街道2024年调处矛盾纠纷多少件”.")
+        _check_text(question, "question")
         return simplified(question.strip()[: self.config.max_question_chars])
+
+    def _check_history(self, history: Sequence[str]) -> list[str]:
+        """Keep the most recent earlier questions, each capped, so a follow-up costs the same whatever came before."""
+        if isinstance(history, str) or not isinstance(history, (list, tuple)):
+            raise QuestionError(f"history must be a list of earlier questions (oldest first), not {type(history).__name__}.")
+        recent = list(history)[-self.config.max_history :] if self.config.max_history > 0 else []
+        kept = []
+        for number, item in enumerate(recent, 1):
+            if not isinstance(item, str):
+                raise QuestionError(f"history item {number} is {type(item).__name__}, not a question string.")
+            _check_text(item, f"history item {number}")
+            kept.append(simplified(item.strip()[: self.config.max_question_chars]))
+        return kept
 
     def _search(self, question: str, k: int, sources: Sequence[str] | None) -> list[Hit]:
         return self._rank(self._query(question), k, sources)
@@ -427,6 +444,14 @@ class _Query:
     lexical_scores: np.ndarray | None
     vector: np.ndarray
     asks_about_plans: bool
+
+
+def _check_text(text: str, what: str) -> None:
+    """Refuse text that cannot be encoded (a lone surrogate from a broken client), naming where it is."""
+    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if bad is not None:
+        raise QuestionError(f"{what} holds an invalid character (a lone surrogate) at position {bad}; "
+                            "send the text as valid UTF-8.")
 
 
 def _related_quotes(hits: Sequence[Hit]):

@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER, clean
 from qa.reader.figures import Figure, figures_in, find_dates, find_figures, unit_fit
-from qa.reader.listing import list_answer
+from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
@@ -35,6 +35,7 @@ HEADING_ANSWERS = 0.8
 RANK_STEP = 0.01
 NEIGHBOUR_DATE = 0.05  # a date in the clause beside the matched one is a little weaker evidence  # a lower-ranked hit's clause must match a little better to win
 MAX_RELATED = 3
+PART_SEPARATOR = "；"
 NAMED = 0.15
 MAX_TEXT_QUOTES = 3
 _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
@@ -105,8 +106,8 @@ def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
         return replace(replies[-1], question=question.text)
     if not all(r.found and r.text for r in replies):
         return _not_found(question.text, hits)
-    quotes = tuple(dict.fromkeys(q for r in replies for q in r.quotes[:1]))
-    return Answer(question.text, "；".join(r.text for r in replies), True, quotes, kind=replies[0].kind)
+    quotes = tuple(q for r in replies for q in r.quotes[:1])
+    return Answer(question.text, PART_SEPARATOR.join(r.text for r in replies), True, quotes, kind=replies[0].kind)
 
 
 def _near_first(hits: Sequence[Hit], quote: Quote) -> list[Hit]:
@@ -122,7 +123,8 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         inline = _span_answer(question, [c for c in candidates if not _is_heading(c)], items_span, "list")
         listed = list_answer(question, hits, texts, weighting, FOUND)
         # A section whose heading says the question ("存在哪些不足") lists its items as subsections.
-        if inline is not None and (listed is None or listed[0] < HEADING_ANSWERS):
+        names_a_section = any(word in question.text for family in SECTION_FAMILIES for word in family)
+        if inline is not None and (listed is None or (listed[0] < HEADING_ANSWERS and not names_a_section)):
             return _checked(inline, texts, hits)
     if question.kind == "entity":
         answer = _span_answer(question, candidates, entity_span, "entity") or _text_answer(question, candidates, texts)
@@ -456,6 +458,11 @@ def is_supported(answer: Answer, text_of: TextOf) -> bool:
         return True
     if not answer.quotes:
         return False
+    parts = answer.text.split(PART_SEPARATOR)
+    if len(parts) > 1 and answer.kind != "list":
+        # Each part of a two-part answer is the marked span of one of its quotes.
+        marked = [q.text[q.answer_span[0] : q.answer_span[1]] for q in answer.quotes if q.answer_span]
+        return all(part in marked for part in parts)
     evidence = answer.quotes if answer.kind == "list" else answer.quotes[:1]
     held = [figure for quote in evidence for figure in figures_in(quote.text)]
     for figure in figures_in(answer.text):

@@ -19,6 +19,7 @@ from qa.reader.questions import Question
 
 PREVIOUS_CLAUSE = 0.6
 CONTEXT = 0.5
+PREDICATE = 2.0
 SAME_SENTENCE = 0.3
 # A question naming a word the reports never use is most likely about something they do not hold.
 UNKNOWN_WORD = 0.7
@@ -117,6 +118,9 @@ def weights(question: Question, texts: Iterable[str]) -> Weights:
     # words beside the question word say which figure of the scene is asked for.
     emphasis = {p: (1.0 if p in question.focus else CONTEXT) for p in question.phrases} if question.focus else {}
     emphasis = {p: emphasis.get(p, 1.0) * (CONTEXT if p in paraphrased else 1.0) for p in question.phrases}
+    # The verb just before the question word is the predicate that binds the figure ("受理了多少件").
+    if question.left and question.left[-1] in question.verbs and question.left[-1] not in paraphrased:
+        emphasis[question.left[-1]] = emphasis.get(question.left[-1], 1.0) * PREDICATE
     return Weights(
         {t: rarity(frequency[t]) for t in terms},
         {c: rarity(char_frequency[c]) for c in chars},
