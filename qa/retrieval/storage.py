@@ -90,6 +90,8 @@ def commit_generation(folder: Path, generation: Path, manifest: dict) -> None:
     process made, and unfinished or replaced ones whose maker is no longer running. A
     generation of a live process is left alone, whatever it is doing.
     """
+    signatures = {path.relative_to(generation).as_posix(): _signature(path)
+                  for path in generation.rglob("*") if path.is_file()}
     manifest = dict(manifest, files=_file_hashes(generation))
     text = json.dumps(manifest, ensure_ascii=False, indent=1)
     check_manifest(manifest, generation)
@@ -97,6 +99,7 @@ def commit_generation(folder: Path, generation: Path, manifest: dict) -> None:
     _fsync_tree(generation)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     _write_atomic(folder / CURRENT, f"{generation.name} {digest}\n")
+    _record_verified(generation, digest, {name: signatures[name] for name in manifest["files"]})
     for old in folder.glob("gen-*"):
         if old.name != generation.name and old.is_dir() and _known_dead(old):
             shutil.rmtree(old, ignore_errors=True)
@@ -184,19 +187,32 @@ def _check_files(generation: Path, expected: dict[str, str], manifest_digest: st
         path = present.get(name)
         if path is None:
             raise IndexLoadError(f"{generation / name} is missing; {hint}.")
-        status = path.stat()
-        signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        signature = _signature(path)
         if stamp.get(name) != signature:
             hashed = True
             if _sha256(path) != digest:
                 raise IndexLoadError(f"{generation / name} does not match its manifest hash (truncated or edited); {hint}.")
         seen[name] = signature
-    settled = all(time.time_ns() - signature[2] > _RACY_NS for signature in seen.values())
-    if hashed and settled:
-        try:
-            _write_atomic(stamp_path, json.dumps({"generation": generation.name, "manifest": manifest_digest, "files": seen}))
-        except OSError:
-            pass  # a read-only index is hashed in full on every load
+    if hashed:
+        _record_verified(generation, manifest_digest, seen)
+
+
+def _signature(path: Path) -> list[int]:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def _record_verified(generation: Path, manifest_digest: str, signatures: dict[str, list[int]]) -> None:
+    """Remember the files just hashed and found right, leaving out those changed too recently to vouch for."""
+    now = time.time_ns()
+    settled = {name: signature for name, signature in signatures.items() if now - signature[2] > _RACY_NS}
+    if not settled:
+        return
+    record = {"generation": generation.name, "manifest": manifest_digest, "files": settled}
+    try:
+        _write_atomic(generation.parent / VERIFIED, json.dumps(record))
+    except OSError:
+        pass  # a read-only index is hashed in full on every load
 
 
 def _read_stamp(path: Path, name: str, manifest_digest: str) -> dict:
