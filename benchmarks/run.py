@@ -87,6 +87,17 @@ def run_step(step: dict) -> dict:
         queries = _encoder("hash").encode(questions)
         sizes = [size for size in step["sizes"] if size < len(vectors)] + [len(vectors)]
         return {"rows": scale.measure_ann(vectors, queries, sizes)}
+    if name == "ivf":
+        import numpy as np
+        from qa import ReportIndex
+        from qa.retrieval.storage import current_generation
+
+        generation, _ = current_generation(folder)
+        vectors = np.load(generation / "vectors.npy", mmap_mode="r")
+        index = ReportIndex.load(folder, encoder=_encoder(step["encoder"]))
+        asked = scale.scaled_questions(load_questions(QUESTIONS), index, _real_places())
+        queries = index._encoder.encode(asked)
+        return {"encoder": index._encoder.name, "rows": scale.measure_ivf(vectors, queries, [16, 32, 64, 128, 256])}
     if name == "embed":
         import embed_speed
 
@@ -145,7 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--quick", action="store_true", help="real corpus and the first size only; small ANN and embed runs")
-    parser.add_argument("--only", default="build,serve,update,ann,embed,peer")
+    parser.add_argument("--only", default="build,serve,update,ann,ivf,embed,peer")
     parser.add_argument("--real-up-to", type=int, default=100, help="largest corpus embedded with the real model")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "report-qa-bench")
     parser.add_argument("--report", action="store_true", help="only print tables and plot from results.json")
@@ -174,6 +185,11 @@ def main() -> None:
         if "update" in steps and "1000" in hashed:
             print(f"[{time.strftime('%H:%M:%S')}] update 1000", flush=True)
             results["update"] = in_child({"step": "update", "work": str(args.work), "label": "1000"})
+        if "ivf" in steps:
+            label, _, encoder = runs[-1]
+            print(f"[{time.strftime('%H:%M:%S')}] ivf on {label}", flush=True)
+            results.setdefault("ivf", {})[label] = in_child({"step": "ivf", "work": str(args.work), "label": label,
+                                                             "encoder": encoder})
         if "ann" in steps and hashed:
             print(f"[{time.strftime('%H:%M:%S')}] ann on {hashed[-1]}", flush=True)
             ann_sizes = [1000, 10000] if args.quick else [1000, 10000, 30000, 60000, 100000]

@@ -68,6 +68,23 @@ def render(results: dict, hash_note: str) -> str:
                            "hnsw p95 ms", "recall@10"],
                           [[r["size"], r["flat_build_s"], r["flat_p50_ms"], r["flat_p95_ms"], r["hnsw_build_s"],
                             r["hnsw_p50_ms"], r["hnsw_p95_ms"], r["hnsw_recall_at_10"]] for r in ann["rows"]]))
+    scoped = [(label, r) for label, r in serve.items() if "scoped_search_answer_p95_ms" in r]
+    if scoped:
+        out.append(_table("\nSCOPED vs UNSCOPED (search + answer of one question; unscoped = the same questions "
+                          "without place or year)",
+                          ["corpus", "first question ms", "scoped n", "scoped p50", "scoped p95", "unscoped n",
+                           "unscoped p50", "unscoped p95"],
+                          [[label, r.get("first_question_ms"), r.get("scoped_questions"),
+                            r.get("scoped_search_answer_p50_ms"), r.get("scoped_search_answer_p95_ms"),
+                            r.get("unscoped_questions"), r.get("unscoped_search_answer_p50_ms"),
+                            r.get("unscoped_search_answer_p95_ms")] for label, r in scoped]))
+    for label, ivf in results.get("ivf", {}).items():
+        if ivf.get("rows"):
+            out.append(_table(f"\nIVF 8-bit + exact rescoring of 4x candidates vs exact search, corpus {label} "
+                              f"({ivf.get('encoder')} vectors)",
+                              ["vectors", "nlist", "nprobe", "build s", "recall@10", "min recall@10", "p50 ms", "p95 ms"],
+                              [[r["size"], r["nlist"], r["nprobe"], r["build_s"], r["recall_at_10"],
+                                r["min_recall_at_10"], r["p50_ms"], r["p95_ms"]] for r in ivf["rows"]]))
     embed = results.get("embed", {})
     if embed and "error" not in embed:
         out.append("\nEMBEDDING SPEED (m3e-small, real corpus passages)\n" + embed.get("text", ""))

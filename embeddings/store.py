@@ -176,17 +176,59 @@ class HNSWStore(_FaissStore):
         super().__init__(index, {"M": M, "ef_construction": ef_construction, "ef_search": ef_search})
 
 
-_KINDS: dict[str, type[_FaissStore]] = {FlatStore.kind: FlatStore, HNSWStore.kind: HNSWStore}
-_FAISS_TYPES: dict[str, type] = {FlatStore.kind: faiss.IndexFlatIP, HNSWStore.kind: faiss.IndexHNSWFlat}
+class IVFStore(_FaissStore):
+    """Approximate search in a compact form: vectors in 8 bits, in nlist clusters, nprobe clusters scanned.
+
+    A quarter of the flat store's size and memory-mapped on load, so a collection of millions
+    of vectors is served without reading it into memory. Recall depends on nprobe: measure
+    it against FlatStore (benchmarks/scale.py) and rescore its candidates with exact vectors.
+
+    Args:
+        dimension: vector length.
+        nlist: clusters; about 4 * sqrt(n) for n vectors.
+        nprobe: clusters scanned per query; more is more accurate and slower.
+    """
+
+    kind: ClassVar[str] = "ivf-sq8"
+
+    def __init__(self, dimension: int, *, nlist: int = 1024, nprobe: int = 64, index: faiss.Index | None = None) -> None:
+        _check_dimension(dimension)
+        for label, value in (("nlist", nlist), ("nprobe", nprobe)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"IVF parameter {label} of {value!r} is not a positive integer.")
+        if index is None:
+            quantizer = faiss.IndexFlatIP(dimension)
+            index = faiss.IndexIVFScalarQuantizer(
+                quantizer, dimension, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+            )
+        index.nprobe = nprobe
+        super().__init__(index, {"nlist": nlist, "nprobe": nprobe})
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Append unit vectors, training the clusters on the first batch (at least nlist vectors)."""
+        vectors = _check_vectors(vectors, self.dimension, "vectors", unit=True)
+        if not self._index.is_trained:
+            if len(vectors) < self._params["nlist"]:
+                raise ValueError(f"an IVF store of nlist={self._params['nlist']} needs at least that many vectors "
+                                 f"to train on, got {len(vectors)}; use a flat store or a smaller nlist.")
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: 64 * self._params["nlist"]]]
+            self._index.train(sample)
+        super().add(vectors)
+
+
+_KINDS: dict[str, type[_FaissStore]] = {FlatStore.kind: FlatStore, HNSWStore.kind: HNSWStore, IVFStore.kind: IVFStore}
+_FAISS_TYPES: dict[str, type] = {
+    FlatStore.kind: faiss.IndexFlatIP, HNSWStore.kind: faiss.IndexHNSWFlat, IVFStore.kind: faiss.IndexIVFScalarQuantizer,
+}
 
 
 def make_store(kind: str, dimension: int, **params: Any) -> VectorStore:
     """Create an empty store of the named kind.
 
     Args:
-        kind: "flat" (exact) or "hnsw" (approximate).
+        kind: "flat" (exact), "hnsw" or "ivf-sq8" (approximate).
         dimension: vector length.
-        **params: kind-specific options (hnsw: M, ef_construction, ef_search).
+        **params: kind-specific options (hnsw: M, ef_construction, ef_search; ivf-sq8: nlist, nprobe).
 
     Returns:
         An empty store.
@@ -202,11 +244,12 @@ def make_store(kind: str, dimension: int, **params: Any) -> VectorStore:
         raise ValueError(f"Vector store {kind!r} does not take options {sorted(params)}: {error}") from error
 
 
-def load_store(folder: Path) -> VectorStore:
+def load_store(folder: Path, *, mmap: bool = False) -> VectorStore:
     """Read a store folder written by save(), checking the index against store.json.
 
     Args:
         folder: the folder holding vectors.faiss and store.json.
+        mmap: map an IVF store's codes from disk instead of reading them (other kinds are read).
 
     Returns:
         The store, ready to search.
@@ -228,7 +271,8 @@ def load_store(folder: Path) -> VectorStore:
     if kind not in _KINDS:
         raise StoreError(f"{manifest_path}: kind {kind!r} is unknown; known kinds are {sorted(_KINDS)}. Rebuild the index.")
     try:
-        index = faiss.read_index(str(index_path))
+        flags = faiss.IO_FLAG_MMAP if mmap and kind == IVFStore.kind else 0
+        index = faiss.read_index(str(index_path), flags)
     except RuntimeError as error:
         raise StoreError(f"{index_path}: FAISS cannot read it ({error}). Rebuild the index.") from error
     if not isinstance(index, _FAISS_TYPES[kind]):

@@ -26,7 +26,11 @@ class IndexConfig:
             starts to pull look-alike passages ahead.
         plan_section_weight: fused score multiplier for passages of a plan section (计划, 安排…)
             when the question does not ask about plans; measured on the held-out sets.
-        approximate_above: passage count above which the vector store becomes HNSW instead of flat.
+        approximate_above: passage count above which the vector store becomes IVF with 8-bit codes
+            (memory-mapped) instead of flat; below it search is exact.
+        nprobe: IVF clusters scanned per question (README, "Performance": recall against exact search).
+        rescore: an approximate store hands rescore * candidates passages, ranked again with the
+            exact vectors, so its ranking equals exact search whenever the true ones are among them.
         max_question_chars: longer questions are cut to this length so a query stays fast.
         max_history: a conversation's earlier questions read for a follow-up: only the most
             recent this many count, each cut to max_question_chars, so a reply costs the same
@@ -40,6 +44,8 @@ class IndexConfig:
     dense_weight: float = 0.2
     plan_section_weight: float = 0.8
     approximate_above: int = 200_000
+    nprobe: int = 64
+    rescore: int = 4
     max_question_chars: int = 300
     max_history: int = 8
 

@@ -21,3 +21,7 @@ class IndexLoadError(QAError):
 
 class QuestionError(QAError):
     """A question or search argument is not usable as given."""
+
+
+class IndexBusyError(QAError):
+    """Another process is writing the same index folder; nothing was changed."""

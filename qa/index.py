@@ -7,7 +7,6 @@ and year a question names, and extractive answers.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -15,11 +14,15 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from embeddings.encoder import Encoder, load_encoder
-from embeddings.store import VectorStore, load_store, make_store
+from embeddings.store import VectorStore, load_store
 
-from qa.retrieval import storage
+from qa.retrieval import names, records, storage
+from qa.retrieval.backend import DenseSearch, LexicalSearch, LocalDense
 from qa.reader.answers import compare, extract_answer
-from qa.retrieval.building import Progress, embed_passages, embedding_input, lexical_input, tokenize_passages, vector_key
+from qa.retrieval.building import (
+    PLAN, PLAN_WORDS, REQUIRED_FILES, VECTORS, Progress, embed_passages, embedding_input, lexical_input,
+    tokenize_passages, vector_key, write_generation,
+)
 from qa.config import IndexConfig
 from qa.errors import IndexLoadError, QAError, QuestionError
 from qa.reader.followup import SCENE_BREAK, resolve
@@ -31,8 +34,6 @@ from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from qa.retrieval.tokenize import Tokenizer
 
-# Words that mark a plan section ("四、2025年主要工作安排") or a question about plans.
-PLAN_WORDS = re.compile(r"计划|安排|打算|思路|下一步|今后")
 
 
 def _no_progress(fraction: float, message: str) -> None:
@@ -46,33 +47,41 @@ class ReportIndex:
         self,
         folder: Path,
         config: IndexConfig,
-        reports: Sequence[Report],
+        generation: Path,
         vectors: np.ndarray,
         store: VectorStore,
         lexical: LexicalIndex,
         tokenizer: Tokenizer,
         encoder: Encoder,
         failures: Sequence[ReadFailure] = (),
-        generation: Path | None = None,
     ) -> None:
+        """Open a checked generation: report metadata in memory, texts and passages read on demand."""
         self.folder = Path(folder)
         self.config = config
-        self._reports = {report.info.source: report for report in reports}
-        self.passages: tuple[Passage, ...] = tuple(p for report in reports for p in report.passages)
+        infos, counts = records.read_infos(generation / records.INFOS)
+        self.passages: Sequence[Passage] = records.StoredPassages(
+            records.LineFile(generation / records.PASSAGES, sum(counts))
+        )
         self._vectors = vectors
-        self._store = store
-        self._lexical = lexical
+        self._dense: DenseSearch = LocalDense(vectors, store, rescore=1 if store.kind == "flat" else config.rescore)
+        self._lexical: LexicalSearch = lexical
         self._tokenizer = tokenizer
         self._encoder = encoder
         self.failures = tuple(failures)
         self._generation = generation
-        self._infos = tuple(report.info for report in reports)
-        self._in_plan_section = [bool(PLAN_WORDS.search(" ".join(p.section))) for p in self.passages]
+        self._infos = tuple(infos)
+        self._info = {info.source: info for info in infos}
+        self._in_plan_section = storage.load_vectors(generation / PLAN)
         self._ranges: dict[str, tuple[int, int]] = {}
         start = 0
-        for report in reports:
-            self._ranges[report.info.source] = (start, start + len(report.passages))
-            start += len(report.passages)
+        for info, count in zip(infos, counts):
+            self._ranges[info.source] = (start, start + count)
+            start += count
+        self._reports = records.StoredReports(
+            [info.source for info in infos], records.LineFile(generation / records.REPORTS, len(infos)),
+            self.passages, self._ranges,
+        )
+        self._names = names.NamesTable(generation / names.TABLE, self.text_of)
         self.places: tuple[str, ...] = tuple(
             sorted({name for info in self._infos for name in known_names(info)}, key=len, reverse=True)
         )
@@ -108,8 +117,7 @@ class ReportIndex:
                 another format or model than the encoder given; the message says how to rebuild.
         """
         folder = Path(folder)
-        generation, manifest = storage.current_generation(folder)
-        config = IndexConfig.from_dict(manifest["config"])
+        generation, manifest = storage.current_generation(folder, REQUIRED_FILES)
         if encoder is not None and encoder.name != manifest["model"]:
             raise IndexLoadError(
                 f"{folder} was built with model {manifest['model']!r} but the encoder given is {encoder.name!r}; "
@@ -121,15 +129,21 @@ class ReportIndex:
                 f"{folder} holds {manifest['dimension']}-dimensional vectors but model {encoder.name!r} "
                 f"gives {encoder.dimension}; rebuild the index with that model."
             )
-        reports = storage.read_reports(generation / "reports.jsonl", generation / "passages.jsonl")
-        vectors = storage.load_vectors(generation / "vectors.npy")
-        count = sum(len(r.passages) for r in reports)
-        if vectors.shape != (count, manifest["dimension"]):
-            raise IndexLoadError(f"{generation} has {vectors.shape[0]} vectors for {count} passages; rebuild the index.")
-        tokenizer = Tokenizer(manifest["tokenizer"]["user_words"])
+        return cls._open(folder, generation, manifest, encoder)
+
+    @classmethod
+    def _open(cls, folder: Path, generation: Path, manifest: dict, encoder: Encoder,
+              failures: Sequence[ReadFailure] = ()) -> "ReportIndex":
+        """Open a generation whose files were checked (or just written under the lock)."""
+        vectors = storage.load_vectors(generation / VECTORS)
+        if vectors.shape != (manifest["passages"], manifest["dimension"]):
+            raise IndexLoadError(
+                f"{generation} has {vectors.shape[0]} vectors for {manifest['passages']} passages; rebuild the index."
+            )
         return cls(
-            folder, config, reports, vectors, load_store(generation / "dense"),
-            LexicalIndex.load(generation / "lexical"), tokenizer, encoder, generation=generation,
+            folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, load_store(generation / "dense", mmap=True),
+            LexicalIndex.load(generation / "lexical", mmap=True), Tokenizer(manifest["tokenizer"]["user_words"]),
+            encoder, failures,
         )
 
     @classmethod
@@ -170,6 +184,13 @@ class ReportIndex:
                   previous: "ReportIndex | None", progress: Progress | None,
                   reports: tuple[list[Report], list[ReadFailure]] | None = None) -> "ReportIndex":
         progress = progress or _no_progress
+        with storage.writer_lock(folder):
+            return cls._write(corpus, folder, config, encoder, previous=previous, progress=progress, reports=reports)
+
+    @classmethod
+    def _write(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
+               previous: "ReportIndex | None", progress: Progress,
+               reports: tuple[list[Report], list[ReadFailure]] | None) -> "ReportIndex":
         if reports is None:
             progress(0.0, f"reading reports in {corpus}")
             reports = read_corpus(corpus, max_chars=config.max_passage_chars)
@@ -188,31 +209,9 @@ class ReportIndex:
         else:
             changed = set(tokenizer.user_words) ^ set(previous._tokenizer.user_words)
             tokens = tokenize_passages(pairs, tokenizer, previous._tokens_by_input(), changed)
-        lexical = LexicalIndex.build(tokens)
-        kind = "hnsw" if len(pairs) > config.approximate_above else "flat"
-        store = make_store(kind, encoder.dimension)
-        store.add(vectors)
-        generation = storage.new_generation(folder)
-        storage.write_reports(generation / "reports.jsonl", parsed)
-        storage.write_passages(generation / "passages.jsonl", (p for _, p in pairs))
-        storage.save_vectors(generation / "vectors.npy", vectors)
-        storage.write_tokens(generation / "tokens.jsonl", tokens)
-        store.save(generation / "dense")
-        lexical.save(generation / "lexical")
-        manifest = {
-            "format": storage.FORMAT_VERSION,
-            "config": config.to_dict(),
-            "model": encoder.name,
-            "dimension": encoder.dimension,
-            "normalised": True,
-            "store": kind,
-            "tokenizer": {"kind": "jieba", "user_words": user_words},
-            "reports": [{"source": r.info.source, "sha256": r.info.sha256, "passages": len(r.passages)} for r in parsed],
-            "passages": len(pairs),
-        }
-        storage.commit_generation(folder, generation, manifest)
+        generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words)
         progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")
-        return cls(folder, config, parsed, vectors, store, lexical, tokenizer, encoder, failures, generation)
+        return cls._open(folder, generation, manifest, encoder, failures)
 
     # ----------------------------------------------------------------- what is indexed
 
@@ -226,7 +225,7 @@ class ReportIndex:
         try:
             return self._reports[source]
         except KeyError:
-            raise QAError(f"no report {source!r} in this index; known: {', '.join(self._reports)}") from None
+            raise QAError(f"no report {source!r} in this index; known: {', '.join(list(self._info)[:10])}…") from None
 
     def text_of(self, source: str) -> str:
         """Return a report's text as read, which every offset points into."""
@@ -243,14 +242,14 @@ class ReportIndex:
         chosen = scope.sources
         if sources is not None:
             wanted = set(sources)
-            unknown = wanted - set(self._reports)
+            unknown = wanted - set(self._info)
             if unknown:
-                raise QuestionError(f"unknown report source(s) {sorted(unknown)}; choose from {list(self._reports)}")
-            chosen = tuple(s for s in (chosen if chosen is not None else self._reports) if s in wanted)
+                raise QuestionError(f"unknown report source(s) {sorted(unknown)}; choose from {list(self._info)[:20]}")
+            chosen = tuple(s for s in (chosen if chosen is not None else self._info) if s in wanted)
         if year is not None:
             if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100:
                 raise QuestionError(f"year={year!r} must be a whole number such as 2024, not {type(year).__name__}.")
-            chosen = tuple(s for s in (chosen if chosen is not None else self._reports) if self._reports[s].info.year == year)
+            chosen = tuple(s for s in (chosen if chosen is not None else self._info) if self._info[s].year == year)
         return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place)
 
     def search(
@@ -305,7 +304,7 @@ class ReportIndex:
         if parsed.comparison or (len(scope.places) > 1 and scope.sources is not None and len(scope.sources) > 1
                                  and parsed.kind == "number" and not parsed.parts):
             # Two reports named side by side ("清波街道和四季青街道各…") are compared, a row each.
-            in_scope = scope.sources if scope.sources is not None else tuple(self._reports)
+            in_scope = scope.sources if scope.sources is not None else tuple(self._info)
             query = self._query(topic_of(standalone, scope))
             by_report = {source: self._rank(query, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
@@ -321,14 +320,14 @@ class ReportIndex:
         """
         if parsed.kind != "number" or scope.year is None or not scope.places or scope.sources is None:
             return False
-        return all(self._reports[source].info.year not in (None, scope.year) for source in scope.sources)
+        return all(self._info[source].year not in (None, scope.year) for source in scope.sources)
 
     def _vectors_by_input(self, model: str) -> dict[str, np.ndarray]:
         """Return this index's passage vectors by building.vector_key, for a rebuild to reuse."""
         if model != self._encoder.name:
             return {}
         return {
-            vector_key(embedding_input(self._reports[p.source].info, p), model): row
+            vector_key(embedding_input(self._info[p.source], p), model): row
             for p, row in zip(self.passages, self._vectors)
         }
 
@@ -337,20 +336,19 @@ class ReportIndex:
         if self._generation is None:
             return {}
         try:
-            token_lists = storage.read_tokens(self._generation / "tokens.jsonl")
+            token_lists = records.read_tokens(self._generation / records.TOKENS)
         except (IndexLoadError, OSError):
             return {}  # the generation was replaced or damaged since: tokenise afresh
         if len(token_lists) != len(self.passages):
             return {}
         return {
-            lexical_input(self._reports[p.source].info, p): tokens for p, tokens in zip(self.passages, token_lists)
+            lexical_input(self._info[p.source], p): tokens for p, tokens in zip(self.passages, token_lists)
         }
 
     @functools.cached_property
     def _scope_resolver(self) -> ScopeResolver:
         """Prepare scoping on first use, so loading a large index stays fast."""
-        texts = [normalise_question(self._reports[info.source].text) for info in self._infos]
-        return ScopeResolver(self._infos, texts)
+        return ScopeResolver(self._infos, mentions=self._names)
 
     def _places_named(self, question: str, history: Sequence[str]) -> list[str]:
         """Return the known places the conversation names; the rest cannot matter to it."""
@@ -417,21 +415,15 @@ class ReportIndex:
         return [int(i) for i in ids]
 
     def _dense_ranking(self, query: "_Query", n: int, allowed: np.ndarray | None) -> list[int]:
-        if allowed is None:
-            _, ids = self._store.search(query.vector[None, :], n)
-            return [int(i) for i in ids[0] if i >= 0]
-        scores = np.asarray(self._vectors[allowed]) @ query.vector
-        top = np.argsort(-scores, kind="stable")[:n]
-        return [int(allowed[i]) for i in top]
+        return self._dense.ranking(query.vector, n, allowed)
 
     def _hit(self, passage_id: int, score: float) -> Hit:
         passage = self.passages[passage_id]
-        report = self._reports[passage.source]
         return Hit(
-            text=report.text[passage.start : passage.end],
+            text=self.text_of(passage.source)[passage.start : passage.end],
             score=float(score),
             source=passage.source,
-            report=report.info.name,
+            report=self._info[passage.source].name,
             section=passage.section_label,
             passage=passage,
         )

@@ -1,4 +1,4 @@
-"""Build-time work: what each passage is embedded and tokenised as, with caches for rebuilds.
+"""Build-time work: what each passage is embedded and tokenised as, with caches for rebuilds, and writing it.
 
 A rebuild hands in what the previous index already computed, keyed by the exact input
 text, so only new or changed passages cost model time or tokeniser time.
@@ -6,15 +6,27 @@ text, so only new or changed passages cost model time or tokeniser time.
 from __future__ import annotations
 
 import hashlib
+import re
+import sys
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from embeddings.encoder import Encoder
+from embeddings.store import make_store
 
-from qa.model import Passage, ReportInfo
+from qa.config import IndexConfig
+from qa.model import Passage, Report, ReportInfo
+from qa.retrieval import names, records, storage
+from qa.retrieval.lexical import LexicalIndex
 from qa.retrieval.tokenize import Tokenizer
 
+# Words that mark a plan section ("四、2025年主要工作安排") or a question about plans.
+PLAN_WORDS = re.compile(r"计划|安排|打算|思路|下一步|今后")
+# Files of a generation besides the lexical and dense folders; load refuses one without a hash.
+VECTORS, PLAN = "vectors.npy", "plan.npy"
+REQUIRED_FILES = (*records.FILES, VECTORS, PLAN, names.TABLE)
 Progress = Callable[[float, str], None]
 Pair = tuple[ReportInfo, Passage]
 # Passages per encode() call (one progress step) and per forward pass: on a CPU, padding a
@@ -72,7 +84,48 @@ def tokenize_passages(
     or removed from it since the cache was made is tokenised again.
     """
     texts = [lexical_input(info, p) for info, p in pairs]
+    # Interned, a token repeated across a million passages is one string: lists of pointers stay small.
     return [
-        cache[text] if text in cache and not any(word in text for word in changed_words) else tokenizer.tokens(text)
+        cache[text] if text in cache and not any(word in text for word in changed_words)
+        else [sys.intern(token) for token in tokenizer.tokens(text)]
         for text in texts
     ]
+
+
+def write_generation(
+    folder: Path, config: IndexConfig, encoder: Encoder, parsed: Sequence[Report], vectors: np.ndarray,
+    tokens: list[list[str]], user_words: list[str],
+) -> tuple[Path, dict]:
+    """Index passages (BM25, vector store) into a new generation, seal it and make it current.
+
+    Call it holding storage.writer_lock. Returns the generation and its manifest.
+    """
+    passages = [p for report in parsed for p in report.passages]
+    lexical = LexicalIndex.build(tokens)
+    kind, params = ("flat", {})
+    if len(passages) > config.approximate_above:  # about 4 * sqrt(n) clusters, in multiples of 64
+        kind, params = "ivf-sq8", {"nlist": max(64, round(4 * len(passages) ** 0.5 / 64) * 64), "nprobe": config.nprobe}
+    store = make_store(kind, encoder.dimension, **params)
+    store.add(vectors)
+    generation = storage.new_generation(folder)
+    records.write_corpus(generation, parsed)
+    plan = np.array([bool(PLAN_WORDS.search(" ".join(p.section))) for p in passages], dtype=bool)
+    np.save(generation / PLAN, plan, allow_pickle=False)
+    names.write_names(generation / names.TABLE, (report.text for report in parsed))
+    storage.save_vectors(generation / VECTORS, vectors)
+    records.write_tokens(generation / records.TOKENS, tokens)
+    store.save(generation / "dense")
+    lexical.save(generation / "lexical")
+    manifest = {
+        "format": storage.FORMAT_VERSION,
+        "config": config.to_dict(),
+        "model": encoder.name,
+        "dimension": encoder.dimension,
+        "normalised": True,
+        "store": kind,
+        "tokenizer": {"kind": "jieba", "user_words": user_words},
+        "reports": len(parsed),
+        "passages": len(passages),
+    }
+    storage.commit_generation(folder, generation, manifest)
+    return generation, manifest

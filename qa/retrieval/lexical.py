@@ -152,11 +152,13 @@ class LexicalIndex:
         (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> LexicalIndex:
+    def load(cls, folder: Path, *, mmap: bool = False) -> LexicalIndex:
         """Read an index written by save(), checking its files agree.
 
         Args:
             folder: the folder save() wrote.
+            mmap: map the score arrays from disk instead of reading them: a large index then
+                loads at once and only the postings a query touches are read into memory.
 
         Returns:
             The index, searching exactly as before saving.
@@ -179,7 +181,7 @@ class LexicalIndex:
                 f"{manifest_path}: format {format_version!r}, this version reads {FORMAT_VERSION}. Rebuild the index."
             )
         try:
-            bm25 = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False)
+            bm25 = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, mmap=mmap)
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise IndexLoadError(f"{folder}: bm25s cannot read the lexical index ({error}). Rebuild the index.") from error
         vocabulary = bm25.vocab_dict

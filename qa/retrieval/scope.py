@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Mapping, Protocol, Sequence
 
 import zhconv
 
@@ -17,9 +17,36 @@ from qa.model import ReportInfo
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _PLACE_SUFFIXES = ("自治区", "自治州", "街道办事处", "街道", "省", "市", "区", "县", "旗", "镇", "乡", "盟")
-_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:" + "|".join(_PLACE_SUFFIXES) + ")")
+# The longest run of characters before a suffix that _PLACE_WORD takes as a place name.
+MAX_PLACE_STEM = 10
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,%d}?(?:%s)" % (MAX_PLACE_STEM, "|".join(_PLACE_SUFFIXES)))
 # Words that end like a place but name none ("各街道", "全区", "辖区", "社区").
 _NOT_A_PLACE_PREFIX = ("各", "全", "本", "我", "该", "每", "辖", "社", "城", "市", "园", "街", "区", "县", "乡", "镇", "所有", "哪些", "哪个", "分别")
+
+
+class Mentions(Protocol):
+    """What the reports write, as scoping needs it: whole texts are never scanned per question."""
+
+    def written(self, word: str) -> bool:
+        """Tell whether any report's text (normalised) holds this place-shaped word."""
+        ...
+
+    def text(self, source: str) -> str | None:
+        """Return a report's text passed through normalise_question, or None when not known."""
+        ...
+
+
+class TextMentions:
+    """Mentions answered from texts held in memory (a handful of reports, or tests)."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._texts = dict(texts)
+
+    def written(self, word: str) -> bool:
+        return any(word in text for text in self._texts.values())
+
+    def text(self, source: str) -> str | None:
+        return self._texts.get(source)
 
 
 @dataclass(frozen=True)
@@ -70,16 +97,19 @@ class ScopeResolver:
     substrings, so the cost of a question does not grow with the number of reports.
     """
 
-    def __init__(self, reports: Sequence[ReportInfo], texts: Sequence[str] = ()) -> None:
+    def __init__(
+        self, reports: Sequence[ReportInfo], texts: Sequence[str] = (), *, mentions: Mentions | None = None
+    ) -> None:
         """Prepare the lookups.
 
         Args:
             reports: every indexed report.
             texts: the reports' texts passed through normalise_question (same order), to tell
                 an unknown place from one a report mentions; empty to skip those checks.
+            mentions: the same knowledge from a table (qa.retrieval.names), instead of texts.
         """
         self._reports = {info.source: info for info in reports}
-        self._texts = dict(zip((info.source for info in reports), texts))
+        self._mentions = mentions or TextMentions(dict(zip((info.source for info in reports), texts)))
         self._sources_by_name: dict[str, list[str]] = {}
         for info in reports:
             for name in known_names(info):
@@ -109,17 +139,17 @@ class ScopeResolver:
         for place in set(found_places):
             for source in self._sources_by_name[place]:
                 matched[source] = matched.get(source, 0) + 1
-        unknown = _unknown_place(q, covered, self._texts.values())
+        unknown = _unknown_place(q, covered, self._mentions)
         if not matched:
             if unknown:
                 return Scope(sources=(), places=(), year=year, unknown_place=unknown)
-            return Scope(sources=_by_year(tuple(self._reports.values()), None, year, {}), places=(), year=year)
+            return Scope(sources=_by_year(tuple(self._reports.values()), None, year, TextMentions({})), places=(), year=year)
         best = max(matched.values())
         named = [info for source, info in self._reports.items() if matched.get(source) == best]
         # "河川县" names the county's own report, not the report of a town within it.
         named = [info for info in named if any(_is_own_place(place, info) for place in found_places)] or named
         return Scope(
-            sources=_by_year(named, named, year, self._texts),
+            sources=_by_year(named, named, year, self._mentions),
             places=tuple(sorted(found_places, key=len, reverse=True)),
             year=year,
             unknown_place=unknown,
@@ -158,7 +188,7 @@ def _is_own_place(place: str, info: ReportInfo) -> bool:
 
 
 def _by_year(
-    candidates: Sequence[ReportInfo], named: Sequence[ReportInfo] | None, year: int | None, texts: dict[str, str]
+    candidates: Sequence[ReportInfo], named: Sequence[ReportInfo] | None, year: int | None, mentions: Mentions
 ) -> tuple[str, ...] | None:
     """Prefer the reports of the year asked; else keep the named reports that speak of that year.
 
@@ -177,13 +207,11 @@ def _by_year(
     # The year written as a year of its own ("2024年度工作计划"), not an end of a span
     # ("（2021-2025年）", "2023-2027"), which says nothing about that year's figures.
     written = re.compile(rf"(?<![\d\-—–~－至到]){year}(?!\d)(?!\s*[\-—–~－至到])\s*年")
-    return tuple(
-        info.source for info in candidates
-        if info.source not in texts or written.search(texts[info.source])
-    )
+    texts = {info.source: mentions.text(info.source) for info in candidates}
+    return tuple(info.source for info in candidates if texts[info.source] is None or written.search(texts[info.source]))
 
 
-def _unknown_place(q: str, covered: list[bool], texts: Iterable[str]) -> str | None:
+def _unknown_place(q: str, covered: list[bool], mentions: Mentions) -> str | None:
     """Return a place-like name in the question that is neither known nor mentioned in any report."""
     for run in re.finditer(r"[\u4e00-\u9fff]+", q):
         if any(covered[run.start():run.end()]):
@@ -194,10 +222,27 @@ def _unknown_place(q: str, covered: list[bool], texts: Iterable[str]) -> str | N
                 continue
             # "向乡镇下放" matches the shape, but its tail "乡镇" is a word the reports use:
             # only a name none of whose tails (a character or more before the suffix) is written counts.
-            if any(tail in text for tail in _tails(word) for text in texts):
+            if any(mentions.written(tail) for tail in _tails(word)):
                 continue
             return word
     return None
+
+
+def place_tails(text: str) -> set[str]:
+    """Return every string of a text that _unknown_place may look up: 1..MAX_PLACE_STEM Han characters and a suffix.
+
+    A table of these answers "does any report write this tail?" exactly as scanning every text would.
+    """
+    found = set()
+    for suffix in _PLACE_SUFFIXES:
+        at = text.find(suffix)
+        while at >= 0:
+            start = at
+            while start > 0 and at - start < MAX_PLACE_STEM and "\u4e00" <= text[start - 1] <= "\u9fff":
+                start -= 1
+                found.add(text[start : at + len(suffix)])
+            at = text.find(suffix, at + 1)
+    return found
 
 
 def _tails(word: str) -> list[str]:

@@ -1,0 +1,57 @@
+"""The two searches the index needs, as small interfaces, and the local (FAISS + mapped vectors) dense one.
+
+ReportIndex ranks through these only, so another backend (a Milvus collection, say) can
+stand in by providing the same two methods: BM25 scores for a question's tokens, and a
+dense ranking limited, or not, to some passages.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from embeddings.store import VectorStore
+
+
+class LexicalSearch(Protocol):
+    """BM25 over passages whose ids are their positions (qa.retrieval.lexical.LexicalIndex)."""
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        """Return the BM25 score of every passage, float32 of shape (passages,)."""
+        ...
+
+    def top(self, scores: np.ndarray, k: int, *, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Return (scores, ids) of the k best passages with a positive score, best first, ties by lower id."""
+        ...
+
+
+class DenseSearch(Protocol):
+    """Passages ranked by cosine similarity to a question's unit vector."""
+
+    def ranking(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+        """Return the ids of the n most similar passages, best first; only `allowed` ones when given."""
+        ...
+
+
+class LocalDense:
+    """A FAISS store for the whole collection; the exact vectors, memory-mapped, for subsets and rescoring.
+
+    An approximate store hands `rescore` times n candidates, ranked again exactly, so the
+    ranking equals exact search whenever the true top n are among the candidates.
+    """
+
+    def __init__(self, vectors: np.ndarray, store: VectorStore, *, rescore: int = 1) -> None:
+        self._vectors = vectors
+        self._store = store
+        self._rescore = rescore
+
+    def ranking(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+        if allowed is None:
+            _, ids = self._store.search(vector[None, :], n * self._rescore)
+            found = [int(i) for i in ids[0] if i >= 0]
+            if self._rescore == 1:
+                return found
+            allowed = np.sort(np.asarray(found, dtype=np.int64))
+        scores = np.asarray(self._vectors[allowed], dtype=np.float32) @ vector
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [int(allowed[i]) for i in top]
