@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
@@ -30,6 +30,11 @@ from qa.reader.questions import Question, analyse
 from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from qa.retrieval.tokenize import Tokenizer
+from qa.retrieval.bm25_vectors import BM25_VECTORS, Bm25Statistics
+
+if TYPE_CHECKING:
+    from qa.retrieval.distributed import RayCluster
+    from qa.retrieval.milvus import MilvusRankings, MilvusTarget
 
 # Words that mark a plan section ("四、2025年主要工作安排") or a question about plans.
 PLAN_WORDS = re.compile(r"计划|安排|打算|思路|下一步|今后")
@@ -54,6 +59,8 @@ class ReportIndex:
         encoder: Encoder,
         failures: Sequence[ReadFailure] = (),
         generation: Path | None = None,
+        remote: MilvusRankings | None = None,
+        target: MilvusTarget | None = None,
     ) -> None:
         self.folder = Path(folder)
         self.config = config
@@ -66,6 +73,9 @@ class ReportIndex:
         self._encoder = encoder
         self.failures = tuple(failures)
         self._generation = generation
+        # Set when the rankings come from Milvus (qa.retrieval.milvus) instead of the local lexical and vector indexes.
+        self._remote = remote
+        self._target = target
         self._infos = tuple(report.info for report in reports)
         self._in_plan_section = [bool(PLAN_WORDS.search(" ".join(p.section))) for p in self.passages]
         self._ranges: dict[str, tuple[int, int]] = {}
@@ -88,20 +98,36 @@ class ReportIndex:
         config: IndexConfig | None = None,
         encoder: Encoder | None = None,
         progress: Progress | None = None,
+        backend: MilvusTarget | None = None,
+        ray: RayCluster | None = None,
     ) -> "ReportIndex":
         """Read every report in `corpus`, index it, and write the index to `folder`.
 
         Files that cannot be read are listed in `.failures`; every other report goes in.
 
+        Args:
+            backend: serve the rankings from this Milvus collection instead of local indexes.
+            ray: parse and embed the reports on this Ray cluster (qa.retrieval.distributed).
+
         Raises:
             QAError: the corpus folder is missing or holds no readable report.
         """
         config = config or IndexConfig()
-        return cls._assemble(corpus, Path(folder), config, encoder, previous=None, progress=progress)
+        reports = vectors = None
+        if ray is not None:
+            from qa.retrieval.distributed import read_and_embed
+
+            parsed, failures, vectors = read_and_embed(corpus, ray, config, encoder, progress or _no_progress)
+            reports = (parsed, failures)
+        return cls._assemble(corpus, Path(folder), config, encoder, previous=None, progress=progress,
+                             reports=reports, vectors=vectors, backend=backend)
 
     @classmethod
-    def load(cls, folder: str | Path, *, encoder: Encoder | None = None) -> "ReportIndex":
+    def load(cls, folder: str | Path, *, encoder: Encoder | None = None, token: str = "") -> "ReportIndex":
         """Load an index folder written by build() or update().
+
+        An index built with a Milvus backend connects to the collection its manifest names
+        (`token` authenticates to a Milvus server; milvus-lite needs none).
 
         Raises:
             IndexLoadError: the folder is not an index, is damaged, or was built with
@@ -127,6 +153,16 @@ class ReportIndex:
         if vectors.shape != (count, manifest["dimension"]):
             raise IndexLoadError(f"{generation} has {vectors.shape[0]} vectors for {count} passages; rebuild the index.")
         tokenizer = Tokenizer(manifest["tokenizer"]["user_words"])
+        backend = manifest.get("backend", {"kind": "local"})
+        if backend["kind"] == "milvus":
+            from qa.retrieval.milvus import MilvusRankings, MilvusTarget
+
+            statistics = Bm25Statistics.load(generation / BM25_VECTORS)
+            return cls(
+                folder, config, reports, vectors, None, None, tokenizer, encoder, generation=generation,
+                remote=MilvusRankings.connect(backend, statistics, token=token),
+                target=MilvusTarget(backend["uri"], backend["collection"], token),
+            )
         return cls(
             folder, config, reports, vectors, load_store(generation / "dense"),
             LexicalIndex.load(generation / "lexical"), tokenizer, encoder, generation=generation,
@@ -163,12 +199,14 @@ class ReportIndex:
             self.failures = tuple(failures)
             return self
         return self._assemble(corpus, self.folder, self.config, self._encoder, previous=self, progress=progress,
-                              reports=(reports, failures))
+                              reports=(reports, failures), backend=self._target)
 
     @classmethod
     def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
                   previous: "ReportIndex | None", progress: Progress | None,
-                  reports: tuple[list[Report], list[ReadFailure]] | None = None) -> "ReportIndex":
+                  reports: tuple[list[Report], list[ReadFailure]] | None = None,
+                  vectors: dict[str, np.ndarray] | None = None,
+                  backend: MilvusTarget | None = None) -> "ReportIndex":
         progress = progress or _no_progress
         if reports is None:
             progress(0.0, f"reading reports in {corpus}")
@@ -179,7 +217,8 @@ class ReportIndex:
             raise QAError(f"no readable report in {corpus} ({reasons}); add report files and build again.")
         encoder = encoder or load_encoder(config.model)
         pairs = [(report.info, p) for report in parsed for p in report.passages]
-        vectors = embed_passages(pairs, encoder, previous._vectors_by_input(encoder.name) if previous else {}, progress)
+        cache = {**(previous._vectors_by_input(encoder.name) if previous else {}), **(vectors or {})}
+        vectors = embed_passages(pairs, encoder, cache, progress)
         progress(0.9, "building the lexical and vector indexes")
         user_words = sorted({name for report in parsed for name in known_names(report.info)})
         tokenizer = Tokenizer(user_words)
@@ -210,9 +249,22 @@ class ReportIndex:
             "reports": [{"source": r.info.source, "sha256": r.info.sha256, "passages": len(r.passages)} for r in parsed],
             "passages": len(pairs),
         }
+        remote = None
+        if backend is not None:
+            from qa.retrieval import milvus
+
+            progress(0.95, f"writing the Milvus collection at {backend.uri}")
+            statistics = Bm25Statistics.from_tokens(tokens)
+            statistics.save(generation / BM25_VECTORS)
+            rows = [(info.source, info.year, lexical_input(info, p)) for info, p in pairs]
+            manifest["backend"] = milvus.write_collection(backend, generation.name, rows, vectors, tokens, statistics)
+            remote = milvus.MilvusRankings.connect(manifest["backend"], statistics, token=backend.token)
         storage.commit_generation(folder, generation, manifest)
+        if backend is not None:
+            milvus.drop_other_generations(backend, manifest["backend"]["collection_name"])
         progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")
-        return cls(folder, config, parsed, vectors, store, lexical, tokenizer, encoder, failures, generation)
+        return cls(folder, config, parsed, vectors, store, lexical, tokenizer, encoder, failures, generation,
+                   remote=remote, target=backend)
 
     # ----------------------------------------------------------------- what is indexed
 
@@ -363,16 +415,21 @@ class ReportIndex:
     def _query(self, question: str) -> "_Query":
         """Tokenise, score and embed a question once, however many report subsets it is ranked in."""
         tokens = self._tokenizer.tokens(question)
-        lexical_scores = self._lexical.scores(tokens) if tokens else None
-        return _Query(lexical_scores, self._encoder.encode([question])[0], bool(PLAN_WORDS.search(question)))
+        lexical_scores = self._lexical.scores(tokens) if tokens and self._remote is None else None
+        vector = self._encoder.encode([question])[0]
+        return _Query(lexical_scores, vector, bool(PLAN_WORDS.search(question)), tuple(tokens))
 
     def _rank(self, query: "_Query", k: int, sources: Sequence[str] | None) -> list[Hit]:
         allowed = None if sources is None else self._passage_ids(sources)
         if allowed is not None and len(allowed) == 0:
             return []
         n = self.config.candidates
+        if self._remote is not None:
+            rankings = list(self._remote.rankings(query.tokens, query.vector, n, sources))
+        else:
+            rankings = [self._lexical_ranking(query, n, allowed), self._dense_ranking(query, n, allowed)]
         fused = reciprocal_rank_fusion(
-            [self._lexical_ranking(query, n, allowed), self._dense_ranking(query, n, allowed)],
+            rankings,
             [1.0 - self.config.dense_weight, self.config.dense_weight],
             k=self.config.rrf_k,
         )
@@ -423,6 +480,7 @@ class _Query:
     lexical_scores: np.ndarray | None
     vector: np.ndarray
     asks_about_plans: bool
+    tokens: tuple[str, ...] = ()
 
 
 def _related_quotes(hits: Sequence[Hit]):
