@@ -76,7 +76,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.backend == "milvus":
             from qa.retrieval.milvus import MilvusTarget
 
-            uri = args.uri or str(Path(args.index).resolve() / "milvus.db")
+            uri = args.uri or str(Path(args.index) / "milvus.db")
+            if "://" not in uri:  # a milvus-lite file: the manifest must find it from any working folder
+                uri = str(Path(uri).resolve())
             backend = MilvusTarget(uri, args.collection, os.environ.get("MILVUS_TOKEN", ""))
         if args.ray is not None:
             from qa.retrieval.distributed import RayCluster

@@ -24,18 +24,34 @@ RAY = Path(sys.executable).with_name("ray")
 START_TIMEOUT = 120  # seconds for each `ray start`
 
 
-def _ray_start(arguments: list[str], temp: Path) -> subprocess.Popen:
-    """Start one node; its daemons stay in the process group of this `ray start`."""
-    ports = ["--dashboard-agent-listen-port", str(free_port()), "--dashboard-agent-grpc-port", str(free_port()),
-             "--metrics-export-port", str(free_port()), "--runtime-env-agent-port", str(free_port())]
-    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
-    process = subprocess.Popen(
-        [str(RAY), "start", "--node-ip-address=127.0.0.1", "--num-cpus=1", "--disable-usage-stats", *ports, *arguments],
-        stdout=open(temp / "start.log", "a"), stderr=subprocess.STDOUT, env=env, start_new_session=True,
-    )
-    if process.wait(timeout=START_TIMEOUT) != 0:
-        raise RuntimeError(f"ray start failed; see {temp / 'start.log'}:\n" + (temp / "start.log").read_text()[-2000:])
-    return process
+def _distinct_ports(count: int, taken: set[int]) -> list[int]:
+    """Return free ports that differ from each other and from those already handed out."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in taken:
+            taken.add(port)
+            ports.append(port)
+    return ports
+
+
+def _ray_start(arguments: list[str], log: Path, taken: set[int], groups: set[int]) -> None:
+    """Start one node (a second try if the first fails); its daemons stay in the group of its `ray start`."""
+    for attempt in (1, 2):
+        listen, grpc, metrics, runtime = _distinct_ports(4, taken)
+        ports = ["--dashboard-agent-listen-port", str(listen), "--dashboard-agent-grpc-port", str(grpc),
+                 "--metrics-export-port", str(metrics), "--runtime-env-agent-port", str(runtime)]
+        env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+        with open(log, "a") as out:
+            process = subprocess.Popen(
+                [str(RAY), "start", "--node-ip-address=127.0.0.1", "--num-cpus=1", "--disable-usage-stats",
+                 *ports, *arguments],
+                stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            )
+        groups.add(process.pid)
+        if process.wait(timeout=START_TIMEOUT) == 0:
+            return
+    raise RuntimeError(f"ray start {' '.join(arguments)} failed twice; see {log}:\n" + log.read_text()[-2000:])
 
 
 def _descendants(groups: set[int]) -> set[int]:
@@ -78,18 +94,18 @@ def _stop(groups: set[int]) -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(tmp_path_factory):
     """Yield the address of a head and one worker node on 127.0.0.1, each with 1 CPU; always torn down."""
     temp = Path(tempfile.mkdtemp(prefix="rayqa", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
-    port = free_port()
+    log = tmp_path_factory.mktemp("ray") / "start.log"  # kept after the test, for a failure's cause
+    taken: set[int] = set()
+    port, client, dashboard = _distinct_ports(3, taken)
     address = f"127.0.0.1:{port}"
     groups: set[int] = set()
     try:
-        head = _ray_start(["--head", f"--port={port}", f"--temp-dir={temp}", "--include-dashboard=false",
-                           f"--ray-client-server-port={free_port()}", f"--dashboard-port={free_port()}"], temp)
-        groups.add(head.pid)
-        worker = _ray_start([f"--address={address}"], temp)
-        groups.add(worker.pid)
+        _ray_start(["--head", f"--port={port}", f"--temp-dir={temp}", "--include-dashboard=false",
+                    f"--ray-client-server-port={client}", f"--dashboard-port={dashboard}"], log, taken, groups)
+        _ray_start([f"--address={address}"], log, taken, groups)
         yield address
     finally:
         _stop(groups)
