@@ -30,7 +30,6 @@ from qa.reader.questions import Question, analyse
 from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from qa.retrieval.tokenize import Tokenizer
-from qa.retrieval.bm25_vectors import BM25_VECTORS, Bm25Statistics
 
 if TYPE_CHECKING:
     from qa.retrieval.distributed import RayCluster
@@ -155,14 +154,11 @@ class ReportIndex:
         tokenizer = Tokenizer(manifest["tokenizer"]["user_words"])
         backend = manifest.get("backend", {"kind": "local"})
         if backend["kind"] == "milvus":
-            from qa.retrieval.milvus import MilvusRankings, MilvusTarget
+            from qa.retrieval.milvus import open_rankings
 
-            statistics = Bm25Statistics.load(generation / BM25_VECTORS)
-            return cls(
-                folder, config, reports, vectors, None, None, tokenizer, encoder, generation=generation,
-                remote=MilvusRankings.connect(backend, statistics, token=token),
-                target=MilvusTarget(backend["uri"], backend["collection"], token),
-            )
+            remote, target = open_rankings(backend, generation, token=token)
+            return cls(folder, config, reports, vectors, None, None, tokenizer, encoder, generation=generation,
+                       remote=remote, target=target)
         return cls(
             folder, config, reports, vectors, load_store(generation / "dense"),
             LexicalIndex.load(generation / "lexical"), tokenizer, encoder, generation=generation,
@@ -254,11 +250,7 @@ class ReportIndex:
             from qa.retrieval import milvus
 
             progress(0.95, f"writing the Milvus collection at {backend.uri}")
-            statistics = Bm25Statistics.from_tokens(tokens)
-            statistics.save(generation / BM25_VECTORS)
-            rows = [(info.source, info.year, lexical_input(info, p)) for info, p in pairs]
-            manifest["backend"] = milvus.write_collection(backend, generation.name, rows, vectors, tokens, statistics)
-            remote = milvus.MilvusRankings.connect(manifest["backend"], statistics, token=backend.token)
+            manifest["backend"], remote = milvus.publish(backend, generation, pairs, vectors, tokens)
         storage.commit_generation(folder, generation, manifest)
         if backend is not None:
             milvus.drop_other_generations(backend, manifest["backend"]["collection_name"])

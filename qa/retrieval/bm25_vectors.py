@@ -55,7 +55,7 @@ class Bm25Statistics:
         vocabulary: dict[str, int] = {}
         frequencies: list[int] = []
         for tokens in token_lists:
-            for token in set(tokens):
+            for token in dict.fromkeys(tokens):  # first-seen order: the same file on every run
                 if token not in vocabulary:
                     vocabulary[token] = len(vocabulary)
                     frequencies.append(0)

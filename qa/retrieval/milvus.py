@@ -14,11 +14,14 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from qa.errors import IndexLoadError, QAError
-from qa.retrieval.bm25_vectors import Bm25Statistics
+from qa.model import Passage, ReportInfo
+from qa.retrieval.bm25_vectors import BM25_VECTORS, Bm25Statistics
+from qa.retrieval.building import lexical_input
 
 KIND = "milvus"
 INSTALL_HINT = "install the extra with `pip install -e '.[milvus]'` (pymilvus and milvus-lite)"
@@ -121,6 +124,28 @@ class MilvusRankings:
 
     def close(self) -> None:
         self._client.close()
+
+
+def publish(
+    target: MilvusTarget,
+    generation: Path,
+    pairs: Sequence[tuple[ReportInfo, Passage]],
+    vectors: np.ndarray,
+    token_lists: Sequence[Sequence[str]],
+) -> tuple[dict, MilvusRankings]:
+    """Write a generation's BM25 statistics and its collection; return the manifest entry and the rankings."""
+    statistics = Bm25Statistics.from_tokens(token_lists)
+    statistics.save(generation / BM25_VECTORS)
+    rows = [(info.source, info.year, lexical_input(info, p)) for info, p in pairs]
+    entry = write_collection(target, generation.name, rows, vectors, token_lists, statistics)
+    return entry, MilvusRankings.connect(entry, statistics, token=target.token)
+
+
+def open_rankings(backend: dict, generation: Path, *, token: str = "") -> tuple[MilvusRankings, MilvusTarget]:
+    """Connect to the collection a manifest's backend entry names, with the generation's BM25 statistics."""
+    statistics = Bm25Statistics.load(generation / BM25_VECTORS)
+    rankings = MilvusRankings.connect(backend, statistics, token=token)
+    return rankings, MilvusTarget(backend["uri"], backend["collection"], token)
 
 
 def write_collection(
