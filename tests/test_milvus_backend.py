@@ -130,3 +130,15 @@ def test_real_model_gives_the_same_hit_at_1_on_both_backends(tmp_path):
     assert remote._remote is not None
     assert evaluate(remote, questions).hit_at_1 == evaluate(local, questions).hit_at_1
     assert [hits(remote, q.question) for q in questions] == [hits(local, q.question) for q in questions]
+
+
+def test_a_source_with_quotes_and_backslashes_is_filtered_exactly(tmp_path):
+    from conftest import FakeEncoder
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    odd = 'x" or source != "y\\\\z.txt'
+    (corpus / "2024_田镇街道.txt").rename(corpus / odd)
+    index = ReportIndex.build(corpus, tmp_path / "index", encoder=FakeEncoder(), backend=MilvusTarget(str(tmp_path / "m.db")))
+    found = hits(index, "调处矛盾纠纷", sources=[odd])
+    assert found and {source for source, _ in found} == {odd}
