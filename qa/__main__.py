@@ -2,6 +2,7 @@
 
     python -m qa inspect FILE
     python -m qa build [--corpus corpus] [--index index] [--model m3e-small]
+                       [--backend milvus --uri index/milvus.db] [--ray [ADDRESS] --ray-workers 2]
     python -m qa search "…" [-k 5] [--json]
     python -m qa ask "…" [--json]
     python -m qa eval FILE.jsonl
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from qa.errors import QAError
 
@@ -27,6 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--corpus", default="corpus")
     build.add_argument("--index", default="index")
     build.add_argument("--model", default=None, help="embedding model: m3e-small, a folder, or a hub name")
+    build.add_argument("--backend", choices=("local", "milvus"), default="local",
+                       help="where search runs: local files, or a Milvus collection (token: $MILVUS_TOKEN)")
+    build.add_argument("--uri", default=None, help="Milvus: a milvus-lite file (default INDEX/milvus.db) or http://host:19530")
+    build.add_argument("--collection", default="report_qa", help="Milvus: prefix of the collection names")
+    build.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                       help="parse and embed on a Ray cluster (ADDRESS such as 127.0.0.1:6379; none: a local Ray)")
+    build.add_argument("--ray-workers", type=int, default=1, help="encoder actors on the Ray cluster")
 
     for name, text in (("search", "print the passages that best match a question"), ("ask", "answer a question")):
         command = commands.add_parser(name, help=text)
@@ -63,7 +73,19 @@ def _run(args: argparse.Namespace) -> int:
         from qa.config import IndexConfig
 
         config = IndexConfig(model=args.model) if args.model else IndexConfig()
-        index = ReportIndex.build(args.corpus, args.index, config=config, progress=_progress_bar())
+        backend = ray = None
+        if args.backend == "milvus":
+            from qa.retrieval.milvus import MilvusTarget
+
+            uri = args.uri or str(Path(args.index) / "milvus.db")
+            if "://" not in uri:  # a milvus-lite file: the manifest must find it from any working folder
+                uri = str(Path(uri).resolve())
+            backend = MilvusTarget(uri, args.collection, os.environ.get("MILVUS_TOKEN", ""))
+        if args.ray is not None:
+            from qa.retrieval.distributed import RayCluster
+
+            ray = RayCluster(None if args.ray == "local" else args.ray, args.ray_workers)
+        index = ReportIndex.build(args.corpus, args.index, config=config, progress=_progress_bar(), backend=backend, ray=ray)
         for failure in index.failures:
             print(f"skipped {failure.path}: {failure.reason}", file=sys.stderr)
         print(f"indexed {len(index.reports)} reports, {len(index.passages)} passages into {args.index}")
@@ -96,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
                 for conversation, turn, question in talks.missed:
                     print(f"  {conversation} turn {turn}: {question}")
         return 0
-    index = ReportIndex.load(args.index)
+    index = ReportIndex.load(args.index, token=os.environ.get("MILVUS_TOKEN", ""))
     if args.command == "search":
         hits = index.search(args.question, k=args.k)
         if args.json:

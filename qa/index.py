@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
@@ -34,6 +34,10 @@ from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from qa.retrieval.tokenize import Tokenizer
 
+if TYPE_CHECKING:
+    from qa.retrieval.distributed import RayCluster
+    from qa.retrieval.milvus import MilvusRankings, MilvusTarget
+
 
 
 def _no_progress(fraction: float, message: str) -> None:
@@ -54,10 +58,15 @@ class ReportIndex:
         tokenizer: Tokenizer,
         encoder: Encoder,
         failures: Sequence[ReadFailure] = (),
+        remote: MilvusRankings | None = None,
+        target: MilvusTarget | None = None,
     ) -> None:
         """Open a checked generation: report metadata in memory, texts and passages read on demand."""
         self.folder = Path(folder)
         self.config = config
+        # Set when the rankings come from Milvus (qa.retrieval.milvus) instead of the local lexical and vector indexes.
+        self._remote = remote
+        self._target = target
         infos, counts = records.read_infos(generation / records.INFOS)
         self.passages: Sequence[Passage] = records.StoredPassages(
             records.LineFile(generation / records.PASSAGES, sum(counts))
@@ -97,20 +106,36 @@ class ReportIndex:
         config: IndexConfig | None = None,
         encoder: Encoder | None = None,
         progress: Progress | None = None,
+        backend: MilvusTarget | None = None,
+        ray: RayCluster | None = None,
     ) -> "ReportIndex":
         """Read every report in `corpus`, index it, and write the index to `folder`.
 
         Files that cannot be read are listed in `.failures`; every other report goes in.
 
+        Args:
+            backend: serve the rankings from this Milvus collection instead of local indexes.
+            ray: parse and embed the reports on this Ray cluster (qa.retrieval.distributed).
+
         Raises:
             QAError: the corpus folder is missing or holds no readable report.
         """
         config = config or IndexConfig()
-        return cls._assemble(corpus, Path(folder), config, encoder, previous=None, progress=progress)
+        reports = vectors = None
+        if ray is not None:
+            from qa.retrieval.distributed import read_and_embed
+
+            parsed, failures, vectors = read_and_embed(corpus, ray, config, encoder, progress or _no_progress)
+            reports = (parsed, failures)
+        return cls._assemble(corpus, Path(folder), config, encoder, previous=None, progress=progress,
+                             reports=reports, vectors=vectors, backend=backend)
 
     @classmethod
-    def load(cls, folder: str | Path, *, encoder: Encoder | None = None) -> "ReportIndex":
+    def load(cls, folder: str | Path, *, encoder: Encoder | None = None, token: str = "") -> "ReportIndex":
         """Load an index folder written by build() or update().
+
+        An index built with a Milvus backend connects to the collection its manifest names
+        (`token` authenticates to a Milvus server; milvus-lite needs none).
 
         Raises:
             IndexLoadError: the folder is not an index, is damaged, or was built with
@@ -129,21 +154,27 @@ class ReportIndex:
                 f"{folder} holds {manifest['dimension']}-dimensional vectors but model {encoder.name!r} "
                 f"gives {encoder.dimension}; rebuild the index with that model."
             )
-        return cls._open(folder, generation, manifest, encoder)
+        return cls._open(folder, generation, manifest, encoder, token=token)
 
     @classmethod
     def _open(cls, folder: Path, generation: Path, manifest: dict, encoder: Encoder,
-              failures: Sequence[ReadFailure] = ()) -> "ReportIndex":
+              failures: Sequence[ReadFailure] = (), token: str = "") -> "ReportIndex":
         """Open a generation whose files were checked (or just written under the lock)."""
         vectors = storage.load_vectors(generation / VECTORS)
         if vectors.shape != (manifest["passages"], manifest["dimension"]):
             raise IndexLoadError(
                 f"{generation} has {vectors.shape[0]} vectors for {manifest['passages']} passages; rebuild the index."
             )
+        remote = target = None
+        backend = manifest.get("backend", {"kind": "local"})
+        if backend.get("kind") == "milvus":
+            from qa.retrieval.milvus import open_rankings
+
+            remote, target = open_rankings(backend, generation, token=token)
         return cls(
             folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, load_store(generation / "dense", mmap=True),
             LexicalIndex.load(generation / "lexical", mmap=True), Tokenizer(manifest["tokenizer"]["user_words"]),
-            encoder, failures,
+            encoder, failures, remote, target,
         )
 
     @classmethod
@@ -177,20 +208,24 @@ class ReportIndex:
             self.failures = tuple(failures)
             return self
         return self._assemble(corpus, self.folder, self.config, self._encoder, previous=self, progress=progress,
-                              reports=(reports, failures))
+                              reports=(reports, failures), backend=self._target)
 
     @classmethod
     def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
                   previous: "ReportIndex | None", progress: Progress | None,
-                  reports: tuple[list[Report], list[ReadFailure]] | None = None) -> "ReportIndex":
+                  reports: tuple[list[Report], list[ReadFailure]] | None = None,
+                  vectors: dict[str, np.ndarray] | None = None,
+                  backend: MilvusTarget | None = None) -> "ReportIndex":
         progress = progress or _no_progress
         with storage.writer_lock(folder):
-            return cls._write(corpus, folder, config, encoder, previous=previous, progress=progress, reports=reports)
+            return cls._write(corpus, folder, config, encoder, previous=previous, progress=progress, reports=reports,
+                              vectors=vectors, backend=backend)
 
     @classmethod
     def _write(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
                previous: "ReportIndex | None", progress: Progress,
-               reports: tuple[list[Report], list[ReadFailure]] | None) -> "ReportIndex":
+               reports: tuple[list[Report], list[ReadFailure]] | None,
+               vectors: dict[str, np.ndarray] | None = None, backend: MilvusTarget | None = None) -> "ReportIndex":
         if reports is None:
             progress(0.0, f"reading reports in {corpus}")
             reports = read_corpus(corpus, max_chars=config.max_passage_chars)
@@ -200,7 +235,8 @@ class ReportIndex:
             raise QAError(f"no readable report in {corpus} ({reasons}); add report files and build again.")
         encoder = encoder or load_encoder(config.model)
         pairs = [(report.info, p) for report in parsed for p in report.passages]
-        vectors = embed_passages(pairs, encoder, previous._vectors_by_input(encoder.name) if previous else {}, progress)
+        cache = {**(previous._vectors_by_input(encoder.name) if previous else {}), **(vectors or {})}
+        vectors = embed_passages(pairs, encoder, cache, progress)
         progress(0.9, "building the lexical and vector indexes")
         user_words = sorted({name for report in parsed for name in known_names(report.info)})
         tokenizer = Tokenizer(user_words)
@@ -209,9 +245,21 @@ class ReportIndex:
         else:
             changed = set(tokenizer.user_words) ^ set(previous._tokenizer.user_words)
             tokens = tokenize_passages(pairs, tokenizer, previous._tokens_by_input(), changed)
-        generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words)
+        publish = None
+        if backend is not None:
+            from qa.retrieval import milvus
+
+            def publish(generation: Path) -> dict:
+                progress(0.95, f"writing the Milvus collection at {backend.uri}")
+                entry, remote = milvus.publish(backend, generation, pairs, vectors, tokens)
+                remote.close()
+                return {"backend": entry}
+
+        generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words, publish)
+        if backend is not None:
+            milvus.drop_other_generations(backend, manifest["backend"]["collection_name"])
         progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")
-        return cls._open(folder, generation, manifest, encoder, failures)
+        return cls._open(folder, generation, manifest, encoder, failures, token=backend.token if backend else "")
 
     # ----------------------------------------------------------------- what is indexed
 
@@ -382,16 +430,21 @@ class ReportIndex:
     def _query(self, question: str) -> "_Query":
         """Tokenise, score and embed a question once, however many report subsets it is ranked in."""
         tokens = self._tokenizer.tokens(question)
-        lexical_scores = self._lexical.scores(tokens) if tokens else None
-        return _Query(lexical_scores, self._encoder.encode([question])[0], bool(PLAN_WORDS.search(question)))
+        lexical_scores = self._lexical.scores(tokens) if tokens and self._remote is None else None
+        vector = self._encoder.encode([question])[0]
+        return _Query(lexical_scores, vector, bool(PLAN_WORDS.search(question)), tuple(tokens))
 
     def _rank(self, query: "_Query", k: int, sources: Sequence[str] | None) -> list[Hit]:
         allowed = None if sources is None else self._passage_ids(sources)
         if allowed is not None and len(allowed) == 0:
             return []
         n = self.config.candidates
+        if self._remote is not None:
+            rankings = list(self._remote.rankings(query.tokens, query.vector, n, sources))
+        else:
+            rankings = [self._lexical_ranking(query, n, allowed), self._dense_ranking(query, n, allowed)]
         fused = reciprocal_rank_fusion(
-            [self._lexical_ranking(query, n, allowed), self._dense_ranking(query, n, allowed)],
+            rankings,
             [1.0 - self.config.dense_weight, self.config.dense_weight],
             k=self.config.rrf_k,
         )
@@ -436,6 +489,7 @@ class _Query:
     lexical_scores: np.ndarray | None
     vector: np.ndarray
     asks_about_plans: bool
+    tokens: tuple[str, ...] = ()
 
 
 def _check_text(text: str, what: str) -> None:

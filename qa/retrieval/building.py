@@ -94,11 +94,13 @@ def tokenize_passages(
 
 def write_generation(
     folder: Path, config: IndexConfig, encoder: Encoder, parsed: Sequence[Report], vectors: np.ndarray,
-    tokens: list[list[str]], user_words: list[str],
+    tokens: list[list[str]], user_words: list[str], publish: Callable[[Path], dict] | None = None,
 ) -> tuple[Path, dict]:
     """Index passages (BM25, vector store) into a new generation, seal it and make it current.
 
-    Call it holding storage.writer_lock. Returns the generation and its manifest.
+    Call it holding storage.writer_lock. `publish`, when given, writes the generation to a
+    serving backend before it is sealed and returns the manifest entries that name it.
+    Returns the generation and its manifest.
     """
     passages = [p for report in parsed for p in report.passages]
     lexical = LexicalIndex.build(tokens)
@@ -127,5 +129,7 @@ def write_generation(
         "reports": len(parsed),
         "passages": len(passages),
     }
+    if publish is not None:
+        manifest.update(publish(generation))
     storage.commit_generation(folder, generation, manifest)
     return generation, manifest
