@@ -72,7 +72,9 @@ class ReportIndex:
             records.LineFile(generation / records.PASSAGES, sum(counts))
         )
         self._vectors = vectors
-        self._dense: DenseSearch = LocalDense(vectors, store, rescore=1 if store.kind == "flat" else config.rescore)
+        self._dense: DenseSearch | None = (
+            None if store is None else LocalDense(vectors, store, rescore=1 if store.kind == "flat" else config.rescore)
+        )
         self._lexical: LexicalSearch = lexical
         self._tokenizer = tokenizer
         self._encoder = encoder
@@ -171,10 +173,12 @@ class ReportIndex:
             from qa.retrieval.milvus import open_rankings
 
             remote, target = open_rankings(backend, generation, token=token)
+        # Served from Milvus, the local vector and BM25 files stay on disk unread.
+        store = None if remote else load_store(generation / "dense", mmap=True)
+        lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
         return cls(
-            folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, load_store(generation / "dense", mmap=True),
-            LexicalIndex.load(generation / "lexical", mmap=True), Tokenizer(manifest["tokenizer"]["user_words"]),
-            encoder, failures, remote, target,
+            folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, store, lexical,
+            Tokenizer(manifest["tokenizer"]["user_words"]), encoder, failures, remote, target,
         )
 
     @classmethod
