@@ -143,7 +143,7 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
                         section_only = gr.Button("只看本节", visible=False, size="sm", elem_id="section-only")
                     choice = gr.Textbox(label="引用编号", elem_id="citation-choice", show_label=False, container=False)
 
-        with gr.Tab("报告"):
+        with gr.Tab("报告", elem_id="reports-tab"):
             table = gr.Dataframe(report_rows(holder.index), headers=REPORT_HEADERS, interactive=False, label="已索引的报告", elem_id="reports-table")
             status = gr.Markdown(elem_id="upload-status")
             if gate.enabled:

@@ -22,7 +22,7 @@ from webui.citations import comparison_csv, plain_text, render_citations, render
 from webui.holder import IndexHolder
 from webui.messages import error_message, progress_message
 from webui.notices import related_quotes
-from webui.render import NOT_FOUND, Reply, render_reply
+from webui.render import NOT_FOUND, Reply, direct_answer, render_reply
 from webui.replies import MAX_QUESTION_CHARS, build_reply
 
 TIAN = info("2024_田镇街道.txt", "田镇街道")
@@ -131,6 +131,7 @@ def test_the_direct_answer_folds_full_width_digits_and_the_quote_keeps_them() ->
     text = "全年受理案件２７件。"
     wide = Quote(text, TIAN.source, TIAN.name, SECTION, (6, 9))
     reply = Reply(Answer("q", "２７件", True, (wide,), kind="number"), (wide,))
+    assert direct_answer("8 场") == "8场" and direct_answer("98％") == "98%"
 
     rendered = render_reply(reply)
 

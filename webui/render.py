@@ -7,6 +7,7 @@ and runs nothing.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -57,8 +58,8 @@ def escape(text: str) -> str:
 
 
 def direct_answer(text: str) -> str:
-    """Return a direct answer with full-width digits and signs folded ("２７件" -> "27件"); quotes keep the report's."""
-    return unicodedata.normalize("NFKC", text)
+    """Return a direct answer with full-width digits and signs folded ("２７件", "8 场" -> "27件", "8场"); quotes keep the report's."""
+    return re.sub(r"(?<=\d)\s+(?=[^\d\s])", "", unicodedata.normalize("NFKC", text))
 
 
 def highlight(quote: Quote) -> str:

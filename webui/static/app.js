@@ -34,3 +34,12 @@ function copyByCommand(text, done) {
   area.remove();
   done();
 }
+
+// Let the same file be chosen again (after a wrong password, say): the browser fires no change
+// event for an unchanged selection. Runs after the upload button's own handler has taken the files.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (input instanceof HTMLInputElement && input.type === "file" && input.closest("#reports-tab")) {
+    setTimeout(() => { input.value = ""; }, 0);
+  }
+});
