@@ -268,3 +268,25 @@ def test_without_a_password_there_is_no_management_event_at_all(tmp_path: Path) 
     names = {fn.name for fn in app.fns.values()}
     assert not names & {"upload_reports", "rescan_reports", "delete_chosen"}
     assert "ask" in names and "respond" in names
+
+
+def test_deleting_a_report_removes_it_and_a_failed_rebuild_puts_it_back(tmp_path: Path) -> None:
+    from webui.manage import delete_reports
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("2024_田镇街道.txt", "2024_春城街道.txt"):
+        (corpus / name).write_text(f"{name}报告\n", encoding="utf-8")
+    holder = IndexHolder(FakeIndex((info("2024_田镇街道.txt", "2024_田镇街道"), info("2024_春城街道.txt", "2024_春城街道"))), corpus)
+
+    holder.index.fail_update = True
+    message = delete_reports(holder, ["2024_春城街道.txt"])
+    assert "已放回" in message and (corpus / "2024_春城街道.txt").exists() and not list(corpus.glob(".*"))
+
+    holder.index.fail_update = False
+    message = delete_reports(holder, ["2024_春城街道.txt"])
+    assert message.startswith("✅") and not (corpus / "2024_春城街道.txt").exists() and not list(corpus.glob(".*"))
+    assert [report.source for report in holder.index.reports] == ["2024_田镇街道.txt"]
+
+    assert "没有这份报告" in delete_reports(holder, ["../outside.txt"])
+    assert (corpus / "2024_田镇街道.txt").exists()
