@@ -78,8 +78,12 @@ def chat_turn(
         )
     except QAError as error:
         said = [{"role": "user", "content": escape(question.strip())}] if question.strip() else []
-        return [*messages, *said, {"role": "assistant", "content": f"⚠️ {escape(error_message(error))}"}], replies, asked
-    turn = [{"role": "user", "content": escape(question.strip())}, {"role": "assistant", "content": render_reply(reply)}]
+        warning = {"role": "assistant", "content": f"⚠️ {escape(error_message(error))}"}
+        return [*messages, *said, warning], replies, asked
+    turn = [
+        {"role": "user", "content": escape(question.strip())},
+        {"role": "assistant", "content": render_reply(reply)},
+    ]
     return [*messages, *turn], [*replies, reply], [*asked, question.strip()]
 
 
@@ -117,20 +121,29 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
     """
     gate = gate or AdminGate(None)
     with gr.Blocks(title="法治政府建设报告问答", analytics_enabled=False) as app:
-        gr.Markdown("## 法治政府建设报告问答\n答案均摘自报告原文，并标明出处；点击 [1] 等引用标记可在右侧查看原文。")
+        gr.Markdown(
+            "## 法治政府建设报告问答\n答案均摘自报告原文，并标明出处；点击 [1] 等引用标记可在右侧查看原文。"
+        )
         replies, asked, opened = gr.State([]), gr.State([]), gr.State("")
         with gr.Tab("问答"):
             with gr.Row():
-                report_filter = gr.Dropdown(report_choices(holder.index), multiselect=True, label="限定报告（不选则全部）", scale=3, elem_id="report-filter")
-                year_filter = gr.Dropdown(year_choices(holder.index), value=ALL_YEARS, label="年度", scale=1, elem_id="year-filter")
+                report_filter = gr.Dropdown(
+                    report_choices(holder.index), multiselect=True, label="限定报告（不选则全部）", scale=3,
+                    elem_id="report-filter",
+                )
+                year_filter = gr.Dropdown(
+                    year_choices(holder.index), value=ALL_YEARS, label="年度", scale=1, elem_id="year-filter"
+                )
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
                     # No copy buttons: they copy the escaped Markdown; the panel's 复制答案 copies plain text.
                     chatbot = gr.Chatbot(show_label=False, height=560, buttons=[], feedback_options=None,
                                          autoscroll=False, elem_id="chat", placeholder="请在下方输入问题。")
                     with gr.Row():
-                        question = gr.Textbox(label="问题", placeholder="输入问题，按回车提问；可接着追问", show_label=False,
-                                              scale=5, elem_id="question")
+                        question = gr.Textbox(
+                            label="问题", placeholder="输入问题，按回车提问；可接着追问", show_label=False, scale=5,
+                            elem_id="question",
+                        )
                         send = gr.Button("提问", variant="primary", scale=1, min_width=60)
                         clear = gr.Button("新对话", scale=1, min_width=60)
                     gr.Examples([[example] for example in EXAMPLES], inputs=[question], label="示例问题")
@@ -141,10 +154,14 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
                     with gr.Row():
                         whole = gr.Button("查看全文", visible=False, size="sm", elem_id="whole-report")
                         section_only = gr.Button("只看本节", visible=False, size="sm", elem_id="section-only")
+                    # Written by webui/static/app.js when a mark is clicked; hidden by CSS.
                     choice = gr.Textbox(label="引用编号", elem_id="citation-choice", show_label=False, container=False)
 
         with gr.Tab("报告", elem_id="reports-tab"):
-            table = gr.Dataframe(report_rows(holder.index), headers=REPORT_HEADERS, interactive=False, label="已索引的报告", elem_id="reports-table")
+            table = gr.Dataframe(
+                report_rows(holder.index), headers=REPORT_HEADERS, interactive=False, label="已索引的报告",
+                elem_id="reports-table",
+            )
             status = gr.Markdown(elem_id="upload-status")
             if gate.enabled:
                 password = gr.Textbox(label="管理员密码", type="password", elem_id="admin-password")
@@ -155,7 +172,10 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
                     )
                     rescan_button = gr.Button("重新扫描报告文件夹", elem_id="rescan")
                 with gr.Row():
-                    doomed = gr.Dropdown(report_choices(holder.index), multiselect=True, label="要删除的报告", scale=3, elem_id="delete-choice")
+                    doomed = gr.Dropdown(
+                        report_choices(holder.index), multiselect=True, label="要删除的报告", scale=3,
+                        elem_id="delete-choice",
+                    )
                     delete = gr.Button("删除所选报告", variant="stop", scale=1, elem_id="delete")
             else:
                 gr.Markdown(MANAGEMENT_OFF, elem_id="management-off")
@@ -171,35 +191,44 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
 
         def respond(text, messages, replies_so_far, asked_so_far, sources, year):
             messages = messages or []
-            pending = [*messages, {"role": "user", "content": escape(text.strip())}, {"role": "assistant", "content": THINKING}]
             if text.strip():
-                yield pending, replies_so_far, asked_so_far, "", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            messages, replies_now, asked_now = chat_turn(holder.index, text, messages, replies_so_far, asked_so_far, sources, year)
+                asking = {"role": "user", "content": escape(text.strip())}
+                pending = [*messages, asking, {"role": "assistant", "content": THINKING}]
+                yield pending, replies_so_far, asked_so_far, "", *[gr.skip()] * 5
+            messages, replies_now, asked_now = chat_turn(
+                holder.index, text, messages, replies_so_far, asked_so_far, sources, year
+            )
             reply = replies_now[-1] if len(replies_now) > len(replies_so_far) else None
             csv_file = _csv_file(reply) if reply and reply.answer.rows else None
-            yield (messages, replies_now, asked_now, "", render_citations(reply) if reply else gr.skip(),
-                   EMPTY_SOURCE if reply else gr.skip(), gr.DownloadButton(value=csv_file, visible=csv_file is not None),
-                   gr.Button(visible=False), gr.Button(visible=False))
+            panel = render_citations(reply) if reply else gr.skip()
+            view = EMPTY_SOURCE if reply else gr.skip()
+            download = gr.DownloadButton(value=csv_file, visible=csv_file is not None)
+            yield messages, replies_now, asked_now, "", panel, view, download, gr.Button(visible=False), gr.Button(visible=False)
 
         chat_io = dict(
             inputs=[question, chatbot, replies, asked, report_filter, year_filter],
             outputs=[chatbot, replies, asked, question, citations, source_view, export, whole, section_only],
-            api_visibility="private", concurrency_limit=ANSWERS_AT_ONCE, concurrency_id="answer", show_progress="hidden",
+            api_visibility="private", concurrency_limit=ANSWERS_AT_ONCE, concurrency_id="answer",
+            show_progress="hidden",  # the reply's own "正在查找答案…" line, not Gradio's English timer
         )
         scroll = (STATIC / "scroll.js").read_text(encoding="utf-8")
         question.submit(respond, **chat_io).then(None, js=scroll)
         send.click(respond, **chat_io).then(None, js=scroll)
         cleared = ([], [], [], EMPTY_PANEL, EMPTY_SOURCE, gr.DownloadButton(visible=False))
-        clear.click(lambda: cleared, outputs=[chatbot, replies, asked, citations, source_view, export], api_visibility="private")
-        chatbot.clear(lambda: cleared[1:], outputs=[replies, asked, citations, source_view, export], api_visibility="private")
+        fresh = [replies, asked, citations, source_view, export]
+        clear.click(lambda: cleared, outputs=[chatbot, *fresh], api_visibility="private")
+        chatbot.clear(lambda: cleared[1:], outputs=fresh, api_visibility="private")
 
         def show(choice_value, replies_so_far, whole_report):
             panel, view = open_citation(holder.index, replies_so_far, choice_value or "", whole_report)
             opened_now = choice_value if view else ""
-            return panel, view, opened_now, gr.Button(visible=bool(view) and not whole_report), gr.Button(visible=bool(view) and whole_report)
+            shown = bool(view)
+            return panel, view, opened_now, gr.Button(visible=shown and not whole_report), gr.Button(visible=shown and whole_report)
 
         at_quote = (STATIC / "to_quote.js").read_text(encoding="utf-8")
-        view_io = dict(outputs=[citations, source_view, opened, whole, section_only], api_visibility="private", show_progress="hidden")
+        view_io = dict(
+            outputs=[citations, source_view, opened, whole, section_only], api_visibility="private", show_progress="hidden"
+        )
         choice.change(lambda c, r: show(c, r, False), inputs=[choice, replies], **view_io).then(None, js=at_quote)
         whole.click(lambda c, r: show(c, r, True), inputs=[opened, replies], **view_io).then(None, js=at_quote)
         section_only.click(lambda c, r: show(c, r, False), inputs=[opened, replies], **view_io).then(None, js=at_quote)
@@ -219,8 +248,10 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
                     else:
                         yield (line, *[gr.skip()] * (len(managed) - 1))
 
-            manage_io = dict(outputs=managed, api_visibility="private", concurrency_id="rebuild", show_progress="hidden")
             # One rebuild at a time (the default limit of one per concurrency id): uploads rely on it.
+            # Progress shows as a line above the list, so no spinner covers it.
+            manage_io = dict(outputs=managed, api_visibility="private", concurrency_id="rebuild", show_progress="hidden")
+
             def upload_reports(files, key):
                 yield from managing(lambda progress: add_reports(holder, files or [], progress), key)
 
@@ -233,14 +264,18 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
             upload.upload(upload_reports, inputs=[upload, password], **manage_io)
             rescan_button.click(rescan_reports, inputs=[password], **manage_io)
             delete.click(delete_chosen, inputs=[doomed, password], **manage_io)
-            app.load(lambda: gr.Dropdown(choices=report_choices(holder.index)), outputs=[doomed], api_visibility="private")
+            app.load(
+                lambda: gr.Dropdown(choices=report_choices(holder.index)), outputs=[doomed], api_visibility="private"
+            )
 
         def ask(
             question: str, sources: list[str] | None = None, year: int | None = None, history: list[str] | None = None
         ) -> tuple[str, dict]:
             """Answer a question over the reports; return the reply as Markdown and as JSON."""
             try:
-                answer = holder.index.answer(question, history=tuple(history or ()), sources=sources or None, year=year)
+                answer = holder.index.answer(
+                    question, history=tuple(history or ()), sources=sources or None, year=year
+                )
             except QAError as error:
                 raise gr.Error(error_message(error)) from error
             return render_answer(answer), answer_to_json(answer)
