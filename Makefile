@@ -29,10 +29,11 @@ index: setup
 eval: setup
 	$(PY) -m qa eval tests/data/questions.jsonl
 
-# Headless Chromium from Debian for the browser test (no browser download); skipped where apt is not usable.
+# Headless Chromium from Debian for the browser tests (no browser download), with a CJK font so screenshots show
+# Chinese; skipped where apt is not usable.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) || \
 	  echo "chromium not installed: the browser test will be skipped"; }
 
 # The cluster backends: the extras milvus and ray of pyproject.toml (same pins), ~200 MB each;

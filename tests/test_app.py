@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app import ALL_YEARS, add_reports, build_app, chat_turn, report_choices, report_rows, year_choices
+from app import ALL_YEARS, add_reports, build_app, chat_turn, launch_options, report_choices, report_rows, year_choices
 from qa.errors import QAError, QuestionError, ReportReadError
-from qa.model import Answer, Quote, ReadFailure, ReportInfo
+from qa.model import Answer, Quote, ReadFailure, Report, ReportInfo, Section
+from qa.retrieval.scope import Scope, resolve_scope
 from webui.holder import IndexHolder
 from webui.render import NOT_FOUND, RELATED, escape, highlight, render_answer, render_comparison
 from webui.uploads import safe_file_name, store_uploads
@@ -49,6 +50,24 @@ class FakeIndex:
 
     def search(self, question, k=5, *, sources=None, year=None):
         return []
+
+    def report(self, source: str) -> Report:
+        info_of = {report.source: report for report in self.infos}
+        if source not in info_of:
+            raise QAError(f"no report {source!r}")
+        text = f"{info_of[source].title}\n一、主要举措\n{QUOTE_TEXT}\n"
+        start = text.index("一、")
+        return Report(info_of[source], text, (Section(("一、主要举措",), 1, start, len(text)),), ())
+
+    def scope(self, question, *, sources=None, year=None) -> Scope:
+        scope = resolve_scope(question, self.infos)
+        chosen = scope.sources
+        if sources is not None:
+            chosen = tuple(s for s in (chosen if chosen is not None else [i.source for i in self.infos]) if s in sources)
+        if year is not None:
+            years = {i.source: i.year for i in self.infos}
+            chosen = tuple(s for s in (chosen if chosen is not None else list(years)) if years[s] == year)
+        return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place)
 
     def answer(self, question, *, history=(), sources=None, year=None) -> Answer:
         if not question.strip():
@@ -257,7 +276,7 @@ def test_add_reports_with_a_bad_file_keeps_corpus_and_index(tmp_path: Path, hold
 
     message = add_reports(holder, [str(bad)])
 
-    assert "empty.docx: corrupt .docx" in visible_text(message) and "索引保持不变" in message
+    assert "empty.docx：不是有效的 .docx 文件" in visible_text(message) and "索引保持不变" in message
     assert str(tmp_path) not in visible_text(message)
     assert holder.index is index_before and sorted(holder.corpus.iterdir()) == files_before
 
@@ -270,7 +289,7 @@ def test_add_reports_removes_the_new_file_when_the_rebuild_fails(tmp_path: Path,
 
     message = add_reports(holder, [str(upload)])
 
-    assert "embedding failed" in message and "撤回" in message
+    assert "撤回" in message and "embedding failed" not in message
     assert holder.index is index_before and not (holder.corpus / "new.txt").exists()
 
 
@@ -280,15 +299,15 @@ def test_add_reports_takes_back_a_file_the_index_refused(tmp_path: Path, holder:
 
     message = add_reports(holder, [str(refused)])
 
-    assert "无标题.txt：未加入索引。no title found" in visible_text(message)
+    assert "无标题.txt：未加入索引。没有找到报告标题" in visible_text(message)
     assert not (holder.corpus / "无标题.txt").exists()
     assert [report.source for report in holder.index.reports] == ["2024_田镇街道.txt"]
 
 
 def test_chat_turn_passes_earlier_questions_as_history_and_filters(holder: IndexHolder) -> None:
     index = holder.index
-    messages, asked = chat_turn(index, "田镇街道调处矛盾纠纷多少件", [], [], None, ALL_YEARS)
-    messages, asked = chat_turn(index, "<b>那信访呢</b>", messages, asked, ["2024_田镇街道.txt"], "2024")
+    messages, replies, asked = chat_turn(index, "田镇街道调处矛盾纠纷多少件", [], [], [], None, ALL_YEARS)
+    messages, replies, asked = chat_turn(index, "<b>那信访呢</b>", messages, replies, asked, ["2024_田镇街道.txt"], "2024")
 
     assert index.calls[0] == {"question": "田镇街道调处矛盾纠纷多少件", "history": (), "sources": None, "year": None}
     assert index.calls[1] == {
@@ -296,25 +315,31 @@ def test_chat_turn_passes_earlier_questions_as_history_and_filters(holder: Index
         "sources": ["2024_田镇街道.txt"], "year": 2024,
     }
     assert asked == ["田镇街道调处矛盾纠纷多少件", "<b>那信访呢</b>"]
+    assert [reply.turn for reply in replies] == [0, 1] and replies[0].citations == (quote(),)
     assert [message["role"] for message in messages] == ["user", "assistant"] * 2
     assert messages[1]["content"].startswith("**806件**")
     assert "<b>" not in messages[2]["content"] and messages[3]["content"].startswith(f"**{NOT_FOUND}**")
 
 
 def test_chat_turn_turns_errors_into_a_message_and_ignores_blank_questions(holder: IndexHolder) -> None:
-    messages, asked = chat_turn(holder.index, "   ", [], ["earlier"], None, None)
-    assert messages == [] and asked == ["earlier"]
+    messages, replies, asked = chat_turn(holder.index, "   ", [], [], ["earlier"], None, None)
+    assert [m["role"] for m in messages] == ["assistant"] and "请输入问题" in messages[0]["content"]
+    assert asked == ["earlier"] and replies == [] and holder.index.calls == []
+
+    messages, _, _ = chat_turn(holder.index, "？？？", [], [], [], None, None)
+    assert "问题中没有文字" in visible_text(messages[1]["content"]) and "no words" not in messages[1]["content"]
 
     broken = FakeIndex(holder.index.reports)
-    broken.answer = lambda *args, **kwargs: (_ for _ in ()).throw(QuestionError("question is 900 characters; limit 200"))
-    messages, asked = chat_turn(broken, "问题", [], [], None, None)
-    assert "limit 200" in messages[1]["content"] and asked == []
+    broken.answer = lambda *args, **kwargs: (_ for _ in ()).throw(QuestionError("question '？' has no words"))
+    messages, replies, asked = chat_turn(broken, "问题", [], [], [], None, None)
+    assert "问题中没有文字" in visible_text(messages[1]["content"]) and asked == [] and replies == []
 
 
 def test_reports_table_and_filters_list_every_report() -> None:
     index = FakeIndex((info("a.txt", "田镇街道"), info("b.txt", "田镇街道"), info("c.txt", "铁西区", 2023)))
 
-    assert report_rows(index)[2] == ["铁西区", 2023, "2025年1月3日", 12, "c.txt"]
+    assert report_rows(index)[2] == ["铁西区", "2023", "2025-01-03", 12, "c.txt", ""]
+    assert report_rows(index)[0][5] == "⚠️ 与 b.txt 同单位同年度" and report_rows(index)[1][5] == "⚠️ 与 a.txt 同单位同年度"
     assert report_choices(index)[0] == ("田镇街道 2024年（a.txt）", "a.txt")
     assert report_choices(index)[2] == ("铁西区 2023年", "c.txt")
     assert year_choices(index) == [ALL_YEARS, "2024", "2023"]

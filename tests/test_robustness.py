@@ -267,7 +267,7 @@ def test_the_server_listens_on_loopback_only_by_default(monkeypatch, tmp_path: P
             launched.update(options)
 
     monkeypatch.setattr(IndexHolder, "open", classmethod(lambda cls, corpus, index, progress=None: Holder()))
-    monkeypatch.setattr(app, "build_app", lambda holder: App())
+    monkeypatch.setattr(app, "build_app", lambda holder, gate=None: App())
     assert app.main([]) == 0
     assert launched["server_name"] == "127.0.0.1"
     assert launched["max_file_size"] == MAX_UPLOAD_BYTES
@@ -310,11 +310,15 @@ def test_markup_in_reports_and_questions_is_shown_as_text_in_the_browser(tmp_pat
                     before = replies.count()
                     page.locator("#question textarea").fill(question)
                     page.locator("#question textarea").press("Enter")
-                    page.wait_for_function(
-                        "n => document.querySelectorAll(\"[data-testid='bot']\").length > n", arg=before, timeout=60_000
+                    page.wait_for_function(  # the reply itself, not the "正在查找答案…" line before it
+                        """n => { const bots = document.querySelectorAll("[data-testid='bot']");
+                                  return bots.length > n && !bots[bots.length - 1].innerText.includes('正在查找'); }""",
+                        arg=before, timeout=60_000,
                     )
                     page.wait_for_timeout(500)  # give any injected handler the chance to fire
                     assert question in page.locator("[data-testid='user']").nth(before).inner_text()
+                # Related passages are folded away under a refusal: unfold them to read them.
+                page.evaluate("document.querySelectorAll('[data-testid=\"bot\"] details').forEach(d => d.open = true)")
                 reply = replies.nth(0).inner_text()
                 assert "4217" in reply
                 chat = page.locator("[data-testid='bot']").all_inner_texts()

@@ -5,7 +5,8 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from qa.model import Answer, Hit, ReadFailure, ReportInfo
+from qa.model import Answer, Hit, ReadFailure, Report, ReportInfo
+from qa.retrieval.scope import Scope
 
 Progress = Callable[[float, str], None]
 
@@ -19,6 +20,10 @@ class SearchableIndex(Protocol):
     def reports(self) -> tuple[ReportInfo, ...]: ...
 
     def passage_count(self, source: str) -> int: ...
+
+    def report(self, source: str) -> Report: ...
+
+    def scope(self, question: str, *, sources: Any = None, year: int | None = None) -> Scope: ...
 
     def search(self, question: str, k: int = 5, *, sources: Any = None, year: int | None = None) -> list[Hit]: ...
 
