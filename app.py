@@ -17,6 +17,7 @@ import gradio as gr
 from qa.errors import QAError
 from webui.holder import IndexHolder, Progress, SearchableIndex
 from webui.render import answer_to_json, escape, render_answer
+from webui.serving import ANSWERS_AT_ONCE, configure_queue, prepare_process
 from webui.uploads import MAX_UPLOAD_BYTES, store_uploads
 
 EXAMPLES = [
@@ -29,8 +30,6 @@ EXAMPLES = [
 ALL_YEARS = "全部年份"
 REPORT_HEADERS = ["发布单位", "年度", "发布日期", "段落数", "文件"]
 UPLOAD_TYPES = [".txt", ".docx", ".pdf", ".html", ".htm"]
-# Answering is CPU-bound and the index is read-only: as many at once as a small server has cores.
-ANSWERS_AT_ONCE = 2
 
 
 def report_choices(index: SearchableIndex) -> list[tuple[str, str]]:
@@ -236,7 +235,7 @@ def build_app(holder: IndexHolder) -> gr.Blocks:
             return render_answer(answer), answer_to_json(answer)
 
         gr.api(ask, api_name="ask", concurrency_limit=ANSWERS_AT_ONCE, concurrency_id="answer")
-    return app
+    return configure_queue(app)
 
 
 def _gradio_progress(progress: gr.Progress) -> Progress:
@@ -257,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=7860, help="port to listen on (default: 7860)")
     args = parser.parse_args(argv)
+    prepare_process()
     try:
         holder = IndexHolder.open(args.corpus, args.index, progress=_print_progress)
     except QAError as error:
