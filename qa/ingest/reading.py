@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString
 from pdfminer.high_level import extract_text as pdf_extract_text
 
 from qa.errors import ReportReadError
+from qa.ingest.html_content import main_content
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".docx", ".pdf", ".html", ".htm")
 
@@ -167,6 +168,11 @@ def _read_html(path: Path, data: bytes) -> str:
             markup = None  # a wrong or unknown declaration; let the bytes speak for themselves
     if markup is None:
         markup = _decode(path, data)
+    return main_content(markup, html_text)
+
+
+def html_text(markup: str) -> str:
+    """Return the visible text of HTML markup, one block element per line, blank runs collapsed."""
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(_HTML_DROPPED):
         tag.decompose()
