@@ -58,3 +58,18 @@ def test_questions_limited_to_a_web_page_are_answered_as_from_the_report(tmp_pat
             assert (on_page.found, on_page.text) == (on_text.found, on_text.text), question["id"]
             asked += 1
     assert asked == 7 + 7 + 12
+
+
+def test_an_article_header_holding_the_title_is_kept(tmp_path: Path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><header><h1>青山区人民政府门户网站</h1><nav>首页 政务公开 西湖街道</nav></header>"
+        "<article><header><h1>东湖街道2024年度法治政府建设工作情况报告</h1></header>"
+        "<p>2024年，东湖街道全年调处矛盾纠纷312件，调解成功率97%。</p><p>东湖街道办事处</p></article>"
+        "<footer>主办单位：青山区人民政府办公室</footer></body></html>",
+        encoding="utf-8",
+    )
+    info = read_report(page).info
+    assert info.title == "东湖街道2024年度法治政府建设工作情况报告" and info.issuer == "东湖街道"
+    text = read_text(page)
+    assert "门户网站" not in text and "西湖街道" not in text and "主办单位" not in text

@@ -34,7 +34,8 @@ def strip_chrome(markup: str) -> str:
     """Return the page without the elements it marks as navigation, side column or footer."""
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup.find_all(_CHROME_TAGS):
-        tag.decompose()
+        if not tag.decomposed and not _holds_report_title(tag):  # <article><header><h1>…报告 stays
+            tag.decompose()
     for tag in soup.find_all(True):
         if tag.decomposed or tag.attrs is None:
             continue
