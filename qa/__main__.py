@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
             ray = RayCluster(None if args.ray == "local" else args.ray, args.ray_workers)
         index = ReportIndex.build(args.corpus, args.index, config=config, progress=_progress_bar(), backend=backend, ray=ray)
         for failure in index.failures:
-            print(f"skipped {failure.path}: {failure.reason}", file=sys.stderr)
+            print(f"{'warning' if failure.indexed else 'skipped'} {failure.path}: {failure.reason}", file=sys.stderr)
         print(f"indexed {len(index.reports)} reports, {len(index.passages)} passages into {args.index}")
         return 0
     if args.command == "eval":

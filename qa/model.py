@@ -98,10 +98,17 @@ class Report:
 
 @dataclass(frozen=True)
 class ReadFailure:
-    """A file that could not be read, with the reason and what to do about it."""
+    """A file that could not be read (or was read with a warning), with the reason and the fix.
+
+    Attributes:
+        path: the file, relative to the corpus folder.
+        reason: what is wrong and what to do about it.
+        indexed: True for a warning: the report was indexed all the same.
+    """
 
     path: str
     reason: str
+    indexed: bool = False
 
 
 @dataclass(frozen=True)

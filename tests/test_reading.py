@@ -12,7 +12,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from qa.errors import ReportReadError
-from qa.ingest.reading import SUPPORTED_SUFFIXES, find_report_files, read_text
+from qa.ingest.corpus_folder import find_report_files
+from qa.ingest.reading import SUPPORTED_SUFFIXES, read_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TITLE = "田镇街道 2024 年度法治政府建设情况报告"

@@ -75,14 +75,14 @@ def test_each_bad_report_is_a_named_failure_and_the_rest_are_indexed(bad_corpus:
 
 
 def test_a_report_deleted_after_listing_is_a_named_failure(bad_corpus: Path, tmp_path: Path, fake_encoder, monkeypatch):
-    listed = qa.ingest.reports.find_report_files
+    listed = qa.ingest.reports.scan_folder
 
     def list_then_delete(folder):
-        files = listed(folder)
+        scan = listed(folder)
         (Path(folder) / "gbk.txt").unlink()
-        return files
+        return scan
 
-    monkeypatch.setattr(qa.ingest.reports, "find_report_files", list_then_delete)
+    monkeypatch.setattr(qa.ingest.reports, "scan_folder", list_then_delete)
     index = ReportIndex.build(bad_corpus, tmp_path / "index", encoder=fake_encoder)
     assert failure_reasons(index)["gbk.txt"] == "file not found"
     assert sorted(info.source for info in index.reports) == SEEDS

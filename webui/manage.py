@@ -44,7 +44,7 @@ def add_reports(holder: IndexHolder, uploads: Sequence[str], progress: Progress 
             report.path.unlink(missing_ok=True)
         return f"❌ 重建索引失败，已撤回上传，索引保持不变。{escape(error_message(error))}"
     # The index may still refuse a file the reader accepted (no title, no passages): take it back out.
-    refused = {Path(failure.path).name: failure.reason for failure in updated.failures}
+    refused = {Path(failure.path).name: failure.reason for failure in updated.failures if not failure.indexed}
     lines = []
     for report in stored:
         if report.new and report.path.name in refused:

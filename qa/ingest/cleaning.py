@@ -3,8 +3,10 @@
 Characters are only deleted or replaced one for one, so every cleaned character has one
 source character and any cleaned span can be cut from the report as written. What changes:
 layout whitespace (full-width spaces, tabs, indentation, spaces around Chinese), full-width
-letters and digits, ASCII punctuation inside Chinese text, and lines broken inside a sentence
-(page breaks, hard wrapping), which are joined. Paragraph breaks stay as a single "\\n".
+letters and digits, ASCII punctuation inside Chinese text, traditional characters (folded to
+simplified one for one, so a report in traditional characters is searched like the others
+while its quotes keep the characters it wrote), and lines broken inside a sentence (page
+breaks, hard wrapping), which are joined. Paragraph breaks stay as a single "\\n".
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import re
 from array import array
 from dataclasses import dataclass
 from types import MappingProxyType
+
+import zhconv.zhconv
 
 from qa.ingest.offsets import OffsetMap
 
@@ -54,10 +58,37 @@ _IDEOGRAPH_CHAR = re.compile(f"[{IDEOGRAPH}]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
+def _simplified_forms() -> dict[int, str]:
+    """Map each traditional character with a one-character simplified form to that form.
+
+    Only characters outside GB2312 (the simplified character set) are folded, so simplified text
+    never changes; phrase-level conversions (zhconv's longer entries) would change lengths and
+    are left out: a character for a character keeps every offset. 後, 於 and 麽 are in GB2312 but
+    are written almost only in traditional text ("關於", "以後"), and so are the corner quotes
+    「」『』 for “”‘’ ("「菜單式普法」").
+    """
+    forms = {}
+    for traditional, simplified in zhconv.zhconv.getdict("zh-hans").items():
+        if len(traditional) == len(simplified) == 1 and traditional != simplified and (
+            not _in_gb2312(traditional) and _in_gb2312(simplified) or traditional in "後於麽「」『』"
+        ):
+            forms[ord(traditional)] = simplified
+    return forms
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _translation() -> MappingProxyType[int, str]:
-    """Build the one-for-one character table: layout whitespace and full-width ASCII forms."""
+    """Build the one-for-one character table: layout whitespace, full-width ASCII, traditional forms."""
     spaces = re.compile(f"[{_SPACES}]")
-    table: dict[int, str] = {code: " " for code in range(0x3001) if spaces.match(chr(code))}
+    table: dict[int, str] = dict(_SIMPLIFIED)
+    table.update({code: " " for code in range(0x3001) if spaces.match(chr(code))})
     table.update({ord(ch): "\n" for ch in _BREAKS})
     # Full-width letters, digits and symbols become ASCII; Chinese punctuation
     # （）：；，！？ stays full width because that is the form Chinese text uses.
@@ -65,6 +96,9 @@ def _translation() -> MappingProxyType[int, str]:
     return MappingProxyType(table)
 
 
+_SIMPLIFIED = MappingProxyType(_simplified_forms())
+# Scanning for one of them is much faster than translating: most reports hold none.
+_TRADITIONAL_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_SIMPLIFIED)) + "]")
 _TABLE = _translation()
 _TO_FULL = MappingProxyType({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
 
@@ -104,6 +138,11 @@ class Cleaned:
         if start == end:
             return self.to_raw[start], self.to_raw[start]
         return self.to_raw[start], self.to_raw[end - 1] + 1
+
+
+def fold_traditional(text: str) -> str:
+    """Return text with traditional characters folded to simplified, one for one (same length)."""
+    return text.translate(_SIMPLIFIED) if _TRADITIONAL_CHAR.search(text) else text
 
 
 def same_char(raw: str, cleaned: str) -> bool:

@@ -5,6 +5,8 @@ lines, "2024 年" with spaces, or the whole report on one line. Everything here 
 that text directly, so the title and date are returned as written.
 
 Decisions worth knowing:
+- A report in traditional characters is read folded to simplified, so its title, issuer and
+  places are given in simplified characters (its quotes keep the characters as written).
 - The title is its lines joined with nothing between them; inside a line, runs of
   whitespace (full-width included) become one ASCII space, so "田镇街道 2024 年度…"
   keeps its spacing as written. A report without a title line gets one built from
@@ -25,6 +27,7 @@ import re
 from pathlib import PurePath
 
 from qa.errors import ReportReadError
+from qa.ingest.cleaning import fold_traditional
 from qa.model import ReportInfo
 
 _CN_DIGITS = "〇零一二三四五六七八九"
@@ -88,6 +91,9 @@ def extract_info(text: str, source: str, sha256: str = "") -> ReportInfo:
     """
     if not text.strip():
         raise ReportReadError(source, "the report is empty; give a file holding the report's text")
+    # Names and years are matched against simplified questions: a report in traditional
+    # characters is read in simplified ones (one for one), so its labels are simplified too.
+    text = fold_traditional(text)
     title_lines, issuer_lines, body = _split_head(text)
     body, dated_line = _take_date_line(body)
     opening = _opening_sentence(body)

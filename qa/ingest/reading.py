@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString
 from pdfminer.high_level import extract_text as pdf_extract_text
 
 from qa.errors import ReportReadError
+from qa.ingest.html_content import main_content
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".docx", ".pdf", ".html", ".htm")
 
@@ -66,7 +67,7 @@ def read_text(path: str | os.PathLike) -> str:
         raise ReportReadError(str(path), "file not found")
     if not path.is_file():
         raise ReportReadError(
-            str(path), "not a file; pass a report file, or use find_report_files for a folder"
+            str(path), "not a file; pass a report file, or use scan_folder for a folder"
         )
     try:
         data = path.read_bytes()
@@ -87,34 +88,6 @@ def read_text(path: str | os.PathLike) -> str:
     if not text.strip():
         raise ReportReadError(str(path), f"no text found; {_SAVE_AS} with the report's text in it")
     return text
-
-
-def find_report_files(folder: str | os.PathLike) -> list[Path]:
-    """List the report files under a folder, so a whole corpus can be indexed in one stable order.
-
-    Hidden files and folders (".git", ".DS_Store") and Word lock files ("~$report.docx") are skipped.
-
-    Args:
-        folder: the folder holding the reports, searched recursively.
-
-    Returns:
-        Paths of files whose suffix is in SUPPORTED_SUFFIXES, sorted.
-
-    Raises:
-        ReportReadError: the folder does not exist or is not a folder.
-    """
-    root = Path(folder)
-    if not root.exists():
-        raise ReportReadError(str(root), "folder not found; pass the folder that holds the reports")
-    if not root.is_dir():
-        raise ReportReadError(str(root), "not a folder; pass the folder that holds the reports")
-    return sorted(
-        file
-        for file in root.rglob("*")
-        if file.suffix.lower() in SUPPORTED_SUFFIXES
-        and not any(part.startswith((".", "~$")) for part in file.relative_to(root).parts)
-        and file.is_file()
-    )
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -195,6 +168,11 @@ def _read_html(path: Path, data: bytes) -> str:
             markup = None  # a wrong or unknown declaration; let the bytes speak for themselves
     if markup is None:
         markup = _decode(path, data)
+    return main_content(markup, html_text)
+
+
+def html_text(markup: str) -> str:
+    """Return the visible text of HTML markup, one block element per line, blank runs collapsed."""
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(_HTML_DROPPED):
         tag.decompose()

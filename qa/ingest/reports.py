@@ -10,8 +10,16 @@ from qa.errors import ReportReadError
 from qa.ingest.metadata import extract_info
 from qa.model import ReadFailure, Report
 from qa.ingest.passages import MAX_CHARS, split_passages
-from qa.ingest.reading import find_report_files, read_text
+from qa.ingest.corpus_folder import scan_folder
+from qa.ingest.reading import read_text
 from qa.ingest.sections import parse_sections
+
+# Fewer letters and digits than this beside the title, and a report says nothing to answer from.
+MIN_BODY_CHARS = 20
+TITLE_ONLY = (
+    f"holds only a title (fewer than {MIN_BODY_CHARS} characters beside it); indexed, but it answers "
+    "nothing: check that the whole report was saved"
+)
 
 
 def parse_report(text: str, source: str, sha256: str = "", *, max_chars: int = MAX_CHARS) -> Report:
@@ -76,17 +84,21 @@ def read_corpus(
         max_chars: the largest passage, in cleaned characters.
 
     Returns:
-        (reports, failures) in file order. Sources are paths relative to ``folder`` written
-        with "/". A file whose bytes equal an earlier file's is a failure "duplicate of <source>".
+        (reports, failures). Sources are paths relative to ``folder`` written with "/". A file
+        whose bytes equal an earlier file's is a failure "duplicate of <source>"; entries the
+        folder scan left out (links out of the folder, hidden files…) come first. A report
+        holding little more than its title is indexed, with a failure marked ``indexed``
+        as its warning.
 
     Raises:
         ReportReadError: the folder does not exist or is not a folder.
     """
     root = Path(folder)
+    scan = scan_folder(root)
     reports: list[Report] = []
-    failures: list[ReadFailure] = []
+    failures: list[ReadFailure] = list(scan.skipped)
     seen: dict[str, str] = {}
-    for path in find_report_files(root):
+    for path in scan.files:
         source = path.relative_to(root).as_posix()
         try:
             report = _unchanged(path, source, reuse) or read_report(path, source, max_chars=max_chars)
@@ -102,8 +114,18 @@ def read_corpus(
         if first != source:
             failures.append(ReadFailure(source, f"duplicate of {first}; remove one of the two copies"))
             continue
+        if title_only(report):
+            failures.append(ReadFailure(source, TITLE_ONLY, indexed=True))
         reports.append(report)
     return reports, failures
+
+
+def title_only(report: Report) -> bool:
+    """Tell whether a report holds little more than its title, which no question can be answered from."""
+    words = "".join(ch for ch in report.text if ch.isalnum())
+    title = "".join(ch for ch in report.info.title if ch.isalnum())
+    # A title built from issuer and year is not in the text, so it takes nothing away.
+    return len(words) - (len(title) if title in words else 0) < MIN_BODY_CHARS
 
 
 def _unchanged(path: Path, source: str, reuse: Mapping[str, Report] | None) -> Report | None:

@@ -13,6 +13,7 @@ from typing import Mapping, Protocol, Sequence
 
 import zhconv
 
+from qa.ingest.cleaning import fold_traditional
 from qa.model import ReportInfo
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -71,8 +72,9 @@ class Scope:
 
 
 def normalise_question(text: str) -> str:
-    """Fold full-width forms and drop spaces so names and years match as written in any width."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Fold full-width forms and traditional characters and drop spaces, so names and years match
+    as written in any width or script (report texts go through it too)."""
+    return re.sub(r"\s+", "", fold_traditional(unicodedata.normalize("NFKC", text)))
 
 
 def simplified(text: str) -> str:
