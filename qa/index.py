@@ -39,6 +39,26 @@ def _no_progress(fraction: float, message: str) -> None:
     """Ignore progress reports."""
 
 
+def _check_encoder(folder: Path, manifest: dict, encoder: Encoder, given: bool) -> None:
+    """Refuse an encoder whose vectors differ from the index's: the name says which vectors a model gives.
+
+    fp32 PyTorch and fp32 ONNX share a name (their vectors agree within 1e-4), so either serves
+    the other's index; int8 variants are named apart ("+int8", "+onnx-int8").
+    """
+    if encoder.name == manifest["model"]:
+        return
+    built = manifest.get("encoder") or {"model": manifest["model"]}
+    built_with = f"{manifest['model']!r} ({built.get('backend', 'unknown backend')}, quantisation {built.get('quantisation', 'none')})"
+    offered = getattr(encoder, "provenance", {})
+    offered_as = f"{encoder.name!r} ({offered.get('backend', 'unknown backend')}, quantisation {offered.get('quantisation', 'none')})"
+    fix = ("load it without an encoder" if given else
+           "install that backend (`make setup` exports the ONNX model; see the warning above)")
+    raise IndexLoadError(
+        f"{folder} was built with model {built_with} but the encoder {'given' if given else 'available here'} is "
+        f"{offered_as}, whose vectors differ; {fix}, or rebuild with `python -m qa build --index {folder} --model {encoder.name}`."
+    )
+
+
 class ReportIndex:
     """Hybrid (BM25 + dense) search and extractive answers over a folder of reports."""
 
@@ -110,12 +130,9 @@ class ReportIndex:
         folder = Path(folder)
         generation, manifest = storage.current_generation(folder)
         config = IndexConfig.from_dict(manifest["config"])
-        if encoder is not None and encoder.name != manifest["model"]:
-            raise IndexLoadError(
-                f"{folder} was built with model {manifest['model']!r} but the encoder given is {encoder.name!r}; "
-                f"load it without an encoder, or rebuild with `python -m qa build --index {folder}` and that model."
-            )
+        given = encoder is not None
         encoder = encoder or load_encoder(manifest["model"])
+        _check_encoder(folder, manifest, encoder, given)
         if encoder.dimension != manifest["dimension"]:
             raise IndexLoadError(
                 f"{folder} holds {manifest['dimension']}-dimensional vectors but model {encoder.name!r} "
@@ -203,6 +220,7 @@ class ReportIndex:
             "format": storage.FORMAT_VERSION,
             "config": config.to_dict(),
             "model": encoder.name,
+            "encoder": getattr(encoder, "provenance", {"model": encoder.name}),
             "dimension": encoder.dimension,
             "normalised": True,
             "store": kind,
