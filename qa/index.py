@@ -239,6 +239,12 @@ class ReportIndex:
         """The indexed reports' metadata, in corpus order."""
         return self._infos
 
+    @property
+    def encoder_description(self) -> str:
+        """Say which model, backend and quantisation embed the questions: "m3e-small (onnx, quantisation none)"."""
+        provenance = getattr(self._encoder, "provenance", {})
+        return f"{self._encoder.name} ({provenance.get('backend', 'unknown backend')}, quantisation {provenance.get('quantisation', 'none')})"
+
     def report(self, source: str) -> Report:
         """Return one indexed report by its source path."""
         try:
