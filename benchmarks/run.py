@@ -27,7 +27,6 @@ sys.path[:0] = [str(HERE), str(ROOT)]
 RESULTS = HERE / "results.json"
 PLOT = ROOT / "docs" / "bench.png"
 QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
-REAL_MODEL = "m3e-small"
 HASH_NOTE = "hash-bigram-512 = HashingEncoder, NOT the real model: figures for size/speed only"
 
 
@@ -38,7 +37,9 @@ def _encoder(kind: str):
     if kind == "real":
         from embeddings.encoder import load_encoder
 
-        return load_encoder(REAL_MODEL)
+        from qa import IndexConfig
+
+        return load_encoder(IndexConfig().model)  # the default variant (ONNX int8 when exported)
     from hashing import HashingEncoder
 
     return HashingEncoder()

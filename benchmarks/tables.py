@@ -97,7 +97,7 @@ def render(results: dict, hash_note: str) -> str:
 
 def _real_update_extra(results: dict, update: dict) -> float:
     rates = [r["embed_passages_per_s"] for r in results.get("build", {}).values()
-             if r.get("encoder") == "m3e-small" and r.get("embed_passages_per_s")]
+             if str(r.get("encoder", "")).startswith("m3e-small") and r.get("embed_passages_per_s")]
     return update["update_embedded"] / max(rates) if rates else float("nan")
 
 

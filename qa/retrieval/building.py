@@ -122,6 +122,7 @@ def write_generation(
         "format": storage.FORMAT_VERSION,
         "config": config.to_dict(),
         "model": encoder.name,
+        "encoder": getattr(encoder, "provenance", {"model": encoder.name}),
         "dimension": encoder.dimension,
         "normalised": True,
         "store": kind,
