@@ -35,7 +35,7 @@ index: setup
 	$(PY) -m qa build --corpus corpus --index index
 
 eval: setup
-	$(PY) -m qa eval tests/data/questions.jsonl
+	$(PY) -m qa eval tests/data/questions.jsonl --conversations tests/data/conversations.jsonl
 
 # Headless Chromium from Debian for the browser tests (no browser download), with a CJK font so screenshots show
 # Chinese; skipped where apt is not usable.

@@ -21,7 +21,7 @@ from embeddings.encoder import Encoder, load_encoder
 
 from qa.config import IndexConfig
 from qa.errors import QAError, ReportReadError
-from qa.ingest.reading import find_report_files
+from qa.ingest.corpus_folder import scan_folder
 from qa.ingest.reports import read_report
 from qa.model import Passage, ReadFailure, Report, ReportInfo, Section
 from qa.retrieval.building import EMBED_BATCH, Progress, embedding_input, vector_key
@@ -75,10 +75,10 @@ def read_and_embed(
     except ImportError as error:
         raise QAError(f"a build on Ray needs ray[data] ({error}); {INSTALL_HINT}.") from error
     root = Path(corpus)
-    paths = find_report_files(root)
-    items = [{"source": p.relative_to(root).as_posix(), "suffix": p.suffix, "data": p.read_bytes()} for p in paths]
+    scan = scan_folder(root)  # links out of the corpus, hidden files…: skipped with a reason, as locally
+    items = [{"source": p.relative_to(root).as_posix(), "suffix": p.suffix, "data": p.read_bytes()} for p in scan.files]
     if not items:
-        return [], [], {}
+        return [], list(scan.skipped), {}
     try:
         ray.init(address=cluster.address, log_to_driver=False, configure_logging=False)
     except (ConnectionError, RuntimeError, ValueError) as error:
@@ -92,6 +92,7 @@ def read_and_embed(
             .take_all()
         )
         reports, failures = _in_file_order([row["source"] for row in items], parsed)
+        failures = [*scan.skipped, *failures]
         texts = sorted({embedding_input(r.info, p) for r in reports for p in r.passages}, key=len)
         progress(0.1, f"embedding {len(texts)} passages with {cluster.workers} encoder actor(s)")
         embedded = (
