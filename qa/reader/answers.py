@@ -14,13 +14,15 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
-from qa.ingest.cleaning import HEADING_MARKER, clean
-from qa.reader.figures import Figure, figures_in, find_dates, find_figures, unit_fit
+from qa.ingest.cleaning import HEADING_MARKER
+from qa.reader.figures import find_dates, find_figures
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.spans import entity_span, items_span
+from qa.reader.binding import asked_unit, choose_figure
+from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
 # Least weighted share of the question's terms a clause must hold to answer it. Calibrated on
 # tests/data/questions.jsonl: every answerable question scores 0.74 or more on its answering
@@ -34,14 +36,8 @@ LEANING = 0.25
 HEADING_ANSWERS = 0.8
 RANK_STEP = 0.01
 NEIGHBOUR_DATE = 0.05  # a date in the clause beside the matched one is a little weaker evidence  # a lower-ranked hit's clause must match a little better to win
-MAX_RELATED = 3
-PART_SEPARATOR = "；"
 NAMED = 0.15
 MAX_TEXT_QUOTES = 3
-_RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
-# "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
-_CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升)了?(?:多少|几)")
-_MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元|罚没款|罚款|款项|经济损失|减负")
 _QUOTED = re.compile(r"“([^”]{2,30})”")
 # A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no
 # subject of its own: it says more of the figure in the clause before.
@@ -105,7 +101,7 @@ def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
     if last_part:
         return replace(replies[-1], question=question.text)
     if not all(r.found and r.text for r in replies):
-        return _not_found(question.text, hits)
+        return not_found(question.text, hits)
     quotes = tuple(q for r in replies for q in r.quotes[:1])
     return Answer(question.text, PART_SEPARATOR.join(r.text for r in replies), True, quotes, kind=replies[0].kind)
 
@@ -125,23 +121,23 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         # A section whose heading says the question ("存在哪些不足") lists its items as subsections.
         names_a_section = any(word in question.text for family in SECTION_FAMILIES for word in family)
         if inline is not None and (listed is None or (listed[0] < HEADING_ANSWERS and not names_a_section)):
-            return _checked(inline, texts, hits)
+            return checked(inline, texts, hits)
     if question.kind == "entity":
         answer = _span_answer(question, candidates, entity_span, "entity") or _text_answer(question, candidates, texts)
-        return _checked(answer, texts, hits) if answer else _not_found(question.text, hits)
+        return checked(answer, texts, hits) if answer else not_found(question.text, hits)
     if question.kind in ("list", "text"):
         listed = list_answer(question, hits, texts, weighting, FOUND)
         # A text question whose wording is a section heading ("如何履行第一责任人职责") is
         # answered by that section's items, unless a sentence matches it better.
         if listed is not None and (question.kind == "list" or _beats_sentences(listed, candidates)):
-            return _checked(listed[1], texts, hits)
+            return checked(listed[1], texts, hits)
     if question.kind == "date":
         answer = _date_answer(question, candidates, hits, texts)
     elif question.kind == "number":
         answer = _figure_answer(question, candidates, weighting)
     else:
         answer = _text_answer(question, candidates, texts)
-    return _checked(answer, texts, hits) if answer else _not_found(question.text, hits)
+    return checked(answer, texts, hits) if answer else not_found(question.text, hits)
 
 
 def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], text_of: TextOf) -> Answer:
@@ -204,7 +200,7 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
 
 
 def _figure_answer(question: Question, candidates: list[_Candidate], weighting: Weights | None = None) -> Answer | None:
-    asked = _asked_unit(question)
+    asked = asked_unit(question)
     scored = []
     for cand in candidates:
         clause = cand.clauses[cand.index]
@@ -212,68 +208,13 @@ def _figure_answer(question: Question, candidates: list[_Candidate], weighting: 
         figures = [f for f in find_figures(clause.text) if f.unit or not asked]
         if not figures:
             continue
-        figure, fit = _choose_figure(question, asked, figures, clause.text, weighting)
+        figure, fit = choose_figure(question, asked, figures, clause.text, weighting)
         if _TARGET.search(_sentence_of(cand)) and not _TARGET.search(question.text):
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
         scored.append(replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0),
                               span=(figure.start, figure.end)))
     return _best_answer(question, scored)
-
-
-def _asked_unit(question: Question) -> str | None:
-    """Return the unit a number question wants: as written, or % for a rate or a change, 元 for money."""
-    if question.unit and "百分点" in question.unit:
-        return question.unit
-    if _RATE.search(question.text) or (not question.unit and _CHANGE.search(question.text)):
-        return "%"
-    if _MONEY.search(question.text):
-        return "元"
-    return question.unit
-
-
-def _choose_figure(question: Question, asked: str | None, figures: Sequence[Figure], clause: str,
-                   weighting: Weights | None = None):
-    """Pick the figure the question asks for: its unit first, then the words bound to it, then its
-    place beside the key phrase."""
-    def fit(figure: Figure) -> float:
-        return unit_fit(asked, figure.unit) + (0.01 if figure.arabic else 0.0)
-
-    best_fit = max(fit(f) for f in figures)
-    fitting = [f for f in figures if fit(f) == best_fit]
-    if weighting is not None and len(fitting) > 1:
-        bound = {f: coverage(weighting, _frame(clause, figures, f)) for f in fitting}
-        top = max(bound.values())
-        if top > 0:
-            fitting = [f for f in fitting if bound[f] == top]
-            if len(fitting) == 1:
-                return fitting[0], unit_fit(asked, fitting[0].unit)
-    key = anchor(question.phrases, clause)
-    if key is not None:
-        adjacent = [f for f in fitting if f.end == key[0]]
-        after = [f for f in fitting if f.start >= key[1]]
-        before = [f for f in fitting if f.end <= key[0]]
-        chosen = (adjacent or after[:1] or before[-1:] or fitting)[0]
-    else:
-        chosen = fitting[0]
-    return chosen, unit_fit(asked, chosen.unit)
-
-
-def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
-    """Return the words bound to a figure, up to the next figure or 、.
-
-    Where the clause goes on after its last figure, figures come before what they count
-    ("召开22次党组会、18次中心组理论学习", "印发了15家单位的规定和23家单位的通知"), so a figure is
-    bound to the words after it; otherwise to the words before it ("收到检察建议6件、司法建议6件").
-    """
-    last = max(figures, key=lambda f: f.end)
-    if re.search(r"[\u4e00-\u9fff]{2}", clause[last.end :]):
-        later = [f.start for f in figures if f.start >= figure.end]
-        stop = clause.find("、", figure.end)
-        end = min(later + ([stop] if stop >= 0 else []) + [len(clause)])
-        return clause[figure.end : end]
-    start = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])
-    return clause[start : figure.start]
 
 
 def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) -> Answer | None:
@@ -432,50 +373,4 @@ def _is_heading(cand: _Candidate) -> bool:
     return labelled and sentence[-1].end - sentence[0].start <= HEADING_CHARS
 
 
-def _not_found(question: str, hits: Sequence[Hit]) -> Answer:
-    related = tuple(
-        Quote(hit.text, hit.source, hit.report, hit.section, None, hit.passage.start) for hit in hits[:MAX_RELATED]
-    )
-    return Answer(question, None, False, related, kind="none")
-
-
-def is_supported(answer: Answer, text_of: TextOf) -> bool:
-    """Tell whether an answer stands on its quotes: each quote is the report's own words, and every
-    figure of the direct answer is written in its quote (in any quote, for a list).
-
-    Args:
-        answer: a found answer.
-        text_of: returns a report's full text as read.
-
-    Returns:
-        False when a quote is not an exact span of its report, when the direct answer holds a
-        number its evidence does not, or when the marked span is not the direct answer.
-    """
-    for quote in answer.quotes:
-        if text_of(quote.source)[quote.start : quote.start + len(quote.text)] != quote.text:
-            return False
-    if answer.text is None:
-        return True
-    if not answer.quotes:
-        return False
-    parts = answer.text.split(PART_SEPARATOR)
-    if len(parts) > 1 and answer.kind != "list":
-        # Each part of a two-part answer is the marked span of one of its quotes.
-        marked = [q.text[q.answer_span[0] : q.answer_span[1]] for q in answer.quotes if q.answer_span]
-        return all(part in marked for part in parts)
-    evidence = answer.quotes if answer.kind == "list" else answer.quotes[:1]
-    held = [figure for quote in evidence for figure in figures_in(quote.text)]
-    for figure in figures_in(answer.text):
-        if figure not in held:
-            return False
-        held.remove(figure)
-    if answer.kind == "list":
-        return True
-    quote = answer.quotes[0]
-    span = quote.answer_span
-    return span is not None and quote.text[span[0] : span[1]] == answer.text
-
-
-def _checked(answer: Answer, texts: Mapping[str, str], hits: Sequence[Hit]) -> Answer:
-    """Deny an answer its quotes do not support: say "not found" rather than show a figure unbacked."""
-    return answer if is_supported(answer, texts.__getitem__) else _not_found(answer.question, hits)
+__all__ = ["compare", "extract_answer", "is_supported"]

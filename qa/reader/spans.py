@@ -150,17 +150,18 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
 
 def _runs_of_names(clause: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Return stretches of two or more marked names joined by nothing, 、 or 和."""
-    runs, current = [], None
+    runs: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    count = 0
     for start, end in names:
         between = clause[current[1] : start].strip("“”‘’\"") if current else ""
         if current and _ITEM_SEP.fullmatch(between or "、") is not None:
-            current = (current[0], end)
-            current_count[0] += 1
-        else:
-            if current and current_count[0] >= 2:
-                runs.append(current)
-            current, current_count = (start, end), [1]
-    if current and current_count[0] >= 2:
+            current, count = (current[0], end), count + 1
+            continue
+        if current and count >= 2:
+            runs.append(current)
+        current, count = (start, end), 1
+    if current and count >= 2:
         runs.append(current)
     return runs
 

@@ -1,0 +1,72 @@
+"""Tell which figure of a clause a question asks for: by its unit, then by the words bound to it.
+
+"收到行政复议申请19件，受理16件" holds two figures in one unit; the question "受理了多少件" is
+answered by the one its asked words are bound to, never by the clause's first figure.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from qa.reader.figures import Figure, unit_fit
+from qa.reader.matching import Weights, anchor, coverage
+from qa.reader.questions import Question
+
+_RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
+# "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
+_CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升)了?(?:多少|几)")
+_MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元|罚没款|罚款|款项|经济损失|减负")
+
+def asked_unit(question: Question) -> str | None:
+    """Return the unit a number question wants: as written, or % for a rate or a change, 元 for money."""
+    if question.unit and "百分点" in question.unit:
+        return question.unit
+    if _RATE.search(question.text) or (not question.unit and _CHANGE.search(question.text)):
+        return "%"
+    if _MONEY.search(question.text):
+        return "元"
+    return question.unit
+
+
+def choose_figure(question: Question, asked: str | None, figures: Sequence[Figure], clause: str,
+                   weighting: Weights | None = None):
+    """Pick the figure the question asks for: its unit first, then the words bound to it, then its
+    place beside the key phrase."""
+    def fit(figure: Figure) -> float:
+        return unit_fit(asked, figure.unit) + (0.01 if figure.arabic else 0.0)
+
+    best_fit = max(fit(f) for f in figures)
+    fitting = [f for f in figures if fit(f) == best_fit]
+    if weighting is not None and len(fitting) > 1:
+        bound = {f: coverage(weighting, _frame(clause, figures, f)) for f in fitting}
+        top = max(bound.values())
+        if top > 0:
+            fitting = [f for f in fitting if bound[f] == top]
+            if len(fitting) == 1:
+                return fitting[0], unit_fit(asked, fitting[0].unit)
+    key = anchor(question.phrases, clause)
+    if key is not None:
+        adjacent = [f for f in fitting if f.end == key[0]]
+        after = [f for f in fitting if f.start >= key[1]]
+        before = [f for f in fitting if f.end <= key[0]]
+        chosen = (adjacent or after[:1] or before[-1:] or fitting)[0]
+    else:
+        chosen = fitting[0]
+    return chosen, unit_fit(asked, chosen.unit)
+
+
+def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
+    """Return the words bound to a figure, up to the next figure or 、.
+
+    Where the clause goes on after its last figure, figures come before what they count
+    ("召开22次党组会、18次中心组理论学习", "印发了15家单位的规定和23家单位的通知"), so a figure is
+    bound to the words after it; otherwise to the words before it ("收到检察建议6件、司法建议6件").
+    """
+    last = max(figures, key=lambda f: f.end)
+    if re.search(r"[\u4e00-\u9fff]{2}", clause[last.end :]):
+        later = [f.start for f in figures if f.start >= figure.end]
+        stop = clause.find("、", figure.end)
+        end = min(later + ([stop] if stop >= 0 else []) + [len(clause)])
+        return clause[figure.end : end]
+    start = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])
+    return clause[start : figure.start]
