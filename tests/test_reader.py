@@ -174,3 +174,49 @@ def test_entity_span_prefers_the_title_beside_the_named_noun() -> None:
     clause = "组织干部集中观看《守望》等警示教育片3场次"
     start, end = entity_span(question, clause)
     assert clause[start:end] == "《守望》"
+
+
+# At the boundary of ReportIndex.answer: history, lone surrogates, the year filter (issue 13, items 2 and 8).
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    from qa import ReportIndex
+    from tests.conftest import FakeEncoder
+
+    corpus = tmp_path_factory.mktemp("liushu")
+    (corpus / "2024_柳树镇.txt").write_text(LIUSHU, encoding="utf-8")
+    return ReportIndex.build(corpus, tmp_path_factory.mktemp("index") / "index", encoder=FakeEncoder())
+
+
+def test_only_the_last_history_items_are_read(small_index) -> None:
+    recent = ["柳树镇收到多少件行政复议申请？"]
+    flood = ["无关的问题" * 500] * 50  # far more, and far longer, than the boundary keeps
+    plain = small_index.answer("其中办结了多少？", history=recent)
+    buried = small_index.answer("其中办结了多少？", history=flood + recent)
+    assert plain.found and plain.text == buried.text == "20件"
+    kept = small_index._check_history(flood + recent)
+    assert len(kept) == small_index.config.max_history
+    assert all(len(item) <= small_index.config.max_question_chars for item in kept)
+
+
+@pytest.mark.parametrize("question, history", [("柳树镇办了几场讲座\ud800", ()), ("柳树镇办了几场讲座", ("前一问\udc00",))])
+def test_a_lone_surrogate_is_a_question_error(small_index, question: str, history) -> None:
+    from qa import QuestionError
+
+    with pytest.raises(QuestionError, match="surrogate"):
+        small_index.answer(question, history=history)
+
+
+@pytest.mark.parametrize("history", ["柳树镇收到多少件行政复议申请？", [1, 2]])
+def test_history_must_be_a_list_of_questions(small_index, history) -> None:
+    from qa import QuestionError
+
+    with pytest.raises(QuestionError, match="history"):
+        small_index.answer("其中办结了多少？", history=history)
+
+
+@pytest.mark.parametrize("year", ["2024", 2024.0, True, 12])
+def test_a_year_that_is_not_a_whole_year_is_refused(small_index, year) -> None:
+    from qa import QuestionError
+
+    with pytest.raises(QuestionError, match="year"):
+        small_index.answer("柳树镇办了几场讲座", year=year)
