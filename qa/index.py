@@ -25,7 +25,7 @@ from qa.retrieval.building import (
 )
 from qa.config import IndexConfig
 from qa.errors import IndexLoadError, QAError, QuestionError
-from qa.reader.followup import SCENE_BREAK, resolve
+from qa.reader.followup import FollowUp, resolve_followup
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.lexical import LexicalIndex
 from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
@@ -350,7 +350,8 @@ class ReportIndex:
         question = self._check(question, k)
         history = self._check_history(history)
         named = self._places_named(question, history)
-        standalone = resolve(question, list(history), named) if history else question
+        followup = resolve_followup(question, list(history), named) if history else FollowUp(question)
+        standalone = followup.text
         parsed = analyse(standalone, places=named)
         scope = self.scope(standalone, sources=sources, year=year)
         if scope.out_of_scope or self._figure_of_another_year(parsed, scope):
@@ -363,9 +364,8 @@ class ReportIndex:
             query = self._query(topic_of(standalone, scope))
             by_report = {source: self._rank(query, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
-        within_scene = SCENE_BREAK in standalone and standalone != question
         return extract_answer(parsed, self._search(topic_of(standalone, scope), k, scope.sources), self.text_of,
-                              last_part=within_scene)
+                              last_part=followup.within_scene)
 
     def _figure_of_another_year(self, parsed: Question, scope: Scope) -> bool:
         """Tell whether a figure is asked for a year that none of the named reports is about.

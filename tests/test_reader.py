@@ -9,7 +9,7 @@ import pytest
 
 from qa.evaluation import same_text
 from qa.reader.answers import extract_answer, is_supported
-from qa.reader.followup import resolve
+from qa.reader.followup import FollowUp, resolve_followup
 from qa.reader.questions import analyse
 from qa.reader.spans import entity_span, items_span
 from tests.test_answers import search
@@ -35,10 +35,10 @@ TEXTS = {"柳树镇.txt": LIUSHU}
 
 
 def ask(question: str, history: tuple[str, ...] = ()):
-    standalone = resolve(question, list(history), PLACES) if history else question
-    parsed = analyse(standalone, places=PLACES)
-    answer = extract_answer(parsed, search(standalone, TEXTS, "柳树镇.txt"), TEXTS.__getitem__,
-                            last_part="？" in standalone and standalone != question)
+    followup = resolve_followup(question, list(history), PLACES) if history else FollowUp(question)
+    parsed = analyse(followup.text, places=PLACES)
+    answer = extract_answer(parsed, search(followup.text, TEXTS, "柳树镇.txt"), TEXTS.__getitem__,
+                            last_part=followup.within_scene)
     assert not answer.found or is_supported(answer, TEXTS.__getitem__)
     return answer
 
@@ -151,6 +151,11 @@ def test_the_reports_unit_and_approximation_are_kept(question: str, expected: st
 def test_follow_up_within_the_last_questions_scene() -> None:
     history = ("柳树镇收到多少件行政复议申请？",)
     assert_answer("其中办结了多少？", "20件", history=history)
+
+
+def test_a_follow_up_to_a_two_part_question_keeps_both_parts() -> None:
+    # The previous question's own "？" does not make the follow-up one asked within its scene.
+    assert_answer("那柳树镇呢？", "23件；21件", history=("柳树镇收到多少件行政复议申请？受理了多少件？",))
 
 
 def test_a_full_new_question_is_read_on_its_own() -> None:

@@ -7,6 +7,7 @@ A question with its own place and subject is left as it is.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Sequence
 
 from qa.reader.questions import analyse
@@ -27,7 +28,26 @@ SCENE_BREAK = "？"
 _OWNER = re.compile(r"^(?:它|其|他们|它们|这个|该)的?|^(?:其中)")
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """A question made to stand alone.
+
+    Attributes:
+        text: the standalone question.
+        within_scene: the question asks within the last question's scene ("其中办结了多少？"):
+            `text` asks both, and only its last part is to be answered.
+    """
+
+    text: str
+    within_scene: bool = False
+
+
 def resolve(question: str, history: Sequence[str], places: Sequence[str]) -> str:
+    """Return resolve_followup(...).text: the follow-up rewritten to stand alone."""
+    return resolve_followup(question, history, places).text
+
+
+def resolve_followup(question: str, history: Sequence[str], places: Sequence[str]) -> FollowUp:
     """Rewrite a follow-up into a standalone question, using the earlier questions.
 
     Args:
@@ -45,15 +65,26 @@ def resolve(question: str, history: Sequence[str], places: Sequence[str]) -> str
         if earlier and earlier.strip():
             previous = earlier.strip() if previous is None else _resolve(earlier.strip(), previous, places)
     if previous is None:
-        return question
-    return _resolve(question.strip(), previous, places)
+        return FollowUp(question)
+    question = question.strip()
+    return FollowUp(_resolve(question, previous, places), _within_scene(question, places))
+
+
+def _within_scene(question: str, places: Sequence[str]) -> bool:
+    core = _TRAIL.sub("", _LEAD.sub("", question))
+    return bool(_SUBSET.match(core)) and not _places_in(core, places)
+
+
+def _scene(question: str, previous: str) -> str:
+    """Ask "其中办结了多少？" within the last question: both questions, the last to be answered."""
+    core = _TRAIL.sub("", _LEAD.sub("", question))
+    return f"{_TRAIL.sub('', previous)}{SCENE_BREAK}{_SUBSET.sub('', core)}"
 
 
 def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
+    if _within_scene(question, places):
+        return _scene(question, previous)
     core = _TRAIL.sub("", _LEAD.sub("", question))
-    if _SUBSET.match(core) and not _places_in(core, places):
-        # "其中办结了多少？" asks within the last question's scene: ask both, answer the last.
-        return f"{_TRAIL.sub('', previous)}{SCENE_BREAK}{_SUBSET.sub('', core)}"
     core = _OWNER.sub("", core)
     named = _places_in(core, places)
     year = _YEAR.search(core)
