@@ -352,14 +352,18 @@ class ReportIndex:
         named = self._places_named(question, history)
         followup = resolve_followup(question, list(history), named) if history else FollowUp(question)
         standalone = followup.text
-        parsed = analyse(standalone, places=named)
         scope = self.scope(standalone, sources=sources, year=year)
+        # The issuers in scope are places too: "市场监管局" abbreviates "绍兴市市场监督管理局".
+        issuers = [self._info[s].issuer for s in scope.sources or () if s in self._info][:3]
+        parsed = analyse(standalone, places=[*named, *issuers])
         if scope.out_of_scope or self._figure_of_another_year(parsed, scope):
             related = self._search(standalone, k, None)
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
-        if parsed.comparison or (len(scope.places) > 1 and scope.sources is not None and len(scope.sources) > 1
-                                 and parsed.kind == "number" and not parsed.parts):
-            # Two reports named side by side ("清波街道和四季青街道各…") are compared, a row each.
+        several = scope.sources is None or len(scope.sources) > 1
+        if several and (parsed.comparison or (len(scope.places) > 1 and scope.sources is not None
+                                              and parsed.kind == "number" and not parsed.parts)):
+            # Two reports named side by side ("清波街道和四季青街道各…") are compared, a row each;
+            # "各镇街" inside one named report asks that report alone.
             in_scope = scope.sources if scope.sources is not None else tuple(self._info)
             query = self._query(topic_of(standalone, scope))
             by_report = {source: self._rank(query, 3, (source,)) for source in in_scope}

@@ -389,7 +389,7 @@ def test_a_result_beats_a_target_and_an_item_label_is_answered_by_its_points():
     rate = ask_here("水口镇调解成功率是多少？")
     assert rate.found and rate.text == "97.4%"
     target = ask_here("水口镇力争调解成功率保持在多少？")
-    assert target.found and target.text == "95%"
+    assert target.found and target.text == "95%以上"  # the report's approximation is kept
     ways = ask_here("水口镇健全调解网络的主要做法有哪些？")
     assert ways.found
     assert ways.quotes[0].text == "全镇建立村级调解委员会15个，配备调解员60名；打造“和事佬”调解室8个，就地化解纠纷410件"

@@ -105,9 +105,10 @@ def extract_info(text: str, source: str, sha256: str = "") -> ReportInfo:
         or signature_issuer
         or _issuer_from_file_name(source)
         or _issuer_from_sentence(opening)
+        or _FILE_YEAR.sub("", PurePath(source).stem).strip()
         or PurePath(source).stem
     )
-    year = _first_year(title) or _first_year(opening) or _first_year(PurePath(source).stem)
+    year = _first_year(title) or _first_year(opening) or _year_of_file_name(source)
     if not title:
         title = f"{issuer}{year}年度报告" if year else f"{issuer}报告"
     return ReportInfo(
@@ -133,7 +134,11 @@ def place_names(issuer: str) -> tuple[str, ...]:
         "四平市铁西区人民政府" -> ("四平市", "铁西区", "四平", "铁西"). Empty when the
         issuer holds no place name.
     """
-    units = _place_units(_strip_org(issuer.strip()), min_stem=1, max_stem=_MAX_STEM)
+    places = _strip_org(issuer.strip())
+    units = _place_units(places, min_stem=1, max_stem=_MAX_STEM)
+    rest = places[len("".join(name for name, _ in units)):]
+    if 3 <= len(rest) <= 7 and rest.endswith("街"):
+        units.append((rest, rest[:-1]))  # "鹤龙街", a street's short form of 鹤龙街道
     names = [name for name, _ in units]
     common = _common_words()
     names += [stem for _, stem in units if len(stem) >= 2 and stem not in common]
@@ -228,7 +233,8 @@ def _names_a_body(piece: str) -> bool:
         len(piece) <= _MAX_ISSUER
         and not _HEADING_RE.match(piece)
         and not any(ch in _TITLE_STOP + "、：:" for ch in piece)
-        and piece.endswith(_ORG_SUFFIXES + _PLACE_SUFFIXES)
+        # A suffix alone ("街道" left on the last line of a cut page) names no body.
+        and any(piece.endswith(suffix) and len(piece) > len(suffix) for suffix in _ORG_SUFFIXES + _PLACE_SUFFIXES)
     )
 
 
@@ -258,7 +264,15 @@ def _issuer_from_file_name(source: str) -> str:
     """Read the issuer from a file named after it ("2023_杭州市上城区清波街道.txt"), a surer sign than
     the opening sentence, whose first place-shaped words may name a superior ("以及市、区…")."""
     stem = _FILE_YEAR.sub("", PurePath(source).stem).strip()
-    return stem if _names_a_body(stem) else ""
+    # "…鹤龙街" is a street's short form of "…鹤龙街道".
+    return stem if _names_a_body(stem) or (_names_a_body(stem + "道") and stem.endswith("街")) else ""
+
+
+def _year_of_file_name(source: str) -> int | None:
+    """Return the year a file name starts with ("2024_城口县周溪乡.txt"), or any year it names ("…2024年")."""
+    stem = PurePath(source).stem
+    match = _FILE_YEAR.match(stem)
+    return int(stem[:4]) if match and len(stem) > match.end() else _first_year(stem)
 
 
 def _issuer_from_sentence(sentence: str) -> str:

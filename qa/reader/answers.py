@@ -15,13 +15,13 @@ from typing import Callable, Mapping, Sequence
 
 from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER
-from qa.reader.figures import find_dates, find_figures
+from qa.reader.figures import find_dates, find_figures, unit_fit
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.spans import entity_span, items_span
-from qa.reader.binding import asked_unit, choose_figure
+from qa.reader.binding import asked_unit, choose_figure, label_of, labelled_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
 # Least weighted share of the question's terms a clause must hold to answer it. Calibrated on
@@ -181,7 +181,7 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
 def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: str) -> Answer | None:
     """Answer with the span `cut` finds in the best-matching clause that holds one."""
     scored = []
-    for cand in candidates:
+    for cand in [*candidates, *_beside_head(question, candidates)]:
         if cand.match < FOUND:
             continue
         text = cand.clauses[cand.index].text
@@ -190,13 +190,35 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
             # A clause that also holds the noun the answer names ("机制") or marks the name itself
             # (《…》, “…”) is surer evidence than one that only shares the scene.
             marked = text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\"")
-            sure = bool(question.head and question.head in text) or marked
+            named = text[span[0] : span[1]]
+            sure = marked or bool(question.head and question.head in text and (
+                question.kind != "entity" or (named.endswith(question.head) and len(named) > len(question.head))))
             scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0), span=span))
     if not scored:
         return None
     best = max(scored, key=lambda c: c.score)
     quote = _quote(best, MAX_TEXT_QUOTE if kind == "list" else MAX_QUOTE)
     return Answer(question.text, _span_text(quote), True, (quote,), kind=kind)
+
+
+def _beside_head(question: Question, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Move matched clauses that lack the noun the answer names to the clause beside them that has it.
+
+    "在哪个项目决策时搞了多轮意见征集" matches "经过多轮意见征集与专家研讨", but the name is in the
+    clause before ("如在15分钟公共服务配套提升项目决策过程中"): the sentence answers, both are quoted.
+    """
+    if not question.head:
+        return []
+    moved = []
+    for cand in candidates:
+        units, i = cand.clauses, cand.index
+        if cand.match < FOUND or question.head in units[i].text:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(units) and units[j].sentence == units[i].sentence and question.head in units[j].text:
+                moved.append(replace(cand, score=cand.score - NEIGHBOUR_DATE, index=j, leaning=1.0 if j > i else 0.0))
+                break
+    return moved
 
 
 def _figure_answer(question: Question, candidates: list[_Candidate], weighting: Weights | None = None) -> Answer | None:
@@ -212,9 +234,31 @@ def _figure_answer(question: Question, candidates: list[_Candidate], weighting: 
         if _TARGET.search(_sentence_of(cand)) and not _TARGET.search(question.text):
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
-        scored.append(replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0),
-                              span=(figure.start, figure.end)))
+        chosen = replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0), span=(figure.start, figure.end))
+        scored.append(_listed_figure(question, asked, chosen) or chosen)
     return _best_answer(question, scored)
+
+
+def _listed_figure(question: Question, asked: str | None, cand: _Candidate) -> _Candidate | None:
+    """Move to the figure the question names exactly in a sentence that lists figures clause by
+    clause ("“好差评”非常满意802条,满意163条,合计965条"): the scene is said once, in the first
+    clause, and each figure has its own label; "满意的有多少条" is 163条, "总共多少条" 965条."""
+    units, i = cand.clauses, cand.index
+    labelled = []
+    for j in range(i, len(units)):
+        if units[j].sentence != units[i].sentence:
+            break
+        figures = [f for f in find_figures(units[j].text) if f.unit or not asked]
+        labelled += [((j, f), label_of(units[j].text, figures, f)) for f in figures]
+    if len(labelled) < 2:
+        return None
+    best_fit = max(unit_fit(asked, f.unit) for (_, f), _ in labelled)
+    named = labelled_figure(question, [(item, label) for item, label in labelled if unit_fit(asked, item[1].unit) == best_fit])
+    if named is None:
+        return None
+    j, figure = named
+    leaning = 1.0 if j == i + 1 else cand.leaning if j == i else 0.0
+    return replace(cand, index=j, leaning=leaning, span=(figure.start, figure.end))
 
 
 def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) -> Answer | None:

@@ -16,14 +16,21 @@ _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
 # "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
 _CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升)了?(?:多少|几)")
 _MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元|罚没款|罚款|款项|经济损失|减负")
+# A question after the whole ("总共收到多少条") is answered by the figure a report labels as the total.
+_TOTAL_ASKED = re.compile(r"一共|总共|合计|总计|共计|总数|总量|累计|共有|共收到")
+_TOTAL_LABEL = re.compile(r"^(?:合计|总计|共计|累计|总数|总量|共)")
+_LABEL_BREAK = re.compile(r"[，,、；;：:“”‘’\"《》()（）\s]")
+_LABEL_FILLER = set("的了达为是共计有")
+TOTAL = 100  # a total asked for outranks any label
 
 def asked_unit(question: Question) -> str | None:
     """Return the unit a number question wants: as written, or % for a rate or a change, 元 for money."""
     if question.unit and "百分点" in question.unit:
         return question.unit
-    if _RATE.search(question.text) or (not question.unit and _CHANGE.search(question.text)):
+    wording = question.asked or question.text
+    if _RATE.search(wording) or (not question.unit and _CHANGE.search(wording)):
         return "%"
-    if _MONEY.search(question.text):
+    if _MONEY.search(wording):
         return "元"
     return question.unit
 
@@ -37,6 +44,9 @@ def choose_figure(question: Question, asked: str | None, figures: Sequence[Figur
 
     best_fit = max(fit(f) for f in figures)
     fitting = [f for f in figures if fit(f) == best_fit]
+    named = _exactly_named(question, [(f, label_of(clause, figures, f)) for f in fitting])
+    if named is not None:
+        return named, unit_fit(asked, named.unit)
     if weighting is not None and len(fitting) > 1:
         bound = {f: coverage(weighting, _frame(clause, figures, f)) for f in fitting}
         top = max(bound.values())
@@ -55,6 +65,51 @@ def choose_figure(question: Question, asked: str | None, figures: Sequence[Figur
     return chosen, unit_fit(asked, chosen.unit)
 
 
+def label_of(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
+    """Return the few words that name a figure: its bound words after the last break
+    ("非常满意" for 802条 in "“好差评”非常满意802条")."""
+    frame = _frame(clause, figures, figure)
+    pieces = [p for p in _LABEL_BREAK.split(frame) if p]
+    if not pieces:
+        return ""
+    return pieces[-1] if _frame_is_before(clause, figures) else pieces[0]
+
+
+def label_fit(question: Question, label: str) -> int:
+    """Return how exactly a figure's label is the question's own words: its length when every
+    character of it is a word the question says (or it labels the total a total question asks
+    for), else 0. The longest exact label is the most specific figure ("非常满意" over "满意")."""
+    if not label:
+        return 0
+    if _TOTAL_LABEL.match(label):
+        return TOTAL if _TOTAL_ASKED.search(question.asked or question.text) else 0
+    covered = [ch in _LABEL_FILLER for ch in label]
+    for phrase in question.phrases:
+        at = label.find(phrase) if phrase else -1
+        while at >= 0:
+            covered[at : at + len(phrase)] = [True] * len(phrase)
+            at = label.find(phrase, at + 1)
+    return len(label) if all(covered) and not all(ch in _LABEL_FILLER for ch in label) else 0
+
+
+def labelled_figure(question: Question, labelled: Sequence[tuple[object, str]]):
+    """Return the item whose label is the question's words exactly and longest, when it is the only one."""
+    scored = [(label_fit(question, label), item) for item, label in labelled]
+    best = max((score for score, _ in scored), default=0)
+    winners = [item for score, item in scored if score == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def _exactly_named(question: Question, labelled: Sequence[tuple[Figure, str]]) -> Figure | None:
+    return labelled_figure(question, labelled) if len(labelled) > 1 else None
+
+
+def _frame_is_before(clause: str, figures: Sequence[Figure]) -> bool:
+    """Tell whether a clause's figures follow what they count ("收到申请19件"), not lead it."""
+    last = max(figures, key=lambda f: f.end)
+    return not re.search(r"[\u4e00-\u9fff]{2}", clause[last.end :])
+
+
 def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
     """Return the words bound to a figure, up to the next figure or 、.
 
@@ -62,8 +117,7 @@ def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
     ("召开22次党组会、18次中心组理论学习", "印发了15家单位的规定和23家单位的通知"), so a figure is
     bound to the words after it; otherwise to the words before it ("收到检察建议6件、司法建议6件").
     """
-    last = max(figures, key=lambda f: f.end)
-    if re.search(r"[\u4e00-\u9fff]{2}", clause[last.end :]):
+    if not _frame_is_before(clause, figures):
         later = [f.start for f in figures if f.start >= figure.end]
         stop = clause.find("、", figure.end)
         end = min(later + ([stop] if stop >= 0 else []) + [len(clause)])

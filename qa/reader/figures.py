@@ -29,6 +29,7 @@ UNITS: tuple[str, ...] = tuple(
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 _FIGURE = re.compile(
     r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿|千|百)?\s*(?P<approx>余|多)?\s*(?P<unit>" + _UNIT + r")?"
+    r"(?:(?<=\D)(?:以上|以下|左右))?"
 )
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 # Chinese numerals count only with a counting unit: "一次" is a figure, "一是" and "一次性" are not.
@@ -36,6 +37,8 @@ _CN_UNIT = "人次|场次|件次|次|场|件|名|个|项|条|份|起|家|处|批
 _CN_FIGURE = re.compile(
     rf"(?<![\d{_CN_DIGITS}第])(?P<num>[{_CN_DIGITS}]{{1,4}})(?P<approx>余|多)?(?P<unit>{_CN_UNIT})(?!性)"
 )
+# "第三批", "第2届": what a "第几" question asks for.
+_ORDINAL = re.compile(rf"第(?:\d+|[{_CN_DIGITS}]{{1,4}})(?:{_UNIT}|号)?")
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?"
     r"|(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -99,6 +102,11 @@ def find_figures(text: str) -> list[Figure]:
 def find_dates(text: str) -> list[tuple[int, int]]:
     """Return the (start, end) spans of dates in a cleaned text ("2025年1月3日", "2024-12-31")."""
     return [(m.start(), m.end()) for m in _DATE.finditer(text)]
+
+
+def find_ordinals(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of ordinals in a cleaned text ("第三批", "第2届")."""
+    return [(m.start(), m.end()) for m in _ORDINAL.finditer(text)]
 
 
 def figures_in(text: str) -> tuple[str, ...]:

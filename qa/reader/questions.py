@@ -37,7 +37,7 @@ _PARENT_PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州
 # Words before the first known place at the start of a question locate it ("重庆巫溪" before 通城镇).
 _LEADING_LOCATOR = re.compile(r"^(?:\|*[\u4e00-\u9fff]{2,8}(?=\|))+")
 _YEAR = re.compile(
-    r"(?:19|20)\d{2}\s*年度?|今年以来|今年|去年|明年|本年度?|上一?年度?|全年|年度|这一年|一年来|一年里|一年"
+    r"(?:19|20)\d{2}\s*年度?|今年以来|今年|去年|明年|本年度?|上一?年度?|全年|(?<!哪)(?<!哪个)(?<!哪一)年度|这一年|一年来|一年里|(?<!哪)一年"
     r"|当年|目前|现在|截至目前|近年来"
 )
 # The question word, with a light verb before it and a unit after it ("共有多少名" -> unit 名).
@@ -48,11 +48,17 @@ _ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|�
 _ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|人民政府|政府|办事处|中心))")
 _INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和与及])")
 _WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有")
-_DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几)?年|哪个月|多会儿")
+_DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个)?年|哪个月|多会儿|什么年份")
 _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
-_FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔")
+_FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:周|月|星期)(?:几|哪天|哪一天)|周几|星期几")
+# Answers of a fixed written form, asked for by what the question names.
+_SHAPE_WORDS = (
+    ("document number", re.compile(r"文号|字号|发文号")),
+    ("ordinal", re.compile(r"第几|第多少")),
+    ("year", re.compile(r"哪(?:一|个)?年(?!\d*月)|什么年份|哪个年度")),
+)
 _NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题")
 # Words around a question word that ask rather than say: a question's own scaffolding.
 _ASK_OTHER = re.compile(
@@ -96,10 +102,13 @@ class Question:
             answer in a clause is the gap between them.
         head: the noun the answer names ("会" in "列席什么会", "律师事务所" in "哪家律师事务所"); "".
         wants_name: the question asks what something is called ("叫什么名字", "全称").
-        frequency: the question asks how often ("多久一次").
         parts: each question of a question that asks two or more; empty for one.
         verbs: the content words that are verbs ("拿到", "改名"): a report says the same deed
             in its own verb, so a verb it never writes does not mean it holds no answer.
+        asked: this part's own wording without places and years ("覆盖率多少" of
+            "办了多少场？覆盖率多少？"): what decides its unit.
+        shape: a fixed written form the answer takes: "frequency" (每季度), "document number"
+            (城中政办函〔2025〕19号), "ordinal" (第三批), "year" (2023年度); "" for none.
     """
 
     text: str
@@ -113,9 +122,15 @@ class Question:
     right: tuple[str, ...] = ()
     head: str = ""
     wants_name: bool = False
-    frequency: bool = False
     parts: tuple["Question", ...] = ()
     verbs: tuple[str, ...] = ()
+    asked: str = ""
+    shape: str = ""
+
+    @property
+    def frequency(self) -> bool:
+        """Tell whether the question asks how often ("多久一次", "每周几")."""
+        return self.shape == "frequency"
 
     @property
     def bigrams(self) -> tuple[str, ...]:
@@ -154,7 +169,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     parts = [_with_scene(part, first) for part in parts]
     verbs = tuple(dict.fromkeys(v for part in parts for v in part.verbs))
     return Question(text, first.kind, comparison, terms, phrases, first.unit, first.focus, first.left, first.right,
-                    first.head, first.wants_name, first.frequency, tuple(parts), verbs)
+                    first.head, first.wants_name, tuple(parts), verbs, body, first.shape)
 
 
 def _with_scene(part: Question, first: Question) -> Question:
@@ -197,11 +212,17 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     wh = _WH.search(body)
     head = _head(body[wh.end():]) if wh and kind in ("entity", "list", "text") else ""
     wants_name = bool(_NAME_WORDS.search(body))
-    frequency = bool(_FREQUENCY_WORDS.search(body))
-    if kind == "text" and (wants_name or frequency):
+    shape = "frequency" if _FREQUENCY_WORDS.search(body) else next(
+        (name for name, words in _SHAPE_WORDS if words.search(body)), "")
+    if shape == "year":
+        kind = "date"
+    elif shape or (kind == "text" and wants_name):
         kind = "entity"
     focus_span = _clause_around(body, wh.start() if wh else len(body))
     marked = _ASK_SHARE.sub("|", body)
+    for name, words in _SHAPE_WORDS:
+        if name == shape:
+            marked = words.sub("‖", marked)  # "文号" says the answer's form, not what a clause must hold
     marked = _ASK_NUMBER.sub("‖", marked)
     marked = _ASK_OTHER.sub("‖", marked)
     marked = _PARTICLES.sub("|", marked)
@@ -215,7 +236,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
     verbs = tuple(w for w in words if _is_verb(w))
     return Question(text, kind, comparison, terms, tuple(phrases), unit, tuple(focus), tuple(left_words),
-                    tuple(right_words), head, wants_name, frequency, (), verbs)
+                    tuple(right_words), head, wants_name, (), verbs, body, shape)
 
 
 def _is_verb(word: str) -> bool:
@@ -255,8 +276,14 @@ def _head(after: str) -> str:
     match = re.match(r"[\u4e00-\u9fff]{1,8}", after)
     if not match:
         return ""
-    head = match.group()
-    head = re.split(r"[了的呢吗啊呀是在被由对给为有]", head)[0]
+    head = re.split(r"[了的呢吗啊呀是在被由对给为有]", match.group())[0]
+    # The noun is the words before the first verb or filler: "载体" of "载体搞", "考核" of "考核里".
+    words = []
+    for pair in jieba.posseg.cut(head):
+        if pair.word in STOP_TOKENS or pair.word in ("时", "时候", "期间") or (words and pair.flag.startswith("v")):
+            break
+        words.append(pair.word)
+    head = "".join(words)
     if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or _UNIT_RE.fullmatch(head):
         return ""
     return head

@@ -12,19 +12,29 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+import jieba.posseg
+
+from qa.reader.figures import find_ordinals
 from qa.reader.questions import Question
 
 MAX_NAME = 40
 _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
-_FREQUENCY = re.compile(r"每(?:半|一|两|三|个|隔)?(?:年度|季度|年|季|月|周|星期|旬|天|日)(?:度)?")
+_FREQUENCY = re.compile(r"每(?:半|一|两|三|个|隔)?(?:年度|季度|年|季|月|周|星期|旬|天|日)(?:度)?"
+                        r"(?:(?<=[周期])[一二三四五六日天](?!次)|(?<=月)(?:\d{1,2}日|[上中下]旬))?")
 # Words at the edge of a gap that belong to the sentence, not to the name.
-_LEAD = re.compile(r"^(?:成员|人员|的|了|为|是|叫|叫做|即|由|在|于|对|向|将|把|从|以|通过|包括|包含|涉及|围绕|聚焦|采取|采用|"
+_LEAD = re.compile(r"^(?:如|成员|人员|的|了|为|是|叫|叫做|即|由|在|于|对|向|将|把|从|以|通过|包括|包含|涉及|围绕|聚焦|采取|采用|"
                    r"经|被|给|与|同|和|及|赴|到|去|前往|走进|进入|设在|位于|任命|聘请|邀请|请|更名为|命名为|称为|纳入|划入|提交|"
                    r"列入|依托|利用|运用|推广|推广运用|建立|成立|设立|组建|形成|制定|印发|出台|开展|推进|实施|落实|建成|打造|实行|执行|"
                    r"作为|成为|担任|列席|参加|出席|组织|共|等|全程|常态化|集中|观看)+")
-_TRAIL = re.compile(r"(?:的|了|等|为|作|作为|担任|任|负责|牵头|参与|组成|人员组成|共同|一起|参观学习|开展|进行|常态化)+$")
+_TRAIL = re.compile(r"(?:的|了|等|为|作|作为|担任|任|负责|牵头|参与|组成|人员组成|共同|一起|参观学习|开展|进行|常态化|组织开展|组织召开|"
+                    r"举办|举行|召开)+$")
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
+_BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
+# Written forms an answer may be asked for by shape: 城中政办函〔2025〕19号, 第三批.
+_DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,5}\s*号")
+# The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
+_PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
 _ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:从|通过|以|由|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如)*")
 _ITEMS_END = re.compile(r"等|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
@@ -65,15 +75,25 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
     right = _found(right_words, clause)
     head = _found([question.head], clause) if question.head else []
     start = max((e for _, e in left), default=0)
+    # The first of the question's later words that stands after the gap closes it ("警示教育", not
+    # the "教育" of an earlier "廉政教育馆"), so a name holding a later word stays whole.
     after = [s for s, _ in right if s >= start]
-    end = min(after, default=len(clause))
+    end = after[0] if after else len(clause)
     if head:
         h_start, h_end = head[0]
         if h_start >= start:
             end = _word_end(clause, h_end)
     elif not after and left and len(clause) - start <= 1:
-        # The name comes before the words the question puts first ("司法所长列席党政联席会议"):
-        # the longest stretch of the clause the question does not say.
+        # The name comes before the words the question puts first ("司法所所长任办公室主任",
+        # "在辖区吴山广场组织开展“宪法与浙江”…"): the stretch right before them, back to a break;
+        # else the longest stretch of the clause the question does not say.
+        first = min(s for s, _ in left)
+        while first > 0 and clause[first - 1] in "“‘《(（\"":
+            first -= 1  # the words the question puts first may be quoted: the name stands before the quote
+        begin = max((m.end() for m in _BREAK.finditer(clause, 0, first)), default=0)
+        span = _trim(clause, begin, first)
+        if span and 2 <= span[1] - span[0] <= MAX_NAME:
+            return span
         return _unsaid(clause, left + right)
     span = _trim(clause, start, end)
     return span if span and span[1] - span[0] <= MAX_NAME else None
@@ -83,7 +103,17 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     """Return the span of the name, frequency or short fact the question asks for in a clause."""
     if question.frequency:
         return frequency_span(clause)
+    if question.shape == "document number":
+        match = _DOCUMENT_NUMBER.search(clause)
+        return match.span() if match else None
+    if question.shape == "ordinal":
+        found = find_ordinals(clause)
+        return found[0] if found else None
     gap = gap_span(question, clause)
+    if gap is not None and question.head and clause[gap[0] : gap[1]] == question.head:
+        gap = None  # "以《理论“兴”课堂》…为载体" asked "依托什么载体": the noun is not the name
+    if gap is not None and "谁" in question.text:
+        gap = _person(clause, gap)
     names = marked_names(clause)
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
@@ -96,8 +126,8 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             return headed[0]
         if touching:
             return touching[0]
-        if question.wants_name and gap is None:
-            return names[0]
+        if gap is None and (question.wants_name or (question.head and question.head in clause)):
+            return names[0]  # "以《理论“兴”课堂》机关学习会为载体" for "依托什么载体"
     if question.wants_name and question.left:
         noun = clause.find(question.left[-1])
         beside = [n for n in names if noun >= 0 and 0 <= noun - n[1] <= 3]
@@ -110,6 +140,18 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
         if cut:
             gap = _trim(clause, gap[0] + cut.end(), gap[1])
+    return gap
+
+
+def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
+    """Cut a "谁" answer to the person it names, with the title after the name ("…宣讲团成员郝铁川教授"
+    -> "郝铁川教授"); a gap naming no person (a role: "分管副主任") stays whole."""
+    offset = gap[0]
+    for word in jieba.posseg.cut(clause[gap[0] : gap[1]]):
+        if word.flag == "nr" and len(word.word) >= 2:
+            title = _PERSON_TITLE.match(clause, offset + len(word.word), gap[1])
+            return offset, title.end() if title else offset + len(word.word)
+        offset += len(word.word)
     return gap
 
 
@@ -142,10 +184,27 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         stop = _item_stop(clause, last)
         span = _strip_edges(clause, begin, stop)
         if span and span[1] - span[0] >= 4:
-            return span
+            return _without_head(question, clause, span)
     if runs:
         return runs[0]
+    # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
+    gap = gap_span(question, clause)
+    if gap is not None:
+        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]]) if re.search(r"哪里|哪儿|在哪|地方", question.text) else None
+        gap = _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
+    if gap is not None:
+        items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]
+        if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):
+            return _without_head(question, clause, gap)
     return None
+
+
+def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Drop the noun the question asks for from the end of a list ("科学、民主、依法原则" -> "科学、民主、依法")."""
+    head = question.head
+    if head and clause[span[0] : span[1]].endswith(head) and span[1] - span[0] > len(head) + 2:
+        return span[0], span[1] - len(head)
+    return span
 
 
 def _runs_of_names(clause: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:

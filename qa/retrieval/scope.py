@@ -215,7 +215,8 @@ def _by_year(
 
 def _unknown_place(q: str, covered: list[bool], mentions: Mentions) -> str | None:
     """Return a place-like name in the question that is neither known nor mentioned in any report."""
-    for run in re.finditer(r"[\u4e00-\u9fff]+", q):
+    # No place name holds 的, 了 or 是: "年落实的区里" is no place.
+    for run in re.finditer(r"(?:(?![的了是])[\u4e00-\u9fff])+", q):
         if any(covered[run.start():run.end()]):
             continue
         for m in _PLACE_WORD.finditer(run.group()):
