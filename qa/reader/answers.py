@@ -189,7 +189,9 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
         if span is not None:
             # A clause that also holds the noun the answer names ("机制") or marks the name itself
             # (《…》, “…”) is surer evidence than one that only shares the scene.
-            marked = text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\"")
+            # A person ("谁") is not written in quotes: quotes there mark a title or a brand.
+            marked = "谁" not in question.text and (
+                text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\""))
             named = text[span[0] : span[1]]
             sure = marked or bool(question.head and question.head in text and (
                 question.kind != "entity" or (named.endswith(question.head) and len(named) > len(question.head))))

@@ -210,7 +210,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     if unit in ("个",) and kind != "number":
         unit = None
     wh = _WH.search(body)
-    head = _head(body[wh.end():]) if wh and kind in ("entity", "list", "text") else ""
+    # "谁入选了…": what follows 谁 is what the person did, not a noun the answer ends with.
+    head = _head(body[wh.end():]) if wh and wh.group() != "谁" and kind in ("entity", "list", "text") else ""
     wants_name = bool(_NAME_WORDS.search(body))
     shape = "frequency" if _FREQUENCY_WORDS.search(body) else next(
         (name for name, words in _SHAPE_WORDS if words.search(body)), "")
@@ -280,9 +281,13 @@ def _head(after: str) -> str:
     # The noun is the words before the first verb or filler: "载体" of "载体搞", "考核" of "考核里".
     words = []
     for pair in jieba.posseg.cut(head):
-        if pair.word in STOP_TOKENS or pair.word in ("时", "时候", "期间") or (words and pair.flag.startswith("v")):
+        if pair.word in ("时", "时候", "期间") or (words and pair.flag == "v"):
+            break
+        if pair.word in STOP_TOKENS and pair.word not in _LOCATIVES:
             break
         words.append(pair.word)
+    while words and words[-1] in _LOCATIVES:
+        words.pop()
     head = "".join(words)
     if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or _UNIT_RE.fullmatch(head):
         return ""
@@ -290,6 +295,7 @@ def _head(after: str) -> str:
 
 
 _UNIT_RE = re.compile(_UNIT)
+_LOCATIVES = ("里", "中", "上", "内")
 
 
 def _clause_around(body: str, at: int) -> tuple[int, int]:

@@ -30,6 +30,7 @@ _TRAIL = re.compile(r"(?:的|了|等|为|作|作为|担任|任|负责|牵头|参
                     r"举办|举行|召开)+$")
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
+_ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 # Written forms an answer may be asked for by shape: 城中政办函〔2025〕19号, 第三批.
 _DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,5}\s*号")
@@ -92,7 +93,9 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
             first -= 1  # the words the question puts first may be quoted: the name stands before the quote
         begin = max((m.end() for m in _BREAK.finditer(clause, 0, first)), default=0)
         span = _trim(clause, begin, first)
-        if span and 2 <= span[1] - span[0] <= MAX_NAME:
+        # A name marked between the question's words ("郝铁川作《…》专题讲座") is the unsaid part itself.
+        between = any(first < s and e <= start and not any(ls <= s < le for ls, le in left) for s, e in marked_names(clause))
+        if span and 2 <= span[1] - span[0] <= MAX_NAME and not between:
             return span
         return _unsaid(clause, left + right)
     span = _trim(clause, start, end)
@@ -114,6 +117,12 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         gap = None  # "以《理论“兴”课堂》…为载体" asked "依托什么载体": the noun is not the name
     if gap is not None and "谁" in question.text:
         gap = _person(clause, gap)
+    if gap is not None and _ASKS_PLACE.search(question.text):
+        # A place is rarely quoted: the gap, less the words that lead to a place ("在辖区吴山广场").
+        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
+        placed = _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
+        if placed is not None:
+            return placed
     names = marked_names(clause)
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
@@ -136,23 +145,21 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         named = _named_noun(clause, question.left[-1])
         if named is not None:
             return named
-    if gap is not None and question.kind == "entity" and re.search(r"哪里|哪儿|在哪|什么地方|哪个地方", question.text):
-        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
-        if cut:
-            gap = _trim(clause, gap[0] + cut.end(), gap[1])
     return gap
 
 
 def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
     """Cut a "谁" answer to the person it names, with the title after the name ("…宣讲团成员郝铁川教授"
     -> "郝铁川教授"); a gap naming no person (a role: "分管副主任") stays whole."""
-    offset = gap[0]
+    offset, person = gap[0], None
     for word in jieba.posseg.cut(clause[gap[0] : gap[1]]):
-        if word.flag == "nr" and len(word.word) >= 2:
-            title = _PERSON_TITLE.match(clause, offset + len(word.word), gap[1])
-            return offset, title.end() if title else offset + len(word.word)
+        if word.flag == "nr" and 2 <= len(word.word) <= 4:
+            person = (offset, offset + len(word.word))  # the last name: the one right before the title
         offset += len(word.word)
-    return gap
+    if person is None:
+        return gap
+    title = _PERSON_TITLE.match(clause, person[1], gap[1])
+    return person[0], title.end() if title else person[1]
 
 
 def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
@@ -190,7 +197,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
     # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
     gap = gap_span(question, clause)
     if gap is not None:
-        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]]) if re.search(r"哪里|哪儿|在哪|地方", question.text) else None
+        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]]) if _ASKS_PLACE.search(question.text) else None
         gap = _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
     if gap is not None:
         items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]
@@ -264,6 +271,10 @@ def _word_end(clause: str, end: int) -> int:
 
 def _trim(clause: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim the words that lead into or follow a name in its sentence, and punctuation."""
+    edges = _strip_edges(clause, start, end)
+    if edges is None:
+        return None
+    start, end = edges
     piece = clause[start:end]
     lead = _LEAD.match(piece)
     if lead and lead.end() < len(piece):
@@ -276,8 +287,9 @@ def _trim(clause: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _strip_edges(clause: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and clause[start] in "，,：:；、 ":
+    """Strip separators, a closing mark at the start and an opening mark at the end (“…” left of a cut)."""
+    while start < end and clause[start] in "，,：:；、 ”’》)）":
         start += 1
-    while end > start and clause[end - 1] in "，,：:；、 ":
+    while end > start and clause[end - 1] in "，,：:；、 “‘《(（":
         end -= 1
     return (start, end) if end > start else None
