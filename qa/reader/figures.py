@@ -88,8 +88,8 @@ def find_figures(text: str) -> list[Figure]:
         after = text[m.end() : m.end() + 1]
         if _looks_like_year(m.group("num"), unit, text[m.start() - 1 : m.start()], after):
             continue
-        if unit == "年" and not m.group("approx"):
-            continue  # "3年" is rarely asked for and "2024年" never is
+        if unit == "年" and not m.group("approx") and len(m.group("num")) > 2:
+            continue  # "连续6年" is a count; "2024年" never is
         if not unit and not m.group("mag") and after in _NUMBERING:
             continue  # a list number ("2.严格落实", "3、落实") counts nothing
         magnitude = (m.group("mag") or "") + (m.group("approx") or "")

@@ -46,6 +46,8 @@ _ASK_NUMBER = re.compile(
 )
 _ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|有|达到|达|约)?(?:多少|几)|$)")
 _ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|人民政府|政府|办事处|中心))")
+# The organ a known place names ("白云区委", "区政府" after 白云) locates too.
+_PLACE_ORGAN = re.compile(r"(?<=\|)(?:党委|党工委|区委|县委|市委|人民政府|政府|委)")
 _INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和与及])")
 _WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有")
 _DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个)?年|哪个月|多会儿|什么年份")
@@ -78,7 +80,7 @@ STOP_TOKENS = frozenset(
     一共 总共 共 共计 累计 合计 总计 一下 请问 那边 这边 那个 这个 那份 这份 该 其中 到底 究竟 大概 大约 左右
     报告 报告里 里 里面 中 上 说 讲 提到 提及 称 具体 主要 分别 又 还 再 都 曾 已 已经 总 各 各种 各类
     搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
-    名字 名称 全称 内容 东西 情况 地方 时候 样子
+    名字 名称 全称 内容 东西 情况 地方 时候 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
     """.split()
 )
@@ -154,6 +156,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     names = sorted({clean(p).text for p in places if p}, key=len, reverse=True)
     for place in names:
         body = body.replace(place, "|")
+    body = _PLACE_ORGAN.sub("|", body)
     body = _PARENT_PLACES.sub("|", body)
     body = _LEADING_LOCATOR.sub("|", body)
     body = _ORGAN.sub(lambda m: "|" if any(_abbreviates(m.group(1), name) for name in names) else m.group(), body)
@@ -232,6 +235,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     right_words = _words(marked[gap + 1 :]) if gap >= 0 else []
     words = list(dict.fromkeys([*left_words, *right_words]))
     focus = [w for w in words if w in _words(_ASK_NUMBER.sub("‖", _ASK_OTHER.sub("‖", body[focus_span[0] : focus_span[1]])))]
+    if len(focus) < 2:
+        focus = words  # "…这些事，一共研究了几次": the asking clause leans on the words before it
     phrases = sorted(words, key=len, reverse=True)
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
