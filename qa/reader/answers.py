@@ -20,7 +20,7 @@ from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
-from qa.reader.spans import entity_span, items_span
+from qa.reader.spans import entity_span, holder, items_span
 from qa.reader.binding import asked_unit, choose_figure, label_of, labelled_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
@@ -193,7 +193,8 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
             marked = "谁" not in question.text and (
                 text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\""))
             named = text[span[0] : span[1]]
-            sure = marked or bool(question.head and question.head in text and (
+            sure = marked or ("谁" in question.text and holder(question, text) is not None) or bool(
+                question.head and question.head in text and (
                 question.kind != "entity" or (named.endswith(question.head) and len(named) > len(question.head))))
             scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0), span=span))
     if not scored:
@@ -209,16 +210,21 @@ def _beside_head(question: Question, candidates: list[_Candidate]) -> list[_Cand
     "在哪个项目决策时搞了多轮意见征集" matches "经过多轮意见征集与专家研讨", but the name is in the
     clause before ("如在15分钟公共服务配套提升项目决策过程中"): the sentence answers, both are quoted.
     """
-    if not question.head:
+    asks_holder = "谁" in question.text
+    if not question.head and not asks_holder:
         return []
+
+    def names_it(text: str) -> bool:
+        return (bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
+
     moved = []
     for cand in candidates:
         units, i = cand.clauses, cand.index
-        if cand.match < FOUND or question.head in units[i].text:
+        if cand.match < FOUND or names_it(units[i].text):
             continue
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(units) and units[j].sentence == units[i].sentence and question.head in units[j].text:
-                moved.append(replace(cand, score=cand.score - NEIGHBOUR_DATE, index=j, leaning=1.0 if j > i else 0.0))
+        for j in (i - 1, i + 1, i + 2):
+            if 0 <= j < len(units) and units[j].sentence == units[i].sentence and names_it(units[j].text):
+                moved.append(replace(cand, score=cand.score - NEIGHBOUR_DATE, index=j, leaning=1.0 if j == i + 1 else 0.0))
                 break
     return moved
 

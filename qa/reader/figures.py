@@ -38,7 +38,8 @@ _CN_FIGURE = re.compile(
     rf"(?<![\d{_CN_DIGITS}第])(?P<num>[{_CN_DIGITS}]{{1,4}})(?P<approx>余|多)?(?P<unit>{_CN_UNIT})(?!性)"
 )
 # "第三批", "第2届": what a "第几" question asks for.
-_ORDINAL = re.compile(rf"第(?:\d+|[{_CN_DIGITS}]{{1,4}})(?:{_UNIT}|号)?")
+# A rank keeps the field it is counted in ("全市第二", "全市各区第一"): without it a rank says nothing.
+_ORDINAL = re.compile(rf"(?:全(?:国|省|市|区|县)(?:各(?:区|县|市|地|单位|部门))?)?第(?:\d+|[{_CN_DIGITS}]{{1,4}})(?:{_UNIT}|号)?")
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?"
     r"|(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"

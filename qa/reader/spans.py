@@ -115,8 +115,11 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     gap = gap_span(question, clause)
     if gap is not None and question.head and clause[gap[0] : gap[1]] == question.head:
         gap = None  # "以《理论“兴”课堂》…为载体" asked "依托什么载体": the noun is not the name
-    if gap is not None and "谁" in question.text:
-        gap = _person(clause, gap)
+    if "谁" in question.text:
+        held = holder(question, clause)
+        if held is not None:
+            return held
+        gap = _person(clause, gap) if gap is not None else None
     if gap is not None and _ASKS_PLACE.search(question.text):
         # A place is rarely quoted: the gap, less the words that lead to a place ("在辖区吴山广场").
         cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
@@ -146,6 +149,24 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         if named is not None:
             return named
     return gap
+
+
+def holder(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return who holds a role the question names ("由谁担任副组长"): the words before "为副组长" /
+    "任双组长", back to a break or 由 ("由党委书记、乡长任双组长" -> "党委书记、乡长")."""
+    for role in sorted((*question.left, *question.right), key=len, reverse=True):
+        if len(role) < 2:
+            continue
+        match = re.search(rf"(?:担任|任|为|当)(?:双|常务)?{re.escape(role)}", clause)
+        if match is None:
+            continue
+        # Another role given before it ("…任副组长、司法所所长任办公室主任") ends where this holder starts.
+        begin = max((m.end() for m in re.finditer(r"[，,；;：:]|由|(?:担任|任|为)[^、，,]{1,8}、", clause[: match.start()])),
+                    default=0)
+        span = _trim(clause, begin, match.start())
+        if span is not None and span[1] - span[0] <= MAX_NAME:
+            return span
+    return None
 
 
 def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
