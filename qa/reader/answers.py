@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Sequence
 
 from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER
-from qa.reader.figures import find_dates, find_figures, unit_fit
+from qa.reader.figures import find_dates, find_figures, find_years, unit_fit
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
@@ -273,7 +273,8 @@ def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) 
     scored = []
     for cand in candidates:
         clause = cand.clauses[cand.index]
-        dates = find_dates(clause.text)
+        # "哪年成立的" is answered by the year ("2024年成立…"), a date or not.
+        dates = find_years(clause.text) if question.shape == "year" else find_dates(clause.text)
         if not dates:
             near = _neighbour_date(cand)
             if near is not None:

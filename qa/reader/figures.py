@@ -105,6 +105,14 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATE.finditer(text)]
 
 
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|初|末)?")
+
+
+def find_years(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of years in a cleaned text ("2024年", "2023年度"), dates' years included."""
+    return [(m.start(), m.end()) for m in _YEAR_ONLY.finditer(text)]
+
+
 def find_ordinals(text: str) -> list[tuple[int, int]]:
     """Return the (start, end) spans of ordinals in a cleaned text ("第三批", "第2届")."""
     return [(m.start(), m.end()) for m in _ORDINAL.finditer(text)]

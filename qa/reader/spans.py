@@ -151,12 +151,21 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     return gap
 
 
+_HOLDING = ("担任", "兼任", "任", "为", "当", "负责", "来当")
+
+
 def holder(question: Question, clause: str) -> tuple[int, int] | None:
     """Return who holds a role the question names ("由谁担任副组长"): the words before "为副组长" /
     "任双组长", back to a break or 由 ("由党委书记、乡长任双组长" -> "党委书记、乡长")."""
-    for role in sorted((*question.left, *question.right), key=len, reverse=True):
+    words = [w for w in (*question.left, *question.right) if w not in question.verbs and w not in _HOLDING]
+    joined = [a + b for a, b in zip(words, words[1:]) if a + b in question.text]  # "副"+"主任"
+    for role in sorted((*joined, *words), key=len, reverse=True):
         if len(role) < 2:
             continue
+        # "主任由分管党政办的街道领导担任": the role first, its holder between 由 and 担任.
+        given = re.search(rf"(?<!副)(?<!常务){re.escape(role)}由([^，,；;]{{2,30}}?)(?:担任|兼任|负责)", clause)
+        if given is not None:
+            return given.span(1)
         match = re.search(rf"(?:担任|任|为|当)(?:双|常务)?{re.escape(role)}", clause)
         if match is None:
             continue
