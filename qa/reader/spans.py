@@ -157,7 +157,7 @@ _HOLDING = ("担任", "兼任", "任", "为", "当", "负责", "来当")
 def holder(question: Question, clause: str) -> tuple[int, int] | None:
     """Return who holds a role the question names ("由谁担任副组长"): the words before "为副组长" /
     "任双组长", back to a break or 由 ("由党委书记、乡长任双组长" -> "党委书记、乡长")."""
-    words = [w for w in (*question.left, *question.right) if w not in question.verbs and w not in _HOLDING]
+    words = [w for w in (*question.left, *question.right) if w not in _HOLDING]
     joined = [a + b for a, b in zip(words, words[1:]) if a + b in question.text]  # "副"+"主任"
     for role in sorted((*joined, *words), key=len, reverse=True):
         if len(role) < 2:
