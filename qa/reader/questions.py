@@ -70,7 +70,7 @@ _ASK_OTHER = re.compile(
 )
 _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
-_CLASSIFIER = "个家位项种类所条部批"
+_CLASSIFIER = "个家位项种类所条部批些"
 # Nouns that say a name is wanted without saying of what kind.
 _GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题")
 # Tokens that carry no content of their own: fillers, light verbs, particles, deictics.

@@ -1,0 +1,79 @@
+"""The reader on a second invented report: figures listed clause by clause, totals, answers of a
+written shape (文号, 第几, 哪年, 每周几), who holds a role, a person inside a title, a name before
+the question's words, lists joined by 和. Retrieval is simulated as in tests/test_reader.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from qa.evaluation import same_text
+from qa.ingest.metadata import extract_info
+from qa.reader.answers import extract_answer, is_supported
+from qa.reader.questions import analyse
+from tests.test_answers import search
+
+TAOYUAN = """2024年,桃源街道坚持以习近平法治思想为指导,认真贯彻落实《江湾区2024年法治政府建设工作要点》(江政办函〔2024〕7号)要求。
+(一)加强组织领导。调整法治政府建设领导小组,明确由街道党工委书记为组长,街道主任和政法委员为副组长,司法所所长任办公室主任。合法性审查中心主任由分管党政办的副主任担任。坚持每周三组织机关干部集中学法。2023年成立街道公共法律服务站。
+(二)提升服务质效。政务服务“好差评”非常满意612条,满意88条,合计700条。执法人员持证比例95%以上。邀请市委宣讲团成员林志远教授专题授课。在辖区望江广场组织开展“宪法进万家”宣传月启动仪式。
+(三)深化普法宣传。组织干部前往市监狱和区廉政教育馆开展警示教育。坚持公开、公平、公正原则办理审批事项。开展“法润桃源”普法直播36场,覆盖率达80%以上。街道矛盾纠纷化解工作考核位居全区第二,“桃源调解”案例获评第四批优秀案例。
+"""
+SOURCE = "2024_江湾区桃源街道.txt"
+TEXTS = {SOURCE: TAOYUAN}
+PLACES = ("桃源街道", "江湾区")
+
+
+def ask(question: str):
+    answer = extract_answer(analyse(question, places=PLACES), search(question, TEXTS, SOURCE), TEXTS.__getitem__)
+    assert not answer.found or is_supported(answer, TEXTS.__getitem__)
+    return answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    # figures listed clause by clause: the label the question says exactly, the total asked for
+    ("桃源街道“好差评”里评“满意”的有多少条？", "88条"),
+    ("桃源街道“好差评”非常满意的有多少条？", "612条"),
+    ("桃源街道“好差评”总共收到多少条？", "700条"),
+    # the report's approximation stays with the figure
+    ("桃源街道执法人员持证比例是多少？", "95%以上"),
+    # answers of a written shape
+    ("桃源街道落实的区里工作要点文号是多少？", "江政办函〔2024〕7号"),
+    ("桃源街道“桃源调解”案例获评第几批优秀案例？", "第四批"),
+    ("桃源街道矛盾纠纷化解考核排全区第几？", "全区第二"),
+    ("桃源街道公共法律服务站是哪一年成立的？", "2023年"),
+    ("桃源街道每周几集中学法？", "每周三"),
+    # who holds a role, in either order; a person cut from the title around the name
+    ("桃源街道法治政府建设领导小组的副组长由谁担任？", "街道主任和政法委员"),
+    ("桃源街道领导小组办公室主任由谁来当？", "司法所所长"),
+    ("桃源街道合法性审查中心主任由谁担任？", "分管党政办的副主任"),
+    ("桃源街道请谁来专题授课？", "林志远"),
+    # a place named before the words the question puts first
+    ("桃源街道“宪法进万家”宣传月启动仪式是在哪个地方办的？", "望江广场"),
+])
+def test_short_answers_of_each_shape(question: str, expected: str) -> None:
+    answer = ask(question)
+    assert answer.found, question
+    assert same_text(expected) in same_text(answer.text or ""), (question, answer.text)
+    assert len(same_text(answer.text)) <= max(2 * len(expected), len(expected) + 12), answer.text
+
+
+def test_two_parts_each_take_their_own_unit() -> None:
+    answer = ask("桃源街道“法润桃源”普法直播办了多少场？覆盖率多少？")
+    assert answer.found and answer.text == "36场；80%以上"
+
+
+def test_two_items_joined_by_he_are_a_list() -> None:
+    answer = ask("桃源街道组织干部去哪些地方接受警示教育？")
+    assert answer.found and "市监狱" in answer.text and "区廉政教育馆" in answer.text
+    assert not answer.text.endswith("开展")
+
+
+def test_a_list_leaves_out_the_noun_asked_for() -> None:
+    answer = ask("桃源街道办理审批事项坚持哪些原则？")
+    assert answer.found and answer.text == "公开、公平、公正"
+
+
+def test_a_title_less_file_takes_issuer_and_year_from_its_name() -> None:
+    info = extract_info(TAOYUAN.replace("2024年,", "一年来,"), "2024_江湾区桃源街道.txt")
+    assert info.issuer == "江湾区桃源街道" and info.year == 2024
+    street = extract_info("一年来,鹤山街坚持依法行政。\n街道", "2024_江湾区鹤山街.txt")
+    assert street.issuer == "江湾区鹤山街" and "鹤山街" in street.places
