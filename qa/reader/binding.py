@@ -72,7 +72,7 @@ def label_of(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
     pieces = [p for p in _LABEL_BREAK.split(frame) if p]
     if not pieces:
         return ""
-    return pieces[-1] if _frame_is_before(clause, figures) else pieces[0]
+    return pieces[0] if frame.startswith(pieces[0]) and clause.startswith(frame, figure.end) else pieces[-1]
 
 
 def label_fit(question: Question, label: str) -> int:
@@ -104,23 +104,15 @@ def _exactly_named(question: Question, labelled: Sequence[tuple[Figure, str]]) -
     return labelled_figure(question, labelled) if len(labelled) > 1 else None
 
 
-def _frame_is_before(clause: str, figures: Sequence[Figure]) -> bool:
-    """Tell whether a clause's figures follow what they count ("收到申请19件"), not lead it."""
-    last = max(figures, key=lambda f: f.end)
-    return not re.search(r"[\u4e00-\u9fff]{2}", clause[last.end :])
-
-
 def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
-    """Return the words bound to a figure, up to the next figure or 、.
-
-    Where the clause goes on after its last figure, figures come before what they count
-    ("召开22次党组会、18次中心组理论学习", "印发了15家单位的规定和23家单位的通知"), so a figure is
-    bound to the words after it; otherwise to the words before it ("收到检察建议6件、司法建议6件").
+    """Return the words bound to a figure: after it, up to the next figure or 、, when it leads what
+    it counts ("召开22次党组会、18次中心组理论学习", "印发了15家单位的规定"); else before it, back
+    to the previous figure or 、 ("保留行政规范性文件13件、废止行政规范性文件4件").
     """
-    if not _frame_is_before(clause, figures):
-        later = [f.start for f in figures if f.start >= figure.end]
-        stop = clause.find("、", figure.end)
-        end = min(later + ([stop] if stop >= 0 else []) + [len(clause)])
-        return clause[figure.end : end]
+    later = [f.start for f in figures if f.start >= figure.end]
+    stop = clause.find("、", figure.end)
+    after = clause[figure.end : min(later + ([stop] if stop >= 0 else []) + [len(clause)])]
+    if re.search(r"[\u4e00-\u9fff]{2}", after):
+        return after
     start = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])
     return clause[start : figure.start]

@@ -28,18 +28,21 @@ UNITS: tuple[str, ...] = tuple(
 )
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 _FIGURE = re.compile(
-    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿|千|百)?\s*(?P<approx>余|多)?\s*(?P<unit>" + _UNIT + r")?"
+    r"(?:近|约|超过|超|逾)?(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<approx0>余|多)?(?P<mag>万|亿|千|百)?\s*(?P<approx>余|多)?\s*(?P<unit>" + _UNIT + r")?"
     r"(?:(?<=\D)(?:以上|以下|左右))?"
 )
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 # Chinese numerals count only with a counting unit: "一次" is a figure, "一是" and "一次性" are not.
 _CN_UNIT = "人次|场次|件次|次|场|件|名|个|项|条|份|起|家|处|批|轮|期|回"
 _CN_FIGURE = re.compile(
-    rf"(?<![\d{_CN_DIGITS}第])(?P<num>[{_CN_DIGITS}]{{1,4}})(?P<approx>余|多)?(?P<unit>{_CN_UNIT})(?!性)"
+    rf"(?<![\d{_CN_DIGITS}第余多])(?P<num>[{_CN_DIGITS}]{{1,4}})(?P<approx>余|多)?(?P<unit>{_CN_UNIT})(?!性)"
 )
 # "第三批", "第2届": what a "第几" question asks for.
 # A rank keeps the field it is counted in ("全市第二", "全市各区第一"): without it a rank says nothing.
-_ORDINAL = re.compile(rf"(?:全(?:国|省|市|区|县)(?:各(?:区|县|市|地|单位|部门))?)?第(?:\d+|[{_CN_DIGITS}]{{1,4}})(?:{_UNIT}|号)?")
+_ORDINAL = re.compile(
+    rf"(?:全(?:国|省|市|区|县)(?:各(?:区|县|市|地|单位|部门))?|(?<=[居列])[\u4e00-\u9fff]{{2,6}}?(?=第))?"
+    rf"第(?:\d+|[{_CN_DIGITS}]{{1,4}})(?:{_UNIT}|号)?"
+)
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?"
     r"|(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -93,7 +96,7 @@ def find_figures(text: str) -> list[Figure]:
             continue  # "连续6年" is a count; "2024年" never is
         if not unit and not m.group("mag") and after in _NUMBERING:
             continue  # a list number ("2.严格落实", "3、落实") counts nothing
-        magnitude = (m.group("mag") or "") + (m.group("approx") or "")
+        magnitude = (m.group("mag") or "") + (m.group("approx") or m.group("approx0") or "")
         figures.append(Figure(m.start(), m.end(), m.group("num"), magnitude + unit))
     for m in _CN_FIGURE.finditer(text):
         figures.append(Figure(m.start(), m.end(), m.group("num"), (m.group("approx") or "") + m.group("unit"), False))
