@@ -50,7 +50,7 @@ _ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公�
 _PLACE_ORGAN = re.compile(r"(?<=\|)(?:党委|党工委|区委|县委|市委|人民政府|政府|委)")
 _INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和与及])")
 _WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有")
-_DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个)?年|哪个月|多会儿|什么年份")
+_DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个)?年(?!的[\u4e00-\u9fff])|哪个月|多会儿|什么年份")
 _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
@@ -58,8 +58,8 @@ _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:�
 # Answers of a fixed written form, asked for by what the question names.
 _SHAPE_WORDS = (
     ("document number", re.compile(r"文号|字号|发文号")),
-    ("ordinal", re.compile(r"第几|第多少")),
-    ("year", re.compile(r"哪(?:一|个)?年(?!\d*月)|什么年份|哪个年度")),
+    ("ordinal", re.compile(r"第几|第多少|排名(?:怎么样|如何|情况)|排在?(?:什么|哪)")),
+    ("year", re.compile(r"哪(?:一|个)?年(?!\d*月)(?!的[\u4e00-\u9fff])|什么年份|哪个年度")),
 )
 _NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题")
 # Words around a question word that ask rather than say: a question's own scaffolding.
@@ -279,10 +279,15 @@ def _is_function(word: str) -> bool:
 def _head(after: str) -> str:
     """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
     after = after[1:] if after[:1] in _CLASSIFIER and len(after) > 1 else after
-    match = re.match(r"[\u4e00-\u9fff]{1,8}", after)
+    match = re.match(r"[\u4e00-\u9fff]{1,16}", after)
     if not match:
         return ""
-    head = re.split(r"[了的呢吗啊呀是在被由对给为有]", match.group())[0]
+    # "哪部支持民营经济的条例": the noun after the last 的 of the asked phrase is what the answer is.
+    phrase = match.group()
+    described = phrase.split("的")
+    if len(described) > 1 and 2 <= len(described[-1]) <= 6 and len(described[0]) >= 2:
+        phrase = described[-1]
+    head = re.split(r"[了的呢吗啊呀是在被由对给为有]", phrase)[0]
     # The noun is the words before the first verb or filler: "载体" of "载体搞", "考核" of "考核里".
     words = []
     for pair in jieba.posseg.cut(head):

@@ -111,7 +111,15 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         return match.span() if match else None
     if question.shape == "ordinal":
         found = find_ordinals(clause)
-        return found[0] if found else None
+        if not found:
+            return None
+        # "第几督导组": the ordinal keeps the noun the question counts in, where the report writes it.
+        noun = re.search(r"第几([\u4e00-\u9fff]{1,4})", question.text)
+        start, end = found[0]
+        for size in range(len(noun.group(1)) if noun else 0, 0, -1):
+            if clause.startswith(noun.group(1)[:size], end):
+                return start, end + size
+        return start, end
     gap = gap_span(question, clause)
     if gap is not None and question.head and clause[gap[0] : gap[1]] == question.head:
         gap = None  # "以《理论“兴”课堂》…为载体" asked "依托什么载体": the noun is not the name
@@ -129,6 +137,11 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     names = marked_names(clause)
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
+        # A brand in quotes with its noun right after ("“太湖e”综合服务中心") is named whole.
+        for n in names:
+            end = _said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
+            if end > n[1] + 1:
+                return n[0] - 1, _word_end(clause, end)
         headed = [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
@@ -142,6 +155,8 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             return names[0]  # "以《理论“兴”课堂》机关学习会为载体" for "依托什么载体"
     if question.wants_name and question.left:
         noun = clause.find(question.left[-1])
+        if noun < 0 and question.left[-1] not in question.verbs and len(question.left[-1]) >= 2:
+            return None  # "…综合服务中心叫什么": a clause without the noun named cannot name it
         beside = [n for n in names if noun >= 0 and 0 <= noun - n[1] <= 3]
         if beside:
             return beside[-1]  # "观看《越界》等警示教育片"
@@ -154,6 +169,16 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
 _HOLDING = ("担任", "兼任", "任", "为", "当", "负责", "来当")
 
 
+def _said_after(question: Question, clause: str, at: int) -> int:
+    """Return where the question's words written one after another from `at` end ("综合"+"服务中心")."""
+    words = sorted({*question.left, *question.right, question.head} - {""}, key=len, reverse=True)
+    while True:
+        word = next((w for w in words if len(w) >= 2 and clause.startswith(w, at)), None)
+        if word is None:
+            return at
+        at += len(word)
+
+
 def holder(question: Question, clause: str) -> tuple[int, int] | None:
     """Return who holds a role the question names ("由谁担任副组长"): the words before "为副组长" /
     "任双组长", back to a break or 由 ("由党委书记、乡长任双组长" -> "党委书记、乡长")."""
@@ -164,6 +189,7 @@ def holder(question: Question, clause: str) -> tuple[int, int] | None:
             continue
         # "主任由分管党政办的街道领导担任": the role first, its holder between 由 and 担任.
         given = re.search(rf"(?<!副)(?<!常务){re.escape(role)}由([^，,；;]{{2,30}}?)(?:担任|兼任|负责)", clause)
+        given = given or re.search(rf"由([^，,；;]{{2,30}}?)(?:担任|兼任)[^，,；;]{{0,8}}?(?<!副){re.escape(role)}", clause)
         if given is not None:
             return given.span(1)
         match = re.search(rf"(?:担任|任|为|当)(?:双|常务)?{re.escape(role)}", clause)
@@ -213,7 +239,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
     body_start = marker.end() if marker else 0
     if "、" in clause[body_start:]:
         first = clause.find("、", body_start)
-        segment = max((m.end() for m in re.finditer(r"[，,：:；]", clause[:first])), default=body_start)
+        segment = max((m.end() for m in re.finditer(r"[，,：:；“]", clause[:first])), default=body_start)
         # The question's words before the first item cut it only where words remain before the 、.
         cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
         begin = _item_start(clause, first, max([segment, *cuts]))
@@ -222,6 +248,8 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         named = clause.find(question.head, last) if question.head else -1
         if 0 <= named < stop:
             stop = named + len(question.head)  # "…公正原则办理审批事项" asked "哪些原则": the list ends at 原则
+        if clause[segment - 1 : segment] == "“":
+            stop = min(stop, clause.find("”", last) % (len(clause) + 1))  # a quoted list ends at its quote
         span = _strip_edges(clause, begin, stop)
         if span and span[1] - span[0] >= 4:
             return _without_head(question, clause, span)
