@@ -134,7 +134,8 @@ def place_names(issuer: str) -> tuple[str, ...]:
         "四平市铁西区人民政府" -> ("四平市", "铁西区", "四平", "铁西"). Empty when the
         issuer holds no place name.
     """
-    places = _strip_org(issuer.strip())
+    # "广州市海珠区人民政府素社街道办事处": the government between the places is an organ, not a place.
+    places = _strip_org(re.sub(r"人民政府(?=.)", "", issuer.strip()))
     units = _place_units(places, min_stem=1, max_stem=_MAX_STEM)
     rest = places[len("".join(name for name, _ in units)):]
     if 3 <= len(rest) <= 7 and rest.endswith("街"):

@@ -138,6 +138,12 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
         # A brand in quotes with its noun right after ("“太湖e”综合服务中心") is named whole.
+        if "全称" in question.text:
+            # "议事规则全称是什么": the name that holds the words the question knows of it.
+            known = [w for w in (*question.left, *question.right) if len(w) >= 2]
+            holding = [n for n in names if known and all(w in clause[n[0] : n[1]] for w in known)]
+            if holding:
+                return holding[0]
         for n in names:
             end = _said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
             if end > n[1] + 1:

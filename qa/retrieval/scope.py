@@ -22,7 +22,7 @@ _PLACE_SUFFIXES = ("自治区", "自治州", "街道办事处", "街道", "省",
 MAX_PLACE_STEM = 10
 _PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,%d}?(?:%s)" % (MAX_PLACE_STEM, "|".join(_PLACE_SUFFIXES)))
 # Words that end like a place but name none ("各街道", "全区", "辖区", "社区").
-_NOT_A_PLACE_PREFIX = ("各", "全", "本", "我", "该", "每", "辖", "社", "城", "市", "园", "街", "区", "县", "乡", "镇", "所有", "哪些", "哪个", "分别")
+_NOT_A_PLACE_PREFIX = ("几", "多少", "各", "全", "本", "我", "该", "每", "辖", "社", "城", "市", "园", "街", "区", "县", "乡", "镇", "所有", "哪些", "哪个", "分别")
 
 
 class Mentions(Protocol):
