@@ -15,6 +15,7 @@ from tests.test_answers import search
 TAOYUAN = """2024年,桃源街道坚持以习近平法治思想为指导,认真贯彻落实《江湾区2024年法治政府建设工作要点》(江政办函〔2024〕7号)要求。
 (一)加强组织领导。调整法治政府建设领导小组,明确由街道党工委书记为组长,街道主任和政法委员为副组长,司法所所长任办公室主任。合法性审查中心主任由分管党政办的副主任担任。坚持每周三组织机关干部集中学法。2023年成立街道公共法律服务站。
 (二)提升服务质效。政务服务“好差评”非常满意612条,满意88条,合计700条。执法人员持证比例95%以上。邀请市委宣讲团成员林志远教授专题授课。在辖区望江广场组织开展“宪法进万家”宣传月启动仪式。
+打造“江湾e”综合服务中心,全量承接公安“互联网+政务服务”职能。制定并学习了《中共江湾区桃源街道党工委议事规则》、《关于规范“三重一大”事项集体决策机制建设的规定》。
 (三)深化普法宣传。组织干部前往市监狱和区廉政教育馆开展警示教育。坚持公开、公平、公正原则办理审批事项。开展“法润桃源”普法直播36场,覆盖率达80%以上。街道矛盾纠纷化解工作考核位居全区第二,“桃源调解”案例获评第四批优秀案例。
 """
 SOURCE = "2024_江湾区桃源街道.txt"
@@ -46,6 +47,9 @@ def ask(question: str):
     ("桃源街道领导小组办公室主任由谁来当？", "司法所所长"),
     ("桃源街道合法性审查中心主任由谁担任？", "分管党政办的副主任"),
     ("桃源街道请谁来专题授课？", "林志远"),
+    # a quoted brand with its noun, a full name asked for by the part the user knows
+    ("桃源街道承接公安“互联网+政务服务”的综合服务中心叫什么？", "“江湾e”综合服务中心"),
+    ("桃源街道党工委的议事规则全称是什么？", "《中共江湾区桃源街道党工委议事规则》"),
     # a place named before the words the question puts first
     ("桃源街道“宪法进万家”宣传月启动仪式是在哪个地方办的？", "望江广场"),
 ])
@@ -77,3 +81,15 @@ def test_a_title_less_file_takes_issuer_and_year_from_its_name() -> None:
     assert info.issuer == "江湾区桃源街道" and info.year == 2024
     street = extract_info("一年来,鹤山街坚持依法行政。\n街道", "2024_江湾区鹤山街.txt")
     assert street.issuer == "江湾区鹤山街" and "鹤山街" in street.places
+
+
+def test_the_government_between_places_is_no_place() -> None:
+    info = extract_info("广州市海珠区人民政府素社街道办事处关于2024年度法治政府建设情况的报告\n正文。", "a.txt")
+    assert "素社街道" in info.places and not any("人民政府" in place for place in info.places)
+
+
+def test_a_count_before_a_place_suffix_is_no_unknown_place() -> None:
+    from qa.retrieval.scope import resolve_scope
+    info = extract_info(TAOYUAN, SOURCE)
+    scope = resolve_scope("桃源街道编制公布了几项市县两级许可事项？", [info], [TAOYUAN])
+    assert scope.unknown_place is None and scope.sources == (SOURCE,)
