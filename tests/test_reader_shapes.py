@@ -93,3 +93,10 @@ def test_a_count_before_a_place_suffix_is_no_unknown_place() -> None:
     info = extract_info(TAOYUAN, SOURCE)
     scope = resolve_scope("桃源街道编制公布了几项市县两级许可事项？", [info], [TAOYUAN])
     assert scope.unknown_place is None and scope.sources == (SOURCE,)
+
+
+def test_a_follow_up_with_its_own_year_replaces_the_last_ones() -> None:
+    from qa.reader.followup import resolve_followup
+    standalone = resolve_followup("那2023年那份报告里说的是连续几年？", ["江湾区2024年网格化考评连续几年全市第一？"],
+                                  ["江湾区"]).text
+    assert "江湾区" in standalone and "2023年" in standalone and "2024" not in standalone

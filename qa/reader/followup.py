@@ -98,7 +98,8 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
     if _ASKS.search(core):
         if named:
             return question
-        return _scope_of(previous, places) + core
+        # "那2023年那份报告里说的是连续几年": a year of its own replaces the last question's.
+        return _scope_of(previous, places, with_year=year is None) + core
     base = _swap_scope(previous, named, year.group(1) if year else None, places)
     stem, tail = _split_tail(base)
     if _ATTRIBUTE.search(rest):
@@ -127,10 +128,10 @@ def _swap_scope(previous: str, named: Sequence[str], year: str | None, places: S
     return result
 
 
-def _scope_of(question: str, places: Sequence[str]) -> str:
+def _scope_of(question: str, places: Sequence[str], *, with_year: bool = True) -> str:
     """Return the place and year a question opens with ("田镇街道2024年"), as written."""
     named = _places_in(question, places)
-    year = _YEAR.search(question)
+    year = _YEAR.search(question) if with_year else None
     return "".join(named[:1]) + (f"{year.group(1)}年" if year else "")
 
 
