@@ -16,6 +16,7 @@ TAOYUAN = """2024年,桃源街道坚持以习近平法治思想为指导,认真�
 (一)加强组织领导。调整法治政府建设领导小组,明确由街道党工委书记为组长,街道主任和政法委员为副组长,司法所所长任办公室主任。合法性审查中心主任由分管党政办的副主任担任。坚持每周三组织机关干部集中学法。2023年成立街道公共法律服务站。
 (二)提升服务质效。政务服务“好差评”非常满意612条,满意88条,合计700条。执法人员持证比例95%以上。邀请市委宣讲团成员林志远教授专题授课。在辖区望江广场组织开展“宪法进万家”宣传月启动仪式。
 打造“江湾e”综合服务中心,全量承接公安“互联网+政务服务”职能。制定并学习了《中共江湾区桃源街道党工委议事规则》、《关于规范“三重一大”事项集体决策机制建设的规定》。
+为群众提供法律服务1.2万余次,为企业提供法治服务150余次。推动《江湾区支持民营经济发展条例》落地落实。利用“网信江湾”平台,通过图文、短视频等形式宣传学习贯彻习近平法治思想的成效。
 (三)深化普法宣传。组织干部前往市监狱和区廉政教育馆开展警示教育。坚持公开、公平、公正原则办理审批事项。开展“法润桃源”普法直播36场,覆盖率达80%以上。街道矛盾纠纷化解工作考核位居全区第二,“桃源调解”案例获评第四批优秀案例。
 """
 SOURCE = "2024_江湾区桃源街道.txt"
@@ -50,6 +51,9 @@ def ask(question: str):
     # a quoted brand with its noun, a full name asked for by the part the user knows
     ("桃源街道承接公安“互联网+政务服务”的综合服务中心叫什么？", "“江湾e”综合服务中心"),
     ("桃源街道党工委的议事规则全称是什么？", "《中共江湾区桃源街道党工委议事规则》"),
+    # the noun a "哪个/哪部" question names: right after it, or after 的 when a description comes first
+    ("桃源街道通过哪个平台宣传学习习近平法治思想的成效？", "网信江湾"),
+    ("桃源街道推动落地的是哪部支持民营经济的条例？", "《江湾区支持民营经济发展条例》"),
     # a place named before the words the question puts first
     ("桃源街道“宪法进万家”宣传月启动仪式是在哪个地方办的？", "望江广场"),
 ])
@@ -100,3 +104,8 @@ def test_a_follow_up_with_its_own_year_replaces_the_last_ones() -> None:
     standalone = resolve_followup("那2023年那份报告里说的是连续几年？", ["江湾区2024年网格化考评连续几年全市第一？"],
                                   ["江湾区"]).text
     assert "江湾区" in standalone and "2023年" in standalone and "2024" not in standalone
+
+
+def test_a_last_part_that_names_only_what_changes_asks_the_first_parts_question() -> None:
+    answer = ask("桃源街道为群众提供了多少次法律服务？为企业呢？")
+    assert answer.found and answer.text == "1.2万余次；150余次"

@@ -69,6 +69,8 @@ _ASK_OTHER = re.compile(
     r"|提到|提及|谈到|讲到|说到|涉及到"
 )
 _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
+# A last part that only names what changes ("…？线上呢？").
+_ECHO = re.compile(r"[？?]\s*([^？?]{1,12}?)呢[？?]?\s*$")
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
 _CLASSIFIER = "个家位项种类所条部批些"
 # Nouns that say a name is wanted without saying of what kind.
@@ -163,6 +165,11 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     body = _YEAR.sub("|", body)
     body = _INTENT.sub("|", body)
     pieces = _parts(body)
+    echo = _ECHO.search(body)
+    if echo and len(pieces) == 1 and _WH.search(body[: echo.start()]) and not _WH.search(echo.group(1)):
+        # "为群众提供了多少次法律服务？为企业呢？": the second part asks the first's question of 企业.
+        asked = _ASK_NUMBER.search(body[: echo.start()]) or _WH.search(body[: echo.start()])
+        pieces = [*_parts(body[: echo.start()]), echo.group(1) + asked.group()]
     parts = [_read_part(text, piece, comparison) for piece in pieces]
     if len(parts) == 1:
         return parts[0]
@@ -285,13 +292,14 @@ def _head(after: str) -> str:
     # "哪部支持民营经济的条例": the noun after the last 的 of the asked phrase is what the answer is.
     phrase = match.group()
     described = phrase.split("的")
-    if len(described) > 1 and 2 <= len(described[-1]) <= 6 and len(described[0]) >= 2:
+    first = next(iter(jieba.posseg.cut(phrase)), None)
+    if len(described) > 1 and 2 <= len(described[-1]) <= 6 and first is not None and first.flag.startswith("v"):
         phrase = described[-1]
     head = re.split(r"[了的呢吗啊呀是在被由对给为有]", phrase)[0]
     # The noun is the words before the first verb or filler: "载体" of "载体搞", "考核" of "考核里".
     words = []
     for pair in jieba.posseg.cut(head):
-        if pair.word in ("时", "时候", "期间") or (words and pair.flag == "v"):
+        if pair.word in ("时", "时候", "期间") or (words and pair.flag in ("v", "vn")):
             break
         if pair.word in STOP_TOKENS and pair.word not in _LOCATIVES:
             break
