@@ -109,3 +109,13 @@ def test_a_follow_up_with_its_own_year_replaces_the_last_ones() -> None:
 def test_a_last_part_that_names_only_what_changes_asks_the_first_parts_question() -> None:
     answer = ask("桃源街道为群众提供了多少次法律服务？为企业呢？")
     assert answer.found and answer.text == "1.2万余次；150余次"
+
+
+def test_the_reports_own_date_and_document_number_come_from_its_head() -> None:
+    head = "江湾区桃源街道2024年法治政府建设情况报告\n发文字号 江桃字〔2025〕2号\n发布日期: 2025-02-19 14:59 信息来源:街道办\n"
+    texts = {SOURCE: head + TAOYUAN}
+    for question, expected in (("桃源街道这份报告是什么时候发布的？", "2025-02-19"),
+                               ("桃源街道2024年法治政府建设报告的文号是什么？", "江桃字〔2025〕2号")):
+        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
+        assert answer.found and answer.text == expected, (question, answer.text)
+        assert is_supported(answer, texts.__getitem__)

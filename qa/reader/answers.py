@@ -15,13 +15,14 @@ from typing import Callable, Mapping, Sequence
 
 from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER
-from qa.reader.figures import find_dates, find_figures, find_years, unit_fit
+from qa.reader.figures import find_dates, find_figures, find_years
+from qa.reader.report_marks import document_number, report_date
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
-from qa.reader.spans import entity_span, holder, items_span
-from qa.reader.binding import asked_unit, choose_figure, label_of, labelled_figure
+from qa.reader.spans import entity_span, holder, items_span, naming_neighbour
+from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
 # Least weighted share of the question's terms a clause must hold to answer it. Calibrated on
@@ -29,13 +30,12 @@ from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 # clause, the unanswerable one 0.0; clauses that share only the object and not the action
 # ("发现矛盾9件" for "调处矛盾纠纷多少件") score about 0.5.
 FOUND = 0.55
-MAX_QUOTE = 60
-MAX_TEXT_QUOTE = 120
+MAX_QUOTE, MAX_TEXT_QUOTE = 60, 120  # characters of a quote: of a figure's or name's, of a list's or text's
 HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
 LEANING = 0.25
 HEADING_ANSWERS = 0.8
 RANK_STEP = 0.01
-NEIGHBOUR_DATE = 0.05  # a date in the clause beside the matched one is a little weaker evidence  # a lower-ranked hit's clause must match a little better to win
+NEIGHBOUR = 0.05  # a date or name in the clause beside the matched one is a little weaker evidence
 NAMED = 0.15
 MAX_TEXT_QUOTES = 3
 _QUOTED = re.compile(r"“([^”]{2,30})”")
@@ -46,6 +46,7 @@ _CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年�
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
+_OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
 
 TextOf = Callable[[str], str]
@@ -123,7 +124,9 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         if inline is not None and (listed is None or (listed[0] < HEADING_ANSWERS and not names_a_section)):
             return checked(inline, texts, hits)
     if question.kind == "entity":
-        answer = _span_answer(question, candidates, entity_span, "entity") or _text_answer(question, candidates, texts)
+        own = question.shape == "document number" and _OWN_MARK.search(question.text)
+        answer = (own and _report_mark(question, hits, texts, document_number)) or _span_answer(
+            question, candidates, entity_span, "entity") or _text_answer(question, candidates, texts)
         return checked(answer, texts, hits) if answer else not_found(question.text, hits)
     if question.kind in ("list", "text"):
         listed = list_answer(question, hits, texts, weighting, FOUND)
@@ -149,9 +152,8 @@ def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], tex
         text_of: returns a report's full text as read.
 
     Returns:
-        An Answer of kind "comparison"; found when any report answers; its quotes are the
-        first quote of each answering row, and rows hold one Answer per report, answering
-        reports first.
+        An Answer of kind "comparison", found when any report answers: one row per report
+        (answering reports first), and the first quote of each answering row.
     """
     rows = [extract_answer(question, hits, text_of) for hits in hits_by_report.values() if hits]
     rows.sort(key=lambda row: not row.found)
@@ -205,27 +207,12 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
 
 
 def _beside_head(question: Question, candidates: list[_Candidate]) -> list[_Candidate]:
-    """Move matched clauses that lack the noun the answer names to the clause beside them that has it.
-
-    "在哪个项目决策时搞了多轮意见征集" matches "经过多轮意见征集与专家研讨", but the name is in the
-    clause before ("如在15分钟公共服务配套提升项目决策过程中"): the sentence answers, both are quoted.
-    """
-    asks_holder = "谁" in question.text
-    if not question.head and not asks_holder:
-        return []
-
-    def names_it(text: str) -> bool:
-        return (bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
-
+    """Move matched clauses that lack what the answer names to the clause of their sentence that has it."""
     moved = []
     for cand in candidates:
-        units, i = cand.clauses, cand.index
-        if cand.match < FOUND or names_it(units[i].text):
-            continue
-        for j in (i - 1, i + 1, i + 2):
-            if 0 <= j < len(units) and units[j].sentence == units[i].sentence and names_it(units[j].text):
-                moved.append(replace(cand, score=cand.score - NEIGHBOUR_DATE, index=j, leaning=1.0 if j == i + 1 else 0.0))
-                break
+        j = naming_neighbour(question, cand.clauses, cand.index) if cand.match >= FOUND else None
+        if j is not None:
+            moved.append(replace(cand, score=cand.score - NEIGHBOUR, index=j, leaning=1.0 if j == cand.index + 1 else 0.0))
     return moved
 
 
@@ -248,24 +235,12 @@ def _figure_answer(question: Question, candidates: list[_Candidate], weighting: 
 
 
 def _listed_figure(question: Question, asked: str | None, cand: _Candidate) -> _Candidate | None:
-    """Move to the figure the question names exactly in a sentence that lists figures clause by
-    clause ("“好差评”非常满意802条,满意163条,合计965条"): the scene is said once, in the first
-    clause, and each figure has its own label; "满意的有多少条" is 163条, "总共多少条" 965条."""
-    units, i = cand.clauses, cand.index
-    labelled = []
-    for j in range(i, len(units)):
-        if units[j].sentence != units[i].sentence:
-            break
-        figures = [f for f in find_figures(units[j].text) if f.unit or not asked]
-        labelled += [((j, f), label_of(units[j].text, figures, f)) for f in figures]
-    if len(labelled) < 2:
-        return None
-    best_fit = max(unit_fit(asked, f.unit) for (_, f), _ in labelled)
-    named = labelled_figure(question, [(item, label) for item, label in labelled if unit_fit(asked, item[1].unit) == best_fit])
+    """Move to the figure the question names exactly in a sentence listing figures clause by clause."""
+    named = listed_figure(question, asked, cand.clauses, cand.index)
     if named is None:
         return None
     j, figure = named
-    leaning = 1.0 if j == i + 1 else cand.leaning if j == i else 0.0
+    leaning = 1.0 if j == cand.index + 1 else cand.leaning if j == cand.index else 0.0
     return replace(cand, index=j, leaning=leaning, span=(figure.start, figure.end))
 
 
@@ -285,7 +260,7 @@ def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) 
         scored.append(replace(cand, span=(after or dates)[0]))
     answer = _best_answer(question, scored)
     if answer is None and _REPORT_DATE.search(question.text):
-        return _signature_date(question, hits, texts)
+        return _report_mark(question, hits, texts)
     return answer
 
 
@@ -303,24 +278,20 @@ def _neighbour_date(cand: _Candidate) -> _Candidate | None:
             if dates:
                 span = dates[-1] if j < i else dates[0]
                 leaning = 1.0 if j > i else 0.0
-                return replace(cand, score=cand.score - NEIGHBOUR_DATE, index=j, leaning=leaning, span=span)
+                return replace(cand, score=cand.score - NEIGHBOUR, index=j, leaning=leaning, span=span)
     return None
 
 
-def _signature_date(question: Question, hits: Sequence[Hit], texts) -> Answer | None:
-    """Return the date a report is signed with: the last date in its closing lines."""
+def _report_mark(question: Question, hits: Sequence[Hit], texts, find=report_date) -> Answer | None:
+    """Return what the report itself bears (its date, its document number), with its line as the quote."""
     hit = hits[0]
     text = texts[hit.source]
-    tail_start = max(0, len(text) - 300)
-    units = clauses(text[tail_start:], tail_start)
-    for clause in reversed(units):
-        dates = find_dates(clause.text)
-        if dates:
-            start, end = clause.raw_span(*dates[-1])
-            quote = Quote(text[clause.start : clause.end], hit.source, hit.report, "", (start - clause.start,
-                          end - clause.start), clause.start)
-            return Answer(question.text, text[start:end], True, (quote,), kind="date")
-    return None
+    found = find(text)
+    if found is None:
+        return None
+    (start, end), (line_start, line_end) = found
+    quote = Quote(text[line_start:line_end], hit.source, hit.report, "", (start - line_start, end - line_start), line_start)
+    return Answer(question.text, text[start:end], True, (quote,), kind=question.kind)
 
 
 def _text_answer(question: Question, candidates: list[_Candidate], texts: Mapping[str, str]) -> Answer | None:

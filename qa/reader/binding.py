@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from qa.reader.figures import Figure, unit_fit
+from qa.reader.figures import Figure, find_figures, unit_fit
 from qa.reader.matching import Weights, anchor, coverage
 from qa.reader.questions import Question
 
@@ -116,3 +116,20 @@ def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
         return after
     start = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])
     return clause[start : figure.start]
+
+
+def listed_figure(question: Question, asked: str | None, units: Sequence, i: int):
+    """Return (clause index, figure) of the figure the question names exactly in a sentence that lists
+    figures clause by clause ("“好差评”非常满意802条,满意163条,合计965条"): the scene is said once,
+    in the first clause, and each figure has its own label; "满意的有多少条" is 163条, "总共多少条"
+    965条. None when no label is the question's words alone."""
+    labelled = []
+    for j in range(i, len(units)):
+        if units[j].sentence != units[i].sentence:
+            break
+        figures = [f for f in find_figures(units[j].text) if f.unit or not asked]
+        labelled += [((j, f), label_of(units[j].text, figures, f)) for f in figures]
+    if len(labelled) < 2:
+        return None
+    best_fit = max(unit_fit(asked, f.unit) for (_, f), _ in labelled)
+    return labelled_figure(question, [(item, label) for item, label in labelled if unit_fit(asked, item[1].unit) == best_fit])

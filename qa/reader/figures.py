@@ -127,7 +127,8 @@ def figures_in(text: str) -> tuple[str, ...]:
     Full-width digits count as their ASCII forms and spaces are ignored, so "４８ 件"
     holds the figure "48".
     """
-    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    # Spaces go, except between two digits: "2025-03-18 16:56" holds 18 and 16, not 1816.
+    folded = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", unicodedata.normalize("NFKC", text))
     return tuple(_DIGITS.findall(folded))
 
 

@@ -15,6 +15,7 @@ from typing import Sequence
 import jieba.posseg
 
 from qa.reader.figures import find_ordinals
+from qa.reader.report_marks import DOCUMENT_NUMBER
 from qa.reader.questions import Question
 
 MAX_NAME = 40
@@ -33,7 +34,6 @@ _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 # Written forms an answer may be asked for by shape: 城中政办函〔2025〕19号, 第三批.
-_DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,5}\s*号")
 # The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
 _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
@@ -107,7 +107,7 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if question.frequency:
         return frequency_span(clause)
     if question.shape == "document number":
-        match = _DOCUMENT_NUMBER.search(clause)
+        match = DOCUMENT_NUMBER.search(clause)
         return match.span() if match else None
     if question.shape == "ordinal":
         found = find_ordinals(clause)
@@ -183,6 +183,28 @@ def _said_after(question: Question, clause: str, at: int) -> int:
         if word is None:
             return at
         at += len(word)
+
+
+def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
+    """Return the clause of clause i's sentence that holds what the answer names, when clause i does not.
+
+    "在哪个项目决策时搞了多轮意见征集" matches "经过多轮意见征集与专家研讨", but the name is in the
+    clause before ("如在15分钟公共服务配套提升项目决策过程中"); "副组长由谁担任" matches the clause
+    naming the group, and the holder stands two clauses on ("镇长和政法委员为副组长").
+    """
+    asks_holder = "谁" in question.text
+    if not question.head and not asks_holder:
+        return None
+
+    def names_it(text: str) -> bool:
+        return (bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
+
+    if names_it(units[i].text):
+        return None
+    for j in (i - 1, i + 1, i + 2):
+        if 0 <= j < len(units) and units[j].sentence == units[i].sentence and names_it(units[j].text):
+            return j
+    return None
 
 
 def holder(question: Question, clause: str) -> tuple[int, int] | None:

@@ -1,0 +1,48 @@
+"""Find what a report bears about itself: its date and its document number.
+
+"这份报告是什么时候发的" and "报告的文号是什么" ask for marks no sentence of the body states:
+a published page heads the text with "发布日期: 2024-02-19" (or 发表时间, 成文日期) and
+"发文字号 济兖政字〔2024〕3号"; a signed report ends with its issuer and date.
+"""
+from __future__ import annotations
+
+import re
+
+from qa.reader.clauses import clauses
+from qa.reader.figures import find_dates
+
+HEAD_CHARS = 400
+TAIL_CHARS = 300
+DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,5}\s*号")
+_LABEL = re.compile(r"(?:发布|发表|成文|印发|公开|发文)(?:日期|时间)\s*[:：]?\s*")
+
+
+def report_date(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Return ((start, end) of the date, (start, end) of its line) in the report's text, or None.
+
+    A labelled date in the first HEAD_CHARS characters wins; else the last date in the closing
+    TAIL_CHARS characters (the signature).
+    """
+    for label in _LABEL.finditer(text, 0, HEAD_CHARS):
+        dates = find_dates(text[label.end() : label.end() + 20])
+        if dates and dates[0][0] == 0:
+            start, end = label.end() + dates[0][0], label.end() + dates[0][1]
+            line_end = text.find("\n", end)
+            return (start, end), (label.start(), line_end if line_end >= 0 else end)
+    tail_start = max(0, len(text) - TAIL_CHARS)
+    for clause in reversed(clauses(text[tail_start:], tail_start)):
+        dates = find_dates(clause.text)
+        if dates:
+            return clause.raw_span(*dates[-1]), (clause.start, clause.end)
+    return None
+
+
+def document_number(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Return ((start, end) of the report's own document number, (start, end) of its line), or None:
+    the first one in the report's first HEAD_CHARS characters."""
+    match = DOCUMENT_NUMBER.search(text, 0, HEAD_CHARS)
+    if match is None:
+        return None
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    return match.span(), (line_start, line_end if line_end >= 0 else match.end())
