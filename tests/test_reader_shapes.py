@@ -95,8 +95,9 @@ def test_the_government_between_places_is_no_place() -> None:
 def test_a_count_before_a_place_suffix_is_no_unknown_place() -> None:
     from qa.retrieval.scope import resolve_scope
     info = extract_info(TAOYUAN, SOURCE)
-    scope = resolve_scope("桃源街道编制公布了几项市县两级许可事项？", [info], [TAOYUAN])
-    assert scope.unknown_place is None and scope.sources == (SOURCE,)
+    for question in ("桃源街道编制公布了几项市县两级许可事项？", "桃源街道2024年请区法院给干部作了几次专题报告？"):
+        scope = resolve_scope(question, [info], [TAOYUAN])
+        assert scope.unknown_place is None and scope.sources == (SOURCE,), question
 
 
 def test_a_follow_up_with_its_own_year_replaces_the_last_ones() -> None:

@@ -216,6 +216,7 @@ def _by_year(
 def _unknown_place(q: str, covered: list[bool], mentions: Mentions) -> str | None:
     """Return a place-like name in the question that is neither known nor mentioned in any report."""
     # No place name holds 的, 了 or 是: "年落实的区里" is no place.
+    q = re.sub(r"(?:19|20)\d{2}\s*年度?", lambda m: " " * len(m.group()), q)  # "2025年请区法院": 年 starts no name
     for run in re.finditer(r"(?:(?![的了是])[\u4e00-\u9fff])+", q):
         if any(covered[run.start():run.end()]):
             continue
