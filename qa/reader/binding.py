@@ -19,8 +19,9 @@ _MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱
 # A question after the whole ("总共收到多少条") is answered by the figure a report labels as the total.
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|总计|共计|总数|总量|累计|共有|共收到")
 _TOTAL_LABEL = re.compile(r"^(?:合计|总计|共计|累计|总数|总量|共)")
-_LABEL_BREAK = re.compile(r"[，,、；;：:“”‘’\"《》()（）\s]")
-_LABEL_FILLER = set("的了达为是共计有")
+# A label runs back to a break; quotes stay inside it ("组织“第一议题”学习" is not just "学习").
+_LABEL_BREAK = re.compile(r"[，,、；;：:《》()（）\s]")
+_LABEL_FILLER = set("的了达为是共计有“”‘’\"")
 TOTAL = 100  # a total asked for outranks any label
 
 def asked_unit(question: Question) -> str | None:
@@ -72,7 +73,11 @@ def label_of(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
     pieces = [p for p in _LABEL_BREAK.split(frame) if p]
     if not pieces:
         return ""
-    return pieces[0] if frame.startswith(pieces[0]) and clause.startswith(frame, figure.end) else pieces[-1]
+    label = pieces[0] if frame.startswith(pieces[0]) and clause.startswith(frame, figure.end) else pieces[-1]
+    # A quoted term before the label's last words is its scene ("政务服务“好差评”非常满意"): the words
+    # after the quote name the figure.
+    scene = re.match(r".*[”’\"](?=[^”’\"]{2,}$)", label)
+    return label[scene.end() :] if scene else label
 
 
 def label_fit(question: Question, label: str) -> int:
@@ -83,21 +88,31 @@ def label_fit(question: Question, label: str) -> int:
         return 0
     if _TOTAL_LABEL.match(label):
         return TOTAL if _TOTAL_ASKED.search(question.asked or question.text) else 0
+    covered = _covered(question, label)
+    return len(label) if all(covered) and not all(ch in _LABEL_FILLER for ch in label) else 0
+
+
+def _covered(question: Question, label: str) -> list[bool]:
     covered = [ch in _LABEL_FILLER for ch in label]
     for phrase in question.phrases:
         at = label.find(phrase) if phrase else -1
         while at >= 0:
             covered[at : at + len(phrase)] = [True] * len(phrase)
             at = label.find(phrase, at + 1)
-    return len(label) if all(covered) and not all(ch in _LABEL_FILLER for ch in label) else 0
+    return covered
 
 
 def labelled_figure(question: Question, labelled: Sequence[tuple[object, str]]):
-    """Return the item whose label is the question's words exactly and longest, when it is the only one."""
+    """Return the item whose label is the question's words exactly and longest, when it is the only one
+    and no other label holds more of the question's words ("学习" does not beat "理论学习中心组学习")."""
     scored = [(label_fit(question, label), item) for item, label in labelled]
     best = max((score for score, _ in scored), default=0)
     winners = [item for score, item in scored if score == best]
-    return winners[0] if best > 0 and len(winners) == 1 else None
+    if best <= 0 or len(winners) != 1:
+        return None
+    said = {id(item): sum(1 for ch, c in zip(label, _covered(question, label)) if c and ch not in _LABEL_FILLER)
+            for item, label in labelled}
+    return winners[0] if best >= TOTAL or said[id(winners[0])] >= max(said.values()) else None
 
 
 def _exactly_named(question: Question, labelled: Sequence[tuple[Figure, str]]) -> Figure | None:

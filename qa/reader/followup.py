@@ -104,6 +104,8 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
     stem, tail = _split_tail(base)
     if _ATTRIBUTE.search(rest):
         return f"{stem}{rest}是多少" if re.search(r"多少|几", tail) or not tail else f"{stem}{rest}{tail}"
+    if not tail and re.search(r"多少|几", base):
+        tail = "多少"  # "开了多少次党工委扩大会议" then "理论学习中心组学习呢": a count again
     return f"{_scope_of(base, places)}{rest}{_generic_tail(tail)}"
 
 
@@ -132,7 +134,7 @@ def _scope_of(question: str, places: Sequence[str], *, with_year: bool = True) -
     """Return the place and year a question opens with ("田镇街道2024年"), as written."""
     named = _places_in(question, places)
     year = _YEAR.search(question) if with_year else None
-    return "".join(named[:1]) + (f"{year.group(1)}年" if year else "")
+    return "".join(named) + (f"{year.group(1)}年" if year else "")  # "滨江区西兴街道": every place, in order
 
 
 def _split_tail(question: str) -> tuple[str, str]:

@@ -37,7 +37,7 @@ _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 # The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
 _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
-_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:从|通过|以|由|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
+_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
 _ITEMS_END = re.compile(r"等|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
 
 
@@ -267,7 +267,10 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
     body_start = marker.end() if marker else 0
     if "、" in clause[body_start:]:
         first = clause.find("、", body_start)
-        segment = max((m.end() for m in re.finditer(r"[，,：:；“]", clause[:first])), default=body_start)
+        segment = max((m.end() for m in re.finditer(r"[，,：:；]", clause[:first])), default=body_start)
+        opening = clause.rfind("“", segment, first)
+        quoted = opening >= 0 and "”" not in clause[opening:first] and clause.find("”", clause.rfind("、")) > 0
+        segment = opening + 1 if quoted else segment  # “服务零距离、工作零差错…”: the list is the quote
         # The question's words before the first item cut it only where words remain before the 、.
         cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
         begin = _item_start(clause, first, max([segment, *cuts]))
@@ -276,13 +279,17 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         named = clause.find(question.head, last) if question.head else -1
         if 0 <= named < stop:
             stop = named + len(question.head)  # "…公正原则办理审批事项" asked "哪些原则": the list ends at 原则
-        if clause[segment - 1 : segment] == "“":
-            stop = min(stop, clause.find("”", last) % (len(clause) + 1))  # a quoted list ends at its quote
+        if quoted:
+            stop = min(stop, clause.find("”", last))  # a quoted list ends at its quote
+        later = [clause.find(w, last) for w in question.right if len(w) >= 2 and clause.find(w, last) > last]
+        stop = min([stop, *later])  # "…法治教育网组织干部学法" asked "依托哪些平台组织干部学法": the list ends before 组织
         span = _strip_edges(clause, begin, stop)
         if span and span[1] - span[0] >= 4:
             return _without_head(question, clause, span)
     if runs:
-        return runs[0]
+        start, end = runs[0]
+        quoted = clause[start - 1 : start] in ("“", "‘") and clause[end : end + 1] in ("”", "’")
+        return (start - 1, end + 1) if quoted else runs[0]  # “扫楼”“五经普”, each item in its quotes
     # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
     gap = gap_span(question, clause)
     if gap is not None:
@@ -310,7 +317,7 @@ def _runs_of_names(clause: str, names: list[tuple[int, int]]) -> list[tuple[int,
     count = 0
     for start, end in names:
         between = clause[current[1] : start].strip("“”‘’\"") if current else ""
-        if current and _ITEM_SEP.fullmatch(between or "、") is not None:
+        if current and _ITEM_SEP.fullmatch(between or "、") is not None and start - current[1] <= 3:
             current, count = (current[0], end), count + 1
             continue
         if current and count >= 2:
