@@ -100,13 +100,6 @@ def test_a_count_before_a_place_suffix_is_no_unknown_place() -> None:
         assert scope.unknown_place is None and scope.sources == (SOURCE,), question
 
 
-def test_a_follow_up_with_its_own_year_replaces_the_last_ones() -> None:
-    from qa.reader.followup import resolve_followup
-    standalone = resolve_followup("那2023年那份报告里说的是连续几年？", ["江湾区2024年网格化考评连续几年全市第一？"],
-                                  ["江湾区"]).text
-    assert "江湾区" in standalone and "2023年" in standalone and "2024" not in standalone
-
-
 def test_a_last_part_that_names_only_what_changes_asks_the_first_parts_question() -> None:
     answer = ask("桃源街道为群众提供了多少次法律服务？为企业呢？")
     assert answer.found and answer.text == "1.2万余次；150余次"
@@ -120,3 +113,17 @@ def test_the_reports_own_date_and_document_number_come_from_its_head() -> None:
         answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
         assert answer.found and answer.text == expected, (question, answer.text)
         assert is_supported(answer, texts.__getitem__)
+
+
+def test_a_follow_up_saying_only_old_words_switches_the_scope() -> None:
+    from qa.reader.followup import resolve_followup
+    standalone = resolve_followup("那2023年那份报告里说的是连续几年？", ["江湾区2024年网格化考评连续几年全市第一？"],
+                                  ["江湾区"]).text
+    assert standalone.startswith("江湾区2023年") and "网格化考评" in standalone and "2024" not in standalone
+
+
+def test_a_who_question_with_its_own_place_stands_alone() -> None:
+    from qa.reader.followup import resolve_followup
+    standalone = resolve_followup("那桃源街道的领导小组组长是谁？", ["江湾区领导小组开了几次专题会？"],
+                                  ["桃源街道", "江湾区"]).text
+    assert "桃源街道" in standalone and "谁" in standalone and "多少" not in standalone

@@ -14,7 +14,7 @@ from qa.reader.questions import analyse
 
 _LEAD = re.compile(r"^(?:那么|那在|那个|那|还有|另外|再问一下|再问|请问)+")
 _TRAIL = re.compile(r"(?:的情况|情况|呢|吗|呀|啊|[？?。.！!\s])+$")
-_ASKS = re.compile(r"多少|几|哪|什么|怎|如何|是否|有没有|何时|吗")
+_ASKS = re.compile(r"多少|几|哪|什么|谁|怎|如何|是否|有没有|何时|多久|吗")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 # A follow-up that names one of these asks about the previous subject ("成功率呢" -> 调处矛盾纠纷成功率).
 _ATTRIBUTE = re.compile(r"(?:率|比例|占比|比重|金额|数量|人数|次数|增幅|降幅|同比|环比)$")
@@ -93,7 +93,8 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
         rest = rest.replace(place, "")
     rest = _YEAR.sub("", rest).strip("的 ，,")
     subject = analyse(rest, places=places).phrases if rest else ()
-    if not subject:
+    # "那2023年那份报告里说的是连续几年": words the last question said already switch only the scope.
+    if not subject or set(subject) <= set(analyse(previous, places=places).phrases):
         return _swap_scope(previous, named, year.group(1) if year else None, places)
     if _ASKS.search(core):
         if named:

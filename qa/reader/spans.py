@@ -37,7 +37,7 @@ _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 # The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
 _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
-_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
+_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
 _ITEMS_END = re.compile(r"等|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
 
 
@@ -281,7 +281,8 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
             stop = named + len(question.head)  # "…公正原则办理审批事项" asked "哪些原则": the list ends at 原则
         if quoted:
             stop = min(stop, clause.find("”", last))  # a quoted list ends at its quote
-        later = [clause.find(w, last) for w in question.right if len(w) >= 2 and clause.find(w, last) > last]
+        later = [at for at in (clause.find(w, last) for w in question.right if len(w) >= 2)
+                 if at > last and clause[at:].strip("，,。；") not in question.right]
         stop = min([stop, *later])  # "…法治教育网组织干部学法" asked "依托哪些平台组织干部学法": the list ends before 组织
         span = _strip_edges(clause, begin, stop)
         if span and span[1] - span[0] >= 4:
