@@ -5,8 +5,8 @@ Usage: nice -n 10 .venv/bin/python benchmarks/load.py [--clients 40] [--seconds 
 
 1. Opens (or builds) the index of corpus/ with the default model (m3e-small, ONNX int8).
 2. The Python API: ReportIndex.answer on the public questions, one at a time on one thread, on the
-   server's CPUs, for --api-seconds: answers/s, latency and CPU per answer. This is the
-   single-core rate the app is held against.
+   server's CPUs, for --api-seconds, before and again after the app (the machine's load drifts):
+   answers/s, latency and CPU per answer. Their mean is the single-core rate the app is held against.
 3. The app: `python app.py` in its own process on 127.0.0.1, pinned to --server-cpus, then
    --clients concurrent clients in this one process (asyncio, raw HTTP/1.1 on keep-alive
    connections, pinned to --client-cpus), each asking the public questions in turn for --seconds:
@@ -47,16 +47,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def api_rate(index_folder: Path, corpus: Path, seconds: float) -> dict:
-    """Answer questions one after another on one thread in this process; return answers/s and latencies."""
+def open_index(index_folder: Path, corpus: Path):
+    """Open (or build) the index on one thread, as the server's answers each run, and warm it."""
     from embeddings.encoder import limit_threads
     from qa import ReportIndex
 
-    limit_threads(1)  # one core, as the server's answers each use
+    limit_threads(1)
     index = ReportIndex.open(corpus, index_folder)
-    asked = questions()
-    for question in asked:  # warm caches (tokenizer, scope lookups) as a running server has them
+    for question in questions():  # warm caches (tokenizer, scope lookups) as a running server has them
         index.answer(question)
+    return index
+
+
+def api_rate(index, seconds: float) -> dict:
+    """Answer questions one after another on one thread in this process; return answers/s and latencies."""
+    asked = questions()
     latencies = []
     stop_at = time.perf_counter() + seconds
     started, cpu = time.perf_counter(), time.process_time()
@@ -221,7 +226,8 @@ def main() -> int:
     everywhere = os.sched_getaffinity(0)
     if server_cpus:
         os.sched_setaffinity(0, server_cpus)
-    api = api_rate(args.index, args.corpus, args.api_seconds)
+    index = open_index(args.index, args.corpus)
+    apis = [api_rate(index, args.api_seconds)]
     os.sched_setaffinity(0, everywhere)
     server = serve(args.index, args.corpus, args.port, server_cpus)
     try:
@@ -231,17 +237,21 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(30)
+    os.sched_setaffinity(0, server_cpus or everywhere)  # again after the app: the machine's load drifts
+    apis.append(api_rate(index, args.api_seconds))
     load_average = os.getloadavg()
-    pinned = f"server on CPU {args.server_cpus or 'any'}, clients on CPU {args.client_cpus or 'any'}"
-    print(f"Python API, 1 thread    : {api['rate']:6.1f} answers/s  p50 {api['p50'] * 1000:6.1f} ms  "
-          f"p95 {api['p95'] * 1000:6.1f} ms  CPU {api['cpu_per_answer'] * 1000:5.1f} ms/answer  "
-          f"({api['answers']} answers in {api['seconds']:.0f} s)")
+    pinned = f"server and API on CPU {args.server_cpus or 'any'}, clients on CPU {args.client_cpus or 'any'}"
+    for when, api in zip(("before", "after"), apis):
+        print(f"Python API, {when:<6}: {api['rate']:6.1f} answers/s  p50 {api['p50'] * 1000:6.1f} ms  "
+              f"p95 {api['p95'] * 1000:6.1f} ms  CPU {api['cpu_per_answer'] * 1000:5.1f} ms/answer  "
+              f"({api['answers']} answers in {api['seconds']:.0f} s, one thread)")
+    api_rate_mean = sum(api["rate"] for api in apis) / len(apis)
     names = {"json": "POST /api/ask", "gradio": "Gradio /ask"}
     for path, figures in app.items():
         print(f"{names[path]:<14}, {args.clients} cl.: {figures['rate']:6.1f} answers/s  p50 {figures['p50'] * 1000:6.0f} ms  "
               f"p95 {figures['p95'] * 1000:6.0f} ms  CPU {figures['server_cpu'] * 1000:5.1f} ms/answer server, "
               f"{figures['client_cpu'] * 1000:4.1f} clients  ({figures['answers']} answers, {figures['errors']} errors "
-              f"in {figures['seconds']:.0f} s)  = {figures['rate'] / api['rate']:.0%} of the API")
+              f"in {figures['seconds']:.0f} s)  = {figures['rate'] / api_rate_mean:.0%} of the API's mean")
         for error in figures["first_errors"]:
             print(f"  error: {error}")
     print(f"{pinned}; load average {load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f}")
