@@ -5,7 +5,8 @@
 The index is built on the first start and loaded in seconds afterwards. Per-user state lives in
 gr.State; the index is shared read-only behind an IndexHolder and swapped whole on rebuild. The
 reports list and the filters are read from the index each time a page loads. Report management
-(upload, rescan, delete) is off unless an administrator password is configured.
+(upload, rescan, delete) is off unless an administrator password is configured. The same server
+answers plain JSON at POST /api/ask (webui/ask_api.py), far cheaper than Gradio's queue.
 """
 from __future__ import annotations
 

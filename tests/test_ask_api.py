@@ -33,6 +33,14 @@ def index(tmp_path_factory):
     return ReportIndex.build(corpus, folder / "index", encoder=FakeEncoder())
 
 
+@pytest.fixture(scope="module")
+def served(index):
+    """One app over the plain index for the tests that only ask."""
+    app = serve(index)
+    yield app
+    app.close()
+
+
 def serve(index, gate: AdminGate | None = None):
     holder = IndexHolder(index, REPO / "corpus")
     app = build_app(holder, gate)
@@ -58,13 +66,9 @@ def post(app, body: bytes | str | dict, path: str = "/api/ask", method: str = "P
     return response.status, json.loads(raw)
 
 
-def test_answers_a_question_with_quotes_as_the_chat_does(index):
-    app = serve(index)
-    try:
-        status, reply = post(app, {"question": QUESTION})
-        follow_status, follow = post(app, {"question": "那春城街道呢？", "history": [QUESTION]})
-    finally:
-        app.close()
+def test_answers_a_question_with_quotes_as_the_chat_does(index, served):
+    status, reply = post(served, {"question": QUESTION})
+    follow_status, follow = post(served, {"question": "那春城街道呢？", "history": [QUESTION]})
     assert status == 200 and reply["found"] and "806" in reply["answer"]
     assert reply["quotes"] and reply["quotes"][0]["report"] and reply["quotes"][0]["section"]
     assert "806" in reply["quotes"][0]["text"] and reply["reason"] is None
@@ -74,12 +78,8 @@ def test_answers_a_question_with_quotes_as_the_chat_does(index):
     assert "春城" in follow["quotes"][0]["report"]
 
 
-def test_not_found_says_why(index):
-    app = serve(index)
-    try:
-        status, reply = post(app, {"question": "北京市朝阳区2024年调处矛盾纠纷多少件"})
-    finally:
-        app.close()
+def test_not_found_says_why(served):
+    status, reply = post(served, {"question": "北京市朝阳区2024年调处矛盾纠纷多少件"})
     assert status == 200 and reply["found"] is False and reply["answer"] is None
     assert "朝阳区" in reply["reason"]
 
@@ -102,23 +102,15 @@ def test_not_found_says_why(index):
     ('{"question": "田镇街道", "history": ["\\udc00"]}', "含有无效字符"),
     ({"question": QUESTION, "sources": ["nope.txt"]}, "已不在索引中"),
 ])
-def test_bad_input_is_refused_with_400_and_a_clear_message(index, body, words):
-    app = serve(index)
-    try:
-        status, reply = post(app, body)
-    finally:
-        app.close()
+def test_bad_input_is_refused_with_400_and_a_clear_message(served, body, words):
+    status, reply = post(served, body)
     assert status == 400, reply
     assert set(reply) == {"error", "detail"} and words in reply["error"] and reply["detail"]
     assert any("\u4e00" <= char <= "\u9fff" for char in reply["error"])  # Chinese for the reader
 
 
-def test_a_huge_body_is_refused_before_it_is_read(index):
-    app = serve(index)
-    try:
-        status, reply = post(app, {"question": QUESTION, "history": ["田" * 300] * (MAX_BODY_BYTES // 300)})
-    finally:
-        app.close()
+def test_a_huge_body_is_refused_before_it_is_read(served):
+    status, reply = post(served, {"question": QUESTION, "history": ["田" * 300] * (MAX_BODY_BYTES // 300)})
     assert status == 413 and "请求过大" in reply["error"]
 
 
