@@ -20,9 +20,10 @@ from embeddings.encoder import limit_threads
 # Answers in progress at once, per path (Gradio's events; POST /api/ask has its own pool of as many).
 # Answering holds the GIL for most of its ~10 ms, so more threads add no CPU, only GIL hand-overs:
 # with 40 clients on one core, 4 threads gave 86 JSON answers/s and 43 through Gradio, 16 threads
-# 67-80 and 35 (benchmarks/load.py; one run each, load average 8). ONNX int8 gains nothing from
-# shared forward passes (2.3-2.6 ms of CPU per question in passes of 1 to 16), so the shared
-# passes of embeddings/coalescing.py, which serve the PyTorch fallback, need no more.
+# 67-80 and 35 (benchmarks/load.py; one run each, load average 8). The ONNX int8 encoder does not
+# share passes (embeddings/coalescing.py serves the PyTorch fallback): its dynamic quantisation
+# scales a pass's activations together, so a question's vector would depend on who else asked at
+# that moment, for at most 2-3 ms of CPU per answer (benchmarks/question_encoding.py).
 ANSWERS_AT_ONCE = 4
 # Gradio recomputes its analytics summary (a pandas table of up to 10,000 events) after every
 # this many events; its default of 1 costs more than an answer once the server has run a while.
