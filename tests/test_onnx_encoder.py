@@ -74,6 +74,23 @@ def test_onnx_backend_never_falls_back_and_torch_backend_refuses_onnx_int8(model
         load_encoder(str(model_folder), backend="gpu")
 
 
+def test_limit_threads_reaches_encoders_loaded_afterwards(model_folder: Path, monkeypatch):
+    import faiss
+    import torch
+
+    monkeypatch.setattr(encoder_module, "SentenceTransformerEncoder", _TorchStandIn)
+    monkeypatch.setattr(encoder_module, "_thread_limit", None)
+    before = torch.get_num_threads(), faiss.omp_get_max_threads()
+    try:
+        encoder_module.limit_threads(1)
+        limited = load_encoder(str(model_folder), backend="torch")
+        told = load_encoder(str(model_folder), backend="torch", threads=2)
+    finally:
+        torch.set_num_threads(before[0])
+        faiss.omp_set_num_threads(before[1])
+    assert limited.threads == 1 and told.threads == 2
+
+
 # ----------------------------------------------------------------------------- the real model (slow)
 
 
@@ -132,3 +149,15 @@ def test_real_model_falls_back_to_pytorch_without_onnxruntime(monkeypatch):
         encoder = load_encoder(DEFAULT_MODEL + "+onnx-int8")
     assert encoder.backend == "torch" and encoder.name == DEFAULT_MODEL
     assert encoder.encode(["田镇街道调处矛盾纠纷806件"]).shape == (1, 512)
+
+
+@pytest.mark.slow
+def test_onnx_session_takes_the_process_thread_limit(exported: Path, monkeypatch):
+    # Two spinning ONNX Runtime threads cost a server 5x the CPU per question of one (README, load).
+    monkeypatch.setattr(encoder_module, "_thread_limit", 1)
+    import embeddings.onnx_encoder as onnx_module
+
+    monkeypatch.setattr(onnx_module, "export_folder", lambda model: exported)
+    encoder = load_encoder(DEFAULT_MODEL + "+onnx-int8", backend="onnx")
+    assert isinstance(encoder, OnnxEncoder)
+    assert encoder._session.get_session_options().intra_op_num_threads == 1

@@ -16,6 +16,7 @@ from app import build_app
 from embeddings.coalescing import Coalescer
 from qa.model import Answer, ReportInfo
 from webui.holder import IndexHolder
+from webui.serving import ANSWERS_AT_ONCE
 
 from support import free_port
 
@@ -133,5 +134,5 @@ def test_the_app_answers_many_clients_at_once(tmp_path: Path):
     finally:
         app.close()
     assert [reply["text"] for reply in replies] == ["806件"] * 12
-    # Two at a time before: the other ten waited in Gradio's queue.
-    assert index.peak >= 8
+    # Every answering slot is used (two at a time once, the rest waiting in Gradio's queue), none more.
+    assert index.peak == ANSWERS_AT_ONCE

@@ -64,6 +64,8 @@ def error_message(error: QAError) -> str:
     if isinstance(error, QuestionError):
         if "no words" in text:
             return "问题中没有文字。请换个问法，例如“田镇街道2024年调处矛盾纠纷多少件”。"
+        if "lone surrogate" in text:
+            return "问题或对话历史中含有无效字符（不完整的 UTF-16 编码），请以有效的 UTF-8 文字重新发送。"
         if "unknown report source" in text:
             return "所选的报告已不在索引中，请刷新页面后重新选择。"
         print(f"untranslated question error: {text}", file=sys.stderr)
