@@ -17,6 +17,7 @@ TAOYUAN = """2024年,桃源街道坚持以习近平法治思想为指导,认真�
 (二)提升服务质效。政务服务“好差评”非常满意612条,满意88条,合计700条。执法人员持证比例95%以上。邀请市委宣讲团成员林志远教授专题授课。在辖区望江广场组织开展“宪法进万家”宣传月启动仪式。
 打造“江湾e”综合服务中心,全量承接公安“互联网+政务服务”职能。制定并学习了《中共江湾区桃源街道党工委议事规则》、《关于规范“三重一大”事项集体决策机制建设的规定》。
 为群众提供法律服务1.2万余次,为企业提供法治服务150余次。推动《江湾区支持民营经济发展条例》落地落实。利用“网信江湾”平台,通过图文、短视频等形式宣传学习贯彻习近平法治思想的成效。
+鹤山社区、三元社区在全区法治社区培育验收中包揽前两名。在官方微博、办事大厅显示屏等,推送法治解读文章、公益视频。
 (三)深化普法宣传。组织干部前往市监狱和区廉政教育馆开展警示教育。坚持公开、公平、公正原则办理审批事项。开展“法润桃源”普法直播36场,覆盖率达80%以上。街道矛盾纠纷化解工作考核位居全区第二,“桃源调解”案例获评第四批优秀案例。
 """
 SOURCE = "2024_江湾区桃源街道.txt"
@@ -127,3 +128,14 @@ def test_a_who_question_with_its_own_place_stands_alone() -> None:
     standalone = resolve_followup("那桃源街道的领导小组组长是谁？", ["江湾区领导小组开了几次专题会？"],
                                   ["桃源街道", "江湾区"]).text
     assert "桃源街道" in standalone and "谁" in standalone and "多少" not in standalone
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the last item stops before the question's own words that follow the list
+    ("桃源街道哪两个社区在全区法治社区培育验收中拿了前两名？", "鹤山社区、三元社区"),
+    # a list of the question's own words is its scene: the list beside it answers
+    ("桃源街道在哪些渠道推送法治解读文章和公益视频？", "官方微博、办事大厅显示屏"),
+])
+def test_a_list_is_the_items_the_question_does_not_say(question: str, expected: str) -> None:
+    answer = ask(question)
+    assert answer.found and answer.text == expected, (question, answer.text)

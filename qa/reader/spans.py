@@ -193,10 +193,13 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     naming the group, and the holder stands two clauses on ("镇长和政法委员为副组长").
     """
     asks_holder = "谁" in question.text
-    if not question.head and not asks_holder:
+    lists = question.kind == "list"
+    if not question.head and not asks_holder and not lists:
         return None
 
     def names_it(text: str) -> bool:
+        if lists and "、" in text:
+            return not _restates(question, text)  # "在官方微博微信、办事大厅显示屏等" beside "推送解读文章、公益视频"
         return (bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
 
     if names_it(units[i].text):
@@ -281,11 +284,13 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
             stop = named + len(question.head)  # "…公正原则办理审批事项" asked "哪些原则": the list ends at 原则
         if quoted:
             stop = min(stop, clause.find("”", last))  # a quoted list ends at its quote
-        later = [at for at in (clause.find(w, last) for w in question.right if len(w) >= 2)
-                 if at > last and clause[at:].strip("，,。；") not in question.right]
+        said = [w for w in (*question.left, *question.right) if len(w) >= 2]
+        later = [at for at in (clause.find(w, last) for w in said) if at >= last + 3 and clause[at:].strip("，,。；") not in said]
         stop = min([stop, *later])  # "…法治教育网组织干部学法" asked "依托哪些平台组织干部学法": the list ends before 组织
         span = _strip_edges(clause, begin, stop)
-        if span and span[1] - span[0] >= 4:
+        while span and clause[span[1] - 1] in "在于的为和及与":
+            span = _strip_edges(clause, span[0], span[1] - 1)
+        if span and span[1] - span[0] >= 4 and not _restates(question, clause[span[0] : span[1]]):
             return _without_head(question, clause, span)
     if runs:
         start, end = runs[0]
@@ -301,6 +306,14 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):
             return _without_head(question, clause, gap)
     return None
+
+
+def _restates(question: Question, items: str) -> bool:
+    """Tell whether a list only repeats the question's own words ("推送解读文章、公益视频" asked
+    "在哪些渠道推送解读文章和公益视频"): it is the question's scene, not its answer."""
+    words = [w for w in (*question.left, *question.right) if len(w) >= 2]
+    said = sum(len(w) for w in words if w in items)
+    return said * 5 >= len(items.replace("、", "")) * 3
 
 
 def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tuple[int, int]:
