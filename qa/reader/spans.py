@@ -284,7 +284,8 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
             stop = named + len(question.head)  # "…公正原则办理审批事项" asked "哪些原则": the list ends at 原则
         if quoted:
             stop = min(stop, clause.find("”", last))  # a quoted list ends at its quote
-        said = [w for w in (*question.left, *question.right) if len(w) >= 2]
+        # Words the first item holds too ("社区" of 鹤山社区) are the items' kind, not what follows them.
+        said = [w for w in (*question.left, *question.right) if len(w) >= 2 and w not in clause[begin:first]]
         later = [at for at in (clause.find(w, last) for w in said) if at >= last + 3 and clause[at:].strip("，,。；") not in said]
         stop = min([stop, *later])  # "…法治教育网组织干部学法" asked "依托哪些平台组织干部学法": the list ends before 组织
         span = _strip_edges(clause, begin, stop)
