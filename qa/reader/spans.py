@@ -27,7 +27,7 @@ _LEAD = re.compile(r"^(?:如|成员|人员|的|了|为|是|叫|叫做|即|由|�
                    r"经|被|给|与|同|和|及|赴|到|去|前往|走进|进入|设在|位于|任命|聘请|邀请|请|更名为|命名为|称为|纳入|划入|提交|"
                    r"列入|依托|利用|运用|推广|推广运用|建立|成立|设立|组建|形成|制定|印发|出台|开展|推进|实施|落实|建成|打造|实行|执行|"
                    r"作为|成为|担任|列席|参加|出席|组织|共|等|全程|常态化|集中|观看)+")
-_TRAIL = re.compile(r"(?:的|了|等|为|作|作为|担任|任|负责|牵头|参与|组成|人员组成|共同|一起|参观学习|开展|进行|常态化|组织开展|组织召开|"
+_TRAIL = re.compile(r"(?:的|了|等|为|(?<!工)作为?|担任|任|负责|牵头|参与|组成|人员组成|共同|一起|参观学习|开展|进行|常态化|组织开展|组织召开|"
                     r"举办|举行|召开)+$")
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
@@ -99,6 +99,10 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
             return span
         return _unsaid(clause, left + right)
     span = _trim(clause, start, end)
+    if span is None and left and after:
+        # "以护航…维稳工作为主线" asked "工作以什么为主线": the question's word is the answer's own end.
+        begin = max((m.end() for m in _BREAK.finditer(clause, 0, min(s for s, _ in left))), default=0)
+        span = _trim(clause, begin, end)
     return span if span and span[1] - span[0] <= MAX_NAME else None
 
 
@@ -120,6 +124,9 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             if clause.startswith(noun.group(1)[:size], end):
                 return start, end + size
         return start, end
+    nouns = [w for w in question.left[-2:] if len(w) >= 2 and w not in question.verbs]
+    if question.wants_name and nouns and not any(w in clause for w in nouns):
+        return None  # "…综合服务中心叫什么": a clause that names none of it cannot name it
     gap = gap_span(question, clause)
     if gap is not None and question.head and clause[gap[0] : gap[1]] == question.head:
         gap = None  # "以《理论“兴”课堂》…为载体" asked "依托什么载体": the noun is not the name
@@ -160,9 +167,7 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         if gap is None and (question.wants_name or (question.head and question.head in clause)):
             return names[0]  # "以《理论“兴”课堂》机关学习会为载体" for "依托什么载体"
     if question.wants_name and question.left:
-        noun = clause.find(question.left[-1])
-        if noun < 0 and question.left[-1] not in question.verbs and len(question.left[-1]) >= 2:
-            return None  # "…综合服务中心叫什么": a clause without the noun named cannot name it
+        noun = clause.find(question.left[-1])  # "…综合服务中心叫什么": a clause without the noun named cannot name it
         beside = [n for n in names if noun >= 0 and 0 <= noun - n[1] <= 3]
         if beside:
             return beside[-1]  # "观看《越界》等警示教育片"
