@@ -82,7 +82,7 @@ STOP_TOKENS = frozenset(
     一共 总共 共 共计 累计 合计 总计 一下 请问 那边 这边 那个 这个 那份 这份 该 其中 到底 究竟 大概 大约 左右
     报告 报告里 里 里面 中 上 说 讲 提到 提及 称 具体 主要 分别 又 还 再 都 曾 已 已经 总 各 各种 各类
     搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
-    针对 对于 关于 按照 名字 名称 全称 内容 东西 情况 地方 时候 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
+    针对 对于 关于 按照 按 据 写 名字 名称 全称 内容 东西 情况 地方 时候 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
     """.split()
 )
@@ -221,7 +221,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
         unit = None
     wh = _WH.search(body)
     # "谁入选了…": what follows 谁 is what the person did, not a noun the answer ends with.
-    head = _head(body[wh.end():]) if wh and wh.group() != "谁" and kind in ("entity", "list", "text") else ""
+    head = _head(body[wh.end():], wh.group() == "哪") if wh and wh.group() != "谁" and kind in ("entity", "list", "text") else ""
     wants_name = bool(_NAME_WORDS.search(body))
     shape = "frequency" if _FREQUENCY_WORDS.search(body) else next(
         (name for name, words in _SHAPE_WORDS if words.search(body)), "")
@@ -283,7 +283,7 @@ def _is_function(word: str) -> bool:
     )
 
 
-def _head(after: str) -> str:
+def _head(after: str, named: bool = False) -> str:
     """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
     after = after[1:] if after[:1] in _CLASSIFIER and len(after) > 1 else after
     match = re.match(r"[\u4e00-\u9fff]{1,16}", after)
@@ -307,7 +307,8 @@ def _head(after: str) -> str:
     while words and words[-1] in _LOCATIVES:
         words.pop()
     head = "".join(words)
-    if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or _UNIT_RE.fullmatch(head):
+    # A unit is no noun after 几 ("几个"), but is one after 哪 ("哪个处" wants …处).
+    if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or (_UNIT_RE.fullmatch(head) and not named):
         return ""
     return head
 

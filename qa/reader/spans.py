@@ -174,6 +174,10 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         named = _named_noun(clause, question.left[-1])
         if named is not None:
             return named
+    if gap is None and question.head and question.head in clause:
+        # "联系局里哪个处" in "请与市人社局法规处联系": the name written into the noun asked for.
+        named = _named_noun(clause, question.head)
+        return _trim(clause, *named) if named is not None else gap
     return gap
 
 
