@@ -135,12 +135,17 @@ def test_corpus_figures_survive_cleaning() -> None:
 def test_huge_one_line_input_is_linear() -> None:
     report = " ".join((CORPUS / "2024_田镇街道.txt").read_text(encoding="utf-8").split())
     small, large = report * 40, report * 400  # about 0.1 and 1 million characters
-    started = time.perf_counter()
-    clean(small)
-    small_seconds = time.perf_counter() - started
-    started = time.perf_counter()
+
+    def best_of_two(text: str) -> float:  # the faster run: a busy machine slows one run, not the shape
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            clean(text)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    small_seconds, large_seconds = best_of_two(small), best_of_two(large)
     cleaned = clean(large)
-    large_seconds = time.perf_counter() - started
     assert len(cleaned.to_raw) == len(cleaned.text) + 1
     assert large_seconds < 30 * max(small_seconds, 0.01)  # 10x the input, never 100x the time
     assert clean("法" * 2_000_000).text == "法" * 2_000_000
