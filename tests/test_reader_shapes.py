@@ -139,3 +139,11 @@ def test_a_who_question_with_its_own_place_stands_alone() -> None:
 def test_a_list_is_the_items_the_question_does_not_say(question: str, expected: str) -> None:
     answer = ask(question)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+def test_the_end_or_the_start_of_a_period_is_the_date_marked_so() -> None:
+    texts = {SOURCE: TAOYUAN + "本报告所列数据的期限自2024年1月1日起,至2024年12月31日止。\n"}
+    for question, expected in (("桃源街道报告的数据统计到哪一天为止？", "2024年12月31日"),
+                               ("桃源街道报告的数据是从哪一天开始统计的？", "2024年1月1日")):
+        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
+        assert answer.found and answer.text == expected, (question, answer.text)

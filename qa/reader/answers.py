@@ -15,8 +15,8 @@ from typing import Callable, Mapping, Sequence
 
 from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER
-from qa.reader.figures import find_dates, find_figures, find_years
-from qa.reader.report_marks import document_number, report_date
+from qa.reader.figures import bound_dates, find_dates, find_figures, find_years
+from qa.reader.report_marks import document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
@@ -47,6 +47,7 @@ _CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年�
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
+BOUND = 0.15  # a date marked as the end (or start) a question asks for, against one marked as the other
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
 
 TextOf = Callable[[str], str]
@@ -125,7 +126,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
             return checked(inline, texts, hits)
     if question.kind == "entity":
         own = question.shape == "document number" and _OWN_MARK.search(question.text)
-        answer = (own and _report_mark(question, hits, texts, document_number)) or _span_answer(
+        answer = (own and report_mark(question, hits, texts, document_number)) or _span_answer(
             question, candidates, entity_span, "entity") or _text_answer(question, candidates, texts)
         return checked(answer, texts, hits) if answer else not_found(question.text, hits)
     if question.kind in ("list", "text"):
@@ -257,10 +258,19 @@ def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) 
             continue
         key = anchor(question.phrases, clause.text)
         after = [d for d in dates if key is None or d[0] >= key[1]]
-        scored.append(replace(cand, span=(after or dates)[0]))
+        bounded, other = bound_dates(question.shape, clause.text, dates)
+        units, i = cand.clauses, cand.index
+        if other and not bounded and i + 1 < len(units) and units[i + 1].sentence == units[i].sentence:
+            # "自2021年1月1日起,至2021年12月31日止" asked "到哪一天为止": the end is the next clause's.
+            ends, _ = bound_dates(question.shape, units[i + 1].text, find_dates(units[i + 1].text))
+            if ends:
+                scored.append(replace(cand, score=cand.score - NEIGHBOUR, index=i + 1, leaning=1.0, span=ends[0]))
+                continue
+        bonus = BOUND if bounded else -BOUND if other else 0.0  # "至2021年12月31日止" for "统计到哪一天为止"
+        scored.append(replace(cand, score=cand.score + bonus, match=cand.match + bonus, span=(bounded or after or dates)[0]))
     answer = _best_answer(question, scored)
     if answer is None and _REPORT_DATE.search(question.text):
-        return _report_mark(question, hits, texts)
+        return report_mark(question, hits, texts)
     return answer
 
 
@@ -280,18 +290,6 @@ def _neighbour_date(cand: _Candidate) -> _Candidate | None:
                 leaning = 1.0 if j > i else 0.0
                 return replace(cand, score=cand.score - NEIGHBOUR, index=j, leaning=leaning, span=span)
     return None
-
-
-def _report_mark(question: Question, hits: Sequence[Hit], texts, find=report_date) -> Answer | None:
-    """Return what the report itself bears (its date, its document number), with its line as the quote."""
-    hit = hits[0]
-    text = texts[hit.source]
-    found = find(text)
-    if found is None:
-        return None
-    (start, end), (line_start, line_end) = found
-    quote = Quote(text[line_start:line_end], hit.source, hit.report, "", (start - line_start, end - line_start), line_start)
-    return Answer(question.text, text[start:end], True, (quote,), kind=question.kind)
 
 
 def _text_answer(question: Question, candidates: list[_Candidate], texts: Mapping[str, str]) -> Answer | None:

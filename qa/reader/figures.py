@@ -116,6 +116,24 @@ def find_years(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _YEAR_ONLY.finditer(text)]
 
 
+# What marks a date as the end or the start of a period ("至2021年12月31日止", "自2021年1月1日起").
+_BOUND = {"until": re.compile(r"至|到"), "since": re.compile(r"自|从|于")}
+
+
+def bound_dates(shape: str, text: str, dates: list[tuple[int, int]]):
+    """Return (dates marked as the bound `shape` asks for, dates marked as the other bound)."""
+    if shape not in _BOUND:
+        return [], []
+    other = "since" if shape == "until" else "until"
+
+    def marked(bound: str) -> list[tuple[int, int]]:
+        # A range's first date starts it ("2022年1月1日至2022年12月31日").
+        return [d for d in dates if _BOUND[bound].search(text[max(0, d[0] - 2) : d[0]])
+                or (bound == "since" and re.match(r"\s*(?:至|到|起)", text[d[1] :]))]
+
+    return marked(shape), marked(other)
+
+
 def find_ordinals(text: str) -> list[tuple[int, int]]:
     """Return the (start, end) spans of ordinals in a cleaned text ("第三批", "第2届")."""
     return [(m.start(), m.end()) for m in _ORDINAL.finditer(text)]

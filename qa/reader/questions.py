@@ -60,6 +60,8 @@ _SHAPE_WORDS = (
     ("document number", re.compile(r"文号|字号|发文号")),
     ("ordinal", re.compile(r"第几|第多少|排名(?:怎么样|如何|情况)|排在?(?:什么|哪)")),
     ("year", re.compile(r"哪(?:一|个)?年(?!\d*月)(?!的[\u4e00-\u9fff])|什么年份|哪个年度")),
+    ("until", re.compile(r"截至|截止|为止|到哪(?:一)?天|到什么时候")),
+    ("since", re.compile(r"从哪(?:一)?天|(?:哪一?天|什么时候)(?:开始|起)")),
 )
 _NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题")
 # Words around a question word that ask rather than say: a question's own scaffolding.
@@ -69,6 +71,7 @@ _ASK_OTHER = re.compile(
     r"|提到|提及|谈到|讲到|说到|涉及到"
 )
 _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
+_BOUNDS = ("until", "since")  # shapes of a date question only: "截至2024年，…几年" asks a count
 # A last part that only names what changes ("…？线上呢？").
 _ECHO = re.compile(r"[？?]\s*([^？?]{1,12}?)呢[？?]?\s*$")
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
@@ -112,7 +115,8 @@ class Question:
         asked: this part's own wording without places and years ("覆盖率多少" of
             "办了多少场？覆盖率多少？"): what decides its unit.
         shape: a fixed written form the answer takes: "frequency" (每季度), "document number"
-            (城中政办函〔2025〕19号), "ordinal" (第三批), "year" (2023年度); "" for none.
+            (城中政办函〔2025〕19号), "ordinal" (第三批), "year" (2023年度), "until" / "since" (the
+            date a period ends or starts: 截至…, 自…起); "" for none.
     """
 
     text: str
@@ -224,8 +228,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     head = _head(body[wh.end():], wh.group() == "哪") if wh and wh.group() != "谁" and kind in ("entity", "list", "text") else ""
     wants_name = bool(_NAME_WORDS.search(body))
     shape = "frequency" if _FREQUENCY_WORDS.search(body) else next(
-        (name for name, words in _SHAPE_WORDS if words.search(body)), "")
-    if shape == "year":
+        (name for name, words in _SHAPE_WORDS if words.search(body) and (name not in _BOUNDS or kind == "date")), "")
+    if shape in ("year", "until", "since"):
         kind = "date"
     elif shape or (kind == "text" and wants_name):
         kind = "entity"

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 
+from typing import Callable, Mapping, Sequence
+
+from qa.model import Answer, Hit, Quote
 from qa.reader.clauses import clauses
 from qa.reader.figures import find_dates
+from qa.reader.questions import Question
 
 HEAD_CHARS = 400
 TAIL_CHARS = 300
@@ -46,3 +50,16 @@ def document_number(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None
     line_start = text.rfind("\n", 0, match.start()) + 1
     line_end = text.find("\n", match.end())
     return match.span(), (line_start, line_end if line_end >= 0 else match.end())
+
+
+def report_mark(question: Question, hits: Sequence[Hit], texts: Mapping[str, str],
+                find: Callable[[str], tuple | None] = report_date) -> Answer | None:
+    """Answer with what the first hit's report bears (its date, its document number), its line quoted."""
+    hit = hits[0]
+    text = texts[hit.source]
+    found = find(text)
+    if found is None:
+        return None
+    (start, end), (line_start, line_end) = found
+    quote = Quote(text[line_start:line_end], hit.source, hit.report, "", (start - line_start, end - line_start), line_start)
+    return Answer(question.text, text[start:end], True, (quote,), kind=question.kind)
