@@ -16,7 +16,7 @@ import numpy as np
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.store import VectorStore, load_store
 
-from qa.retrieval import names, records, storage
+from qa.retrieval import changes, names, records, storage
 from qa.retrieval.backend import DenseSearch, LexicalSearch, LocalDense
 from qa.reader.answers import compare, extract_answer
 from qa.retrieval.building import (
@@ -202,6 +202,7 @@ class ReportIndex:
         object keeps answering from the old one. Returns the new index (or self when
         nothing changed).
         """
+        stats = changes.stat_corpus(corpus)
         reports, failures = read_corpus(corpus, reuse=self._reports, max_chars=self.config.max_passage_chars)
         if [r.info.sha256 for r in reports] == [i.sha256 for i in self._infos] and [r.info.source for r in reports] == [
             i.source for i in self._infos
@@ -209,26 +210,28 @@ class ReportIndex:
             self.failures = tuple(failures)
             return self
         return self._assemble(corpus, self.folder, self.config, self._encoder, previous=self, progress=progress,
-                              reports=(reports, failures), backend=self._target)
+                              reports=(reports, failures), backend=self._target, stats=stats)
 
     @classmethod
     def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
                   previous: "ReportIndex | None", progress: Progress | None,
                   reports: tuple[list[Report], list[ReadFailure]] | None = None,
                   vectors: dict[str, np.ndarray] | None = None,
-                  backend: MilvusTarget | None = None) -> "ReportIndex":
+                  backend: MilvusTarget | None = None, stats: dict | None = None) -> "ReportIndex":
         progress = progress or _no_progress
         with storage.writer_lock(folder):
             return cls._write(corpus, folder, config, encoder, previous=previous, progress=progress, reports=reports,
-                              vectors=vectors, backend=backend)
+                              vectors=vectors, backend=backend, stats=stats)
 
     @classmethod
     def _write(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
                previous: "ReportIndex | None", progress: Progress,
                reports: tuple[list[Report], list[ReadFailure]] | None,
-               vectors: dict[str, np.ndarray] | None = None, backend: MilvusTarget | None = None) -> "ReportIndex":
+               vectors: dict[str, np.ndarray] | None = None, backend: MilvusTarget | None = None,
+               stats: dict | None = None) -> "ReportIndex":
         if reports is None:
             progress(0.0, f"reading reports in {corpus}")
+            stats = changes.stat_corpus(corpus)
             reports = read_corpus(corpus, max_chars=config.max_passage_chars)
         parsed, failures = reports
         if not parsed:
@@ -256,7 +259,8 @@ class ReportIndex:
                 remote.close()
                 return {"backend": entry}
 
-        generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words, publish)
+        generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words, publish,
+                                                stats)
         if backend is not None:
             milvus.drop_other_generations(backend, manifest["backend"]["collection_name"])
         progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")

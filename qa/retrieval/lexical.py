@@ -22,17 +22,20 @@ FORMAT_VERSION = 1
 class LexicalIndex:
     """Rank passages by BM25 over their tokens; built once, searched many times."""
 
-    def __init__(self, bm25: bm25s.BM25, vocabulary: dict[str, int], count: int) -> None:
+    def __init__(self, bm25: bm25s.BM25, vocabulary: dict[str, int], count: int, avgdl: float | None = None) -> None:
         """Wrap a ready bm25s index; use build() or load() rather than calling this.
 
         Args:
             bm25: an indexed bm25s.BM25.
             vocabulary: token -> id as given to bm25s.
             count: number of documents indexed.
+            avgdl: mean document length in tokens (None for an index saved without it), so a
+                segment added later can be scored with this index's statistics.
         """
         self._bm25 = bm25
         self._vocabulary = vocabulary
         self._count = count
+        self.avgdl = avgdl
 
     @classmethod
     def build(cls, token_lists: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
@@ -68,7 +71,7 @@ class LexicalIndex:
             raise ValueError("token_lists holds no tokens at all; tokenise the passages' text first.")
         bm25 = bm25s.BM25(k1=k1, b=b)
         bm25.index((corpus_ids, vocabulary), create_empty_token=False, show_progress=False)
-        return cls(bm25, vocabulary, len(corpus_ids))
+        return cls(bm25, vocabulary, len(corpus_ids), float(np.mean([len(ids) for ids in corpus_ids])))
 
     def __len__(self) -> int:
         return self._count
@@ -147,6 +150,7 @@ class LexicalIndex:
             "vocabulary": len(self._vocabulary),
             "k1": self._bm25.k1,
             "b": self._bm25.b,
+            "avgdl": self.avgdl,
             "bm25s_version": bm25s.__version__,
         }
         (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -195,4 +199,5 @@ class LexicalIndex:
                 f"{folder}: the bm25s files disagree with {MANIFEST_FILE} ({count} documents, {vocabulary_size} "
                 f"tokens); they come from different builds. Rebuild the index."
             )
-        return cls(bm25, vocabulary, count)
+        avgdl = manifest.get("avgdl")
+        return cls(bm25, vocabulary, count, float(avgdl) if isinstance(avgdl, (int, float)) else None)

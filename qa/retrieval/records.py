@@ -55,17 +55,33 @@ def passage_record(passage: Passage) -> dict:
             "start": passage.start, "end": passage.end}
 
 
-def info_record(report: Report) -> dict:
-    return {"info": asdict(report.info), "passages": len(report.passages)}
+def info_record(report: Report, stat: Sequence[int] | None = None) -> dict:
+    return {"info": asdict(report.info), "passages": len(report.passages), "stat": stat}
 
 
-def write_corpus(generation: Path, reports: Sequence[Report]) -> None:
-    """Write reports, passages and report metadata into a generation."""
+def write_corpus(generation: Path, reports: Sequence[Report], stats: Mapping[str, Sequence[int]] | None = None) -> None:
+    """Write reports, passages and report metadata into a generation.
+
+    `stats` are the report files' [size, mtime_ns, ctime_ns] taken before they were read
+    (qa.retrieval.changes), so an update can tell unchanged files without reading them.
+    """
+    stats = stats or {}
     write_lines(generation / REPORTS, (report_record(r) for r in reports))
     write_lines(generation / PASSAGES, (passage_record(p) for r in reports for p in r.passages))
     with open(generation / INFOS, "w", encoding="utf-8") as out:
         for report in reports:
-            out.write(json.dumps(info_record(report), ensure_ascii=False) + "\n")
+            out.write(json.dumps(info_record(report, stats.get(report.info.source)), ensure_ascii=False) + "\n")
+
+
+def read_stats(path: Path) -> dict[str, list[int]]:
+    """Return the file stats recorded with each report (see write_corpus), by source; none for old indexes."""
+    stats = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if isinstance(record.get("stat"), list):
+                stats[record["info"]["source"]] = record["stat"]
+    return stats
 
 
 class LineFile:
