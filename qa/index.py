@@ -16,7 +16,7 @@ import numpy as np
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.store import VectorStore, load_store
 
-from qa.retrieval import changes, names, records, storage
+from qa.retrieval import changes, segment_view, segments, storage
 from qa.retrieval.backend import DenseSearch, LexicalSearch, LocalDense
 from qa.reader.answers import compare, extract_answer
 from qa.retrieval.building import (
@@ -60,39 +60,31 @@ class ReportIndex:
         failures: Sequence[ReadFailure] = (),
         remote: MilvusRankings | None = None,
         target: MilvusTarget | None = None,
+        segment: dict | None = None,
     ) -> None:
-        """Open a checked generation: report metadata in memory, texts and passages read on demand."""
+        """Open a checked generation and its segment: report metadata in memory, texts and passages read on demand."""
         self.folder = Path(folder)
         self.config = config
         # Set when the rankings come from Milvus (qa.retrieval.milvus) instead of the local lexical and vector indexes.
         self._remote = remote
         self._target = target
-        infos, counts = records.read_infos(generation / records.INFOS)
-        self.passages: Sequence[Passage] = records.StoredPassages(
-            records.LineFile(generation / records.PASSAGES, sum(counts))
-        )
-        self._vectors = vectors
-        self._dense: DenseSearch | None = (
-            None if store is None else LocalDense(vectors, store, rescore=1 if store.kind == "flat" else config.rescore)
-        )
-        self._lexical: LexicalSearch = lexical
+        view = segment_view.open_view(generation, vectors, segment)
+        self._view = view
+        self.passages: Sequence[Passage] = view.passages
+        self._vectors = view.vectors
+        self._dense: DenseSearch | None = None if store is None else view.dense(
+            LocalDense(view.vectors, store, rescore=1 if store.kind == "flat" else config.rescore))
+        self._lexical: LexicalSearch = view.lexical(lexical)
         self._tokenizer = tokenizer
         self._encoder = encoder
         self.failures = tuple(failures)
         self._generation = generation
-        self._infos = tuple(infos)
-        self._info = {info.source: info for info in infos}
-        self._in_plan_section = storage.load_vectors(generation / PLAN)
-        self._ranges: dict[str, tuple[int, int]] = {}
-        start = 0
-        for info, count in zip(infos, counts):
-            self._ranges[info.source] = (start, start + count)
-            start += count
-        self._reports = records.StoredReports(
-            [info.source for info in infos], records.LineFile(generation / records.REPORTS, len(infos)),
-            self.passages, self._ranges,
-        )
-        self._names = names.NamesTable(generation / names.TABLE, self.text_of)
+        self._infos = view.infos
+        self._info = {info.source: info for info in view.infos}
+        self._in_plan_section = view.plan
+        self._ranges: dict[str, tuple[int, int]] = view.ranges
+        self._reports = view.reports
+        self._names = view.mentions(self.text_of)
         self.places: tuple[str, ...] = tuple(
             sorted({name for info in self._infos for name in known_names(info)}, key=len, reverse=True)
         )
@@ -175,7 +167,8 @@ class ReportIndex:
         lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
         return cls(
             folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, store, lexical,
-            Tokenizer(manifest["tokenizer"]["user_words"]), encoder, failures, remote, target,
+            Tokenizer([*manifest["tokenizer"]["user_words"], *manifest.get("segment", {}).get("user_words", ())]),
+            encoder, failures, remote, target, manifest.get("segment"),
         )
 
     @classmethod
@@ -202,6 +195,9 @@ class ReportIndex:
         object keeps answering from the old one. Returns the new index (or self when
         nothing changed).
         """
+        appended = self._append(Path(corpus), progress or _no_progress)
+        if appended is not None:
+            return appended
         stats = changes.stat_corpus(corpus)
         reports, failures = read_corpus(corpus, reuse=self._reports, max_chars=self.config.max_passage_chars)
         if [r.info.sha256 for r in reports] == [i.sha256 for i in self._infos] and [r.info.source for r in reports] == [
@@ -211,6 +207,22 @@ class ReportIndex:
             return self
         return self._assemble(corpus, self.folder, self.config, self._encoder, previous=self, progress=progress,
                               reports=(reports, failures), backend=self._target, stats=stats)
+
+    def _append(self, corpus: Path, progress: Progress) -> "ReportIndex | None":
+        """Add few new or changed reports as a segment beside a large generation; None when a full write is due."""
+        if self._remote is not None or self._target is not None or self._view.base_count < self.config.segment_above:
+            return None
+        found = changes.find_changes(corpus, {info.source: info.sha256 for info in self._infos}, self._view.stats())
+        if not found.count:
+            self.failures = (*found.skipped, *(f for f in self.failures if f.indexed and f.path in self._info))
+            return self
+        with storage.writer_lock(self.folder):
+            appended = segments.append(self.folder, self._view, corpus, found, self._encoder, self._tokenizer.user_words,
+                                       self.config.max_passage_chars, progress)
+            if appended is None:
+                return None
+            generation, manifest = storage.current_generation(self.folder, REQUIRED_FILES)
+        return self._open(self.folder, generation, manifest, self._encoder, appended.failures)
 
     @classmethod
     def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
@@ -387,7 +399,7 @@ class ReportIndex:
             return {}
         return {
             vector_key(embedding_input(self._info[p.source], p), model): row
-            for p, row in zip(self.passages, self._vectors)
+            for p, row in zip(self.passages, self._vectors) if p.source in self._info  # a removed report's are masked
         }
 
     def _tokens_by_input(self) -> dict[str, list[str]]:
@@ -395,13 +407,14 @@ class ReportIndex:
         if self._generation is None:
             return {}
         try:
-            token_lists = records.read_tokens(self._generation / records.TOKENS)
+            token_lists = self._view.read_tokens()
         except (IndexLoadError, OSError):
             return {}  # the generation was replaced or damaged since: tokenise afresh
         if len(token_lists) != len(self.passages):
             return {}
         return {
             lexical_input(self._info[p.source], p): tokens for p, tokens in zip(self.passages, token_lists)
+            if p.source in self._info
         }
 
     @functools.cached_property

@@ -80,6 +80,19 @@ class LexicalIndex:
     def vocabulary_size(self) -> int:
         return len(self._vocabulary)
 
+    @property
+    def parameters(self) -> tuple[float, float]:
+        """Return (k1, b)."""
+        return float(self._bm25.k1), float(self._bm25.b)
+
+    def document_frequency(self, token: str) -> int:
+        """Return how many documents hold the token (the length of its postings)."""
+        i = self._vocabulary.get(token)
+        if i is None:
+            return 0
+        indptr = self._bm25.scores["indptr"]
+        return int(indptr[i + 1] - indptr[i])
+
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """Return the BM25 score of every document for the query, float32 of shape (len(self),).
 
@@ -119,21 +132,7 @@ class LexicalIndex:
 
         Args, Returns and Raises as in search(), with `scores` in place of the query tokens.
         """
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"k of {k!r} is not a positive integer; ask for at least 1 result.")
-        candidates = np.arange(self._count, dtype=np.int64)
-        if allowed_ids is not None:
-            candidates = np.unique(np.asarray(allowed_ids, dtype=np.int64))
-            if len(candidates) and (candidates[0] < 0 or candidates[-1] >= self._count):
-                raise ValueError(f"allowed_ids must lie within [0, {self._count}); got {candidates[0]}..{candidates[-1]}.")
-            scores = scores[candidates]
-        positive = np.flatnonzero(scores > 0)
-        if len(positive) > k:
-            # Keep every document tied with the k-th best, so ties resolve by id, not by partition order.
-            kth_best = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
-            positive = positive[scores[positive] >= kth_best]
-        order = positive[np.lexsort((candidates[positive], -scores[positive]))][:k]
-        return scores[order].astype(np.float32), candidates[order]
+        return top_scores(scores, k, self._count, allowed_ids)
 
     def save(self, folder: Path) -> None:
         """Write the index into folder: numpy arrays, vocabulary JSON, and lexical.json.
@@ -201,3 +200,26 @@ class LexicalIndex:
             )
         avgdl = manifest.get("avgdl")
         return cls(bm25, vocabulary, count, float(avgdl) if isinstance(avgdl, (int, float)) else None)
+
+
+def top_scores(scores: np.ndarray, k: int, count: int, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Return (scores, ids) of the k best of `count` documents with a positive score, best first, ties by lower id.
+
+    Raises:
+        ValueError: k below 1, or allowed_ids outside [0, count).
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k of {k!r} is not a positive integer; ask for at least 1 result.")
+    candidates = np.arange(count, dtype=np.int64)
+    if allowed_ids is not None:
+        candidates = np.unique(np.asarray(allowed_ids, dtype=np.int64))
+        if len(candidates) and (candidates[0] < 0 or candidates[-1] >= count):
+            raise ValueError(f"allowed_ids must lie within [0, {count}); got {candidates[0]}..{candidates[-1]}.")
+        scores = scores[candidates]
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        # Keep every document tied with the k-th best, so ties resolve by id, not by partition order.
+        kth_best = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+        positive = positive[scores[positive] >= kth_best]
+    order = positive[np.lexsort((candidates[positive], -scores[positive]))][:k]
+    return scores[order].astype(np.float32), candidates[order]
