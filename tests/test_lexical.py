@@ -158,3 +158,16 @@ def test_load_rejects_missing_or_disagreeing_files(tmp_path, index):
     (tmp_path / "lexical.json").write_text(json.dumps({**manifest, "documents": 6}), encoding="utf-8")
     with pytest.raises(IndexLoadError, match="different builds"):
         LexicalIndex.load(tmp_path)
+
+
+def test_scores_equal_bm25s_own_scoring_exactly():
+    import random
+
+    rng = random.Random(0)
+    words = [f"词{i}" for i in range(300)]
+    docs = [[rng.choice(words[: rng.choice([5, 50, 300])]) for _ in range(rng.randint(1, 40))] for _ in range(3000)]
+    index = LexicalIndex.build(docs)
+    for query in (["词1", "词2", "词100"], ["词3"], ["词299", "词0", "词0", "不在"]):
+        ids = [index._vocabulary[token] for token in dict.fromkeys(query) if token in index._vocabulary]
+        expected = np.asarray(index._bm25.get_scores_from_ids(ids), dtype=np.float32)
+        assert np.array_equal(index.scores(query), expected)

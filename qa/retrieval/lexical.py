@@ -102,9 +102,14 @@ class LexicalIndex:
         if isinstance(query_tokens, str):
             raise TypeError("query_tokens is one string; pass the question's list of tokens.")
         ids = [self._vocabulary[token] for token in dict.fromkeys(query_tokens) if token in self._vocabulary]
-        if not ids:
-            return np.zeros(self._count, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+        scores = np.zeros(self._count, dtype=np.float32)
+        data, indices, indptr = (self._bm25.scores[key] for key in ("data", "indices", "indptr"))
+        for i in ids:
+            # A token's postings name each document once, so a plain indexed add is exact and, at 1.75 M
+            # passages, many times faster than the np.add.at bm25s uses (same order of additions, same sums).
+            start, end = int(indptr[i]), int(indptr[i + 1])
+            scores[indices[start:end]] += data[start:end]
+        return scores
 
     def search(
         self, query_tokens: Sequence[str], k: int, *, allowed_ids: np.ndarray | None = None
@@ -192,7 +197,7 @@ class LexicalIndex:
             bm25.scores["num_docs"] != count
             or len(vocabulary) != vocabulary_size
             or len(bm25.scores["indptr"]) != vocabulary_size + 1
-            or sorted(vocabulary.values()) != list(range(vocabulary_size))
+            or not _ids_are_a_range(bm25.unique_token_ids_set, vocabulary_size)
         ):
             raise IndexLoadError(
                 f"{folder}: the bm25s files disagree with {MANIFEST_FILE} ({count} documents, {vocabulary_size} "
@@ -200,6 +205,12 @@ class LexicalIndex:
             )
         avgdl = manifest.get("avgdl")
         return cls(bm25, vocabulary, count, float(avgdl) if isinstance(avgdl, (int, float)) else None)
+
+
+def _ids_are_a_range(ids: set[int], size: int) -> bool:
+    """Tell whether the token ids are exactly 0..size-1 (bm25s made the set while loading; sorting a
+    million ids again cost a third of a second per load)."""
+    return len(ids) == size and (size == 0 or (min(ids) == 0 and max(ids) == size - 1))
 
 
 def top_scores(scores: np.ndarray, k: int, count: int, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
