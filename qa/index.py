@@ -32,6 +32,7 @@ from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInf
 from qa.reader.questions import Question, analyse
 from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
+from qa.retrieval import tokenize
 from qa.retrieval.tokenize import Tokenizer
 
 if TYPE_CHECKING:
@@ -167,8 +168,8 @@ class ReportIndex:
         lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
         return cls(
             folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, store, lexical,
-            Tokenizer([*manifest["tokenizer"]["user_words"], *manifest.get("segment", {}).get("user_words", ())]),
-            encoder, failures, remote, target, manifest.get("segment"),
+            tokenize.restore(manifest["tokenizer"], manifest.get("segment")), encoder, failures, remote, target,
+            manifest.get("segment"),
         )
 
     @classmethod
@@ -217,7 +218,7 @@ class ReportIndex:
             self.failures = (*found.skipped, *(f for f in self.failures if f.indexed and f.path in self._info))
             return self
         with storage.writer_lock(self.folder):
-            appended = segments.append(self.folder, self._view, corpus, found, self._encoder, self._tokenizer.user_words,
+            appended = segments.append(self.folder, self._view, corpus, found, self._encoder, self._tokenizer,
                                        self.config.max_passage_chars, progress)
             if appended is None:
                 return None
@@ -272,7 +273,7 @@ class ReportIndex:
                 return {"backend": entry}
 
         generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words, publish,
-                                                stats)
+                                                stats, list(tokenizer.frequencies().values()))
         if backend is not None:
             milvus.drop_other_generations(backend, manifest["backend"]["collection_name"])
         progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")

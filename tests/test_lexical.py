@@ -171,3 +171,23 @@ def test_scores_equal_bm25s_own_scoring_exactly():
         ids = [index._vocabulary[token] for token in dict.fromkeys(query) if token in index._vocabulary]
         expected = np.asarray(index._bm25.get_scores_from_ids(ids), dtype=np.float32)
         assert np.array_equal(index.scores(query), expected)
+
+
+def test_a_tokenizer_restored_from_recorded_frequencies_is_the_same_dictionary():
+    from qa.retrieval.tokenize import restore
+
+    words = ["青山市河东区红星街道办事处", "红星街道", "河东区", "青山市", "白塔街道", "ＡＢ街道"]
+    built = Tokenizer(words)
+    text = "青山市河东区红星街道办事处和白塔街道开展普法宣传，ab街道调处矛盾纠纷517件"
+    expected = built.tokens(text)
+    recorded = list(built.frequencies().values())
+    restored = restore({"user_words": words, "frequencies": recorded})
+    assert restored.tokens(text) == expected
+    assert restored._loaded().FREQ == built._loaded().FREQ and restored._loaded().total == built._loaded().total
+    # Segment words come after the generation's, with their own recorded frequencies.
+    more = Tokenizer([*words, "绿洲街道"])
+    both = restore({"user_words": words, "frequencies": recorded},
+                   {"user_words": ["绿洲街道"], "frequencies": [more.frequencies()["绿洲街道"]]})
+    assert both._loaded().FREQ == more._loaded().FREQ and both.tokens("绿洲街道普法") == more.tokens("绿洲街道普法")
+    # Frequencies that do not fit are worked out again, as when building.
+    assert restore({"user_words": words, "frequencies": [1, 2]})._loaded().FREQ == built._loaded().FREQ

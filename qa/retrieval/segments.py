@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
-
 import numpy as np
 
 from embeddings.encoder import Encoder
@@ -43,7 +41,7 @@ class Appended:
 
 
 def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, encoder: Encoder,
-           user_words: Sequence[str], max_chars: int, progress: building.Progress) -> Appended | None:
+           current: Tokenizer, max_chars: int, progress: building.Progress) -> Appended | None:
     """Write the segment that brings the index up to date with `found`, or return None when a full write is due.
 
     Call it holding storage.writer_lock. None when CURRENT no longer names the view's generation
@@ -84,9 +82,9 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
     pairs = [(report.info, p) for report in reports for p in report.passages]
     previous = _previous(view, encoder.name)
     vectors = building.embed_passages(pairs, encoder, previous[0], progress)
-    base_words = [word for word in user_words if word not in set(view.segment_words)]
+    base_words = [word for word in current.user_words if word not in set(view.segment_words)]
     words = sorted({name for report in reports for name in known_names(report.info)} - set(base_words))
-    tokenizer = Tokenizer([*base_words, *words])
+    tokenizer = Tokenizer([*base_words, *words], current.frequencies_of(base_words))
     tokens = building.tokenize_passages(pairs, tokenizer, previous[1], set(words) ^ set(view.segment_words))
     segment = storage.new_generation(view.generation, prefix=storage.SEGMENT_PREFIX)
     stats = {**{s: v for s, v in view.segment_stats().items() if s not in gone},
@@ -98,7 +96,7 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
     storage.save_vectors(segment / building.VECTORS, vectors.reshape(len(pairs), encoder.dimension))
     records.write_tokens(segment / records.TOKENS, tokens)
     manifest = {"format": FORMAT_VERSION, "model": encoder.name, "reports": len(reports), "passages": len(pairs),
-                "removed": removed, "user_words": words}
+                "removed": removed, "user_words": words, "frequencies": [tokenizer.frequencies()[w] for w in Tokenizer(words).user_words]}
     manifest = storage.commit_segment(folder, view.generation, segment, manifest)
     progress(1.0, f"added {len(fresh)} reports as a segment ({len(reports)} reports, {len(pairs)} passages in it)")
     return Appended(dict(manifest, path=str(segment)), tuple(failures))
