@@ -150,7 +150,7 @@ class ReportIndex:
 
     @classmethod
     def _open(cls, folder: Path, generation: Path, manifest: dict, encoder: Encoder,
-              failures: Sequence[ReadFailure] = (), token: str = "") -> "ReportIndex":
+              failures: Sequence[ReadFailure] = (), token: str = "", tokenizer: Tokenizer | None = None) -> "ReportIndex":
         """Open a generation whose files were checked (or just written under the lock)."""
         vectors = storage.load_vectors(generation / VECTORS)
         if vectors.shape != (manifest["passages"], manifest["dimension"]):
@@ -168,7 +168,7 @@ class ReportIndex:
         lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
         return cls(
             folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, store, lexical,
-            tokenize.restore(manifest["tokenizer"], manifest.get("segment")), encoder, failures, remote, target,
+            tokenizer or tokenize.restore(manifest["tokenizer"], manifest.get("segment")), encoder, failures, remote, target,
             manifest.get("segment"),
         )
 
@@ -223,7 +223,7 @@ class ReportIndex:
             if appended is None:
                 return None
             generation, manifest = storage.current_generation(self.folder, REQUIRED_FILES)
-        return self._open(self.folder, generation, manifest, self._encoder, appended.failures)
+        return self._open(self.folder, generation, manifest, self._encoder, appended.failures, tokenizer=appended.tokenizer)
 
     @classmethod
     def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,

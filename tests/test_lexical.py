@@ -191,3 +191,18 @@ def test_a_tokenizer_restored_from_recorded_frequencies_is_the_same_dictionary()
     assert both._loaded().FREQ == more._loaded().FREQ and both.tokens("绿洲街道普法") == more.tokens("绿洲街道普法")
     # Frequencies that do not fit are worked out again, as when building.
     assert restore({"user_words": words, "frequencies": [1, 2]})._loaded().FREQ == built._loaded().FREQ
+
+
+def test_an_extended_tokenizer_is_the_dictionary_a_restored_one_loads():
+    from qa.retrieval.tokenize import restore
+
+    words = ["青山市河东区红星街道办事处", "红星街道", "河东区"]
+    current = Tokenizer(words)
+    current.tokens("预热")  # loaded, as in a serving index
+    extended = current.extended(["绿洲街道", "河东区"])
+    assert extended.user_words == (*words, "绿洲街道")
+    frequencies = extended.frequencies()
+    restored = restore({"user_words": words, "frequencies": [frequencies[w] for w in words]},
+                       {"user_words": ["绿洲街道"], "frequencies": [frequencies["绿洲街道"]]})
+    assert restored._loaded().FREQ == extended._loaded().FREQ and restored._loaded().total == extended._loaded().total
+    assert "绿洲街道" not in current._loaded().FREQ  # the one in use is left as it was

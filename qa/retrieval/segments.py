@@ -38,6 +38,7 @@ class Appended:
 
     manifest: dict
     failures: tuple[ReadFailure, ...]
+    tokenizer: Tokenizer
 
 
 def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, encoder: Encoder,
@@ -84,7 +85,10 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
     vectors = building.embed_passages(pairs, encoder, previous[0], progress)
     base_words = [word for word in current.user_words if word not in set(view.segment_words)]
     words = sorted({name for report in reports for name in known_names(report.info)} - set(base_words))
-    tokenizer = Tokenizer([*base_words, *words], current.frequencies_of(base_words))
+    if set(view.segment_words) <= set(words):  # the usual case: the dictionary in use, with the new names after
+        tokenizer = current.extended(word for word in Tokenizer(words).user_words if word not in set(current.user_words))
+    else:
+        tokenizer = Tokenizer([*base_words, *words], current.frequencies_of(base_words))
     tokens = building.tokenize_passages(pairs, tokenizer, previous[1], set(words) ^ set(view.segment_words))
     segment = storage.new_generation(view.generation, prefix=storage.SEGMENT_PREFIX)
     stats = {**{s: v for s, v in view.segment_stats().items() if s not in gone},
@@ -99,7 +103,7 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
                 "removed": removed, "user_words": words, "frequencies": [tokenizer.frequencies()[w] for w in Tokenizer(words).user_words]}
     manifest = storage.commit_segment(folder, view.generation, segment, manifest)
     progress(1.0, f"added {len(fresh)} reports as a segment ({len(reports)} reports, {len(pairs)} passages in it)")
-    return Appended(dict(manifest, path=str(segment)), tuple(failures))
+    return Appended(dict(manifest, path=str(segment)), tuple(failures), tokenizer)
 
 
 def _delta_sources(view: CorpusView) -> list[str]:

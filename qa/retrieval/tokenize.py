@@ -68,6 +68,26 @@ class Tokenizer:
         """Return the names kept whole, as given (for the index manifest)."""
         return self._user_words
 
+    def extended(self, words: Iterable[str]) -> "Tokenizer":
+        """Return a tokenizer with more user words after this one's, copying its dictionary when loaded.
+
+        A copy of a loaded dictionary takes a fraction of a second where loading one with
+        175,000 names takes seconds; the result is the dictionary loading would give.
+        """
+        more = Tokenizer([*self._user_words, *words], {**self._given, **self._frequencies})
+        with self._lock:
+            if self._segmenter is None:
+                return more
+            segmenter = jieba.Tokenizer()
+            segmenter.FREQ, segmenter.total = dict(self._segmenter.FREQ), self._segmenter.total
+            segmenter.initialized = True
+            frequencies = dict(self._frequencies)
+        for word in more._user_words[len(self._user_words):]:
+            segmenter.add_word(word.lower(), more._given.get(word))
+            frequencies[word] = segmenter.FREQ[word.lower()]
+        more._frequencies, more._segmenter = frequencies, segmenter
+        return more
+
     def frequencies_of(self, words: Iterable[str]) -> dict[str, int]:
         """Return the frequencies this tokenizer was given or worked out for these words, where known, without loading."""
         known = {**self._given, **self._frequencies}
