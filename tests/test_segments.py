@@ -199,3 +199,32 @@ def test_segment_bm25_equals_bm25s_with_the_same_statistics():
     delta = DeltaBM25(docs, base)
     for query in (["法治"], ["案件", "复议"], ["纠纷", "法治", "不在"]):
         np.testing.assert_allclose(delta.scores(query), whole.scores(query)[len(docs):], rtol=1e-5)
+
+
+def test_changes_are_found_by_stat_and_only_changed_files_are_read(tmp_path: Path, monkeypatch):
+    import os
+
+    from qa.retrieval import changes
+
+    corpus = corpus_copy(tmp_path / "corpus")
+    old = time.time() - 10  # settled: older than the racy window
+    for path in corpus.iterdir():
+        os.utime(path, (old, old))
+    time.sleep(2.1)  # ctime too must be older than the racy window
+    stats = changes.stat_corpus(corpus)
+    assert sorted(stats) == sorted(p.name for p in corpus.iterdir())
+    indexed = {source: "recorded-hash" for source in stats}
+    (corpus / TIAN).write_text("田镇街道 2024 年度法治政府建设情况报告\n调处矛盾纠纷912件。", encoding="utf-8")
+    shutil.copy(REPO / "corpus" / TIAN, corpus / "new.txt")
+    removed = next(name for name in sorted(stats) if name != TIAN)
+    (corpus / removed).unlink()
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    found = changes.find_changes(corpus, indexed, stats)
+    assert (found.added, found.changed, found.removed) == (("new.txt",), (TIAN,), (removed,))
+    assert read == [TIAN]  # the unchanged files were vouched for by their stat
+    # A folder holding a link or a hidden report is scanned in full, with the reasons.
+    (corpus / ".hidden.txt").write_text("x", encoding="utf-8")
+    assert changes._plain_walk(corpus) is None
+    assert [failure.path for failure in changes.find_changes(corpus, indexed, stats).skipped] == [".hidden.txt"]
