@@ -19,6 +19,11 @@ import numpy as np
 from qa.errors import IndexLoadError
 from qa.model import Passage, Report, ReportInfo, Section
 
+try:
+    from orjson import loads as _loads
+except ImportError:  # the standard library's parser, slower
+    _loads = json.loads
+
 REPORTS = "reports.jsonl"
 PASSAGES = "passages.jsonl"
 INFOS = "infos.jsonl"
@@ -130,16 +135,30 @@ class LineFile:
 
 
 def read_infos(path: Path) -> tuple[list[ReportInfo], list[int]]:
-    """Read every report's metadata and passage count, in index order."""
+    """Read every report's metadata and passage count, in index order.
+
+    Parsed as one JSON array with orjson where installed (it comes with gradio): 100,000
+    records then take a fraction of the seconds the standard library's parser needs.
+    """
+    try:
+        data = path.read_bytes()
+        records = _loads(b"[" + b",".join(line for line in data.splitlines() if line.strip()) + b"]")
+    except ValueError:
+        records = None  # find the line at fault below
     infos, counts = [], []
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
+    if records is None:
+        records = []
+        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
             try:
-                record = json.loads(line)
-                infos.append(ReportInfo(**{**record["info"], "places": tuple(record["info"]["places"])}))
-                counts.append(int(record["passages"]))
-            except (ValueError, KeyError, TypeError) as error:
+                records.append(json.loads(line))
+            except ValueError as error:
                 raise IndexLoadError(f"{path} line {number} is not a report record ({error}); rebuild the index.") from error
+    for number, record in enumerate(records, 1):
+        try:
+            infos.append(ReportInfo(**{**record["info"], "places": tuple(record["info"]["places"])}))
+            counts.append(int(record["passages"]))
+        except (ValueError, KeyError, TypeError) as error:
+            raise IndexLoadError(f"{path} line {number} is not a report record ({error}); rebuild the index.") from error
     return infos, counts
 
 

@@ -50,14 +50,7 @@ class Tokenizer:
         Raises:
             TypeError: a user word is not a string.
         """
-        words: dict[str, None] = {}
-        for word in user_words:
-            if not isinstance(word, str):
-                raise TypeError(f"user word {word!r} is {type(word).__name__}, not str; pass names as strings.")
-            word = unicodedata.normalize("NFKC", word).strip()
-            if word:
-                words[word] = None
-        self._user_words = tuple(words)
+        self._user_words = _normalised(user_words)
         self._given = dict(frequencies or {})
         self._frequencies: dict[str, int] = {}
         self._segmenter: jieba.Tokenizer | None = None
@@ -138,6 +131,18 @@ class Tokenizer:
             return self._segmenter
 
 
+def _normalised(user_words: Iterable[str]) -> tuple[str, ...]:
+    """Return the words folded (NFKC) and stripped, without repeats or empty ones, in order."""
+    words: dict[str, None] = {}
+    for word in user_words:
+        if not isinstance(word, str):
+            raise TypeError(f"user word {word!r} is {type(word).__name__}, not str; pass names as strings.")
+        word = unicodedata.normalize("NFKC", word).strip()
+        if word:
+            words[word] = None
+    return tuple(words)
+
+
 def _subwords(word: str, frequencies: dict[str, int]) -> list[str]:
     """Return dictionary words inside a longer word, shortest first, for recall."""
     found: list[str] = []
@@ -162,7 +167,7 @@ def restore(section: Mapping, segment: Mapping | None = None) -> Tokenizer:
         parts.append((list(segment.get("user_words", ())), segment.get("frequencies")))
     frequencies: dict[str, int] = {}
     for words, recorded in parts:
-        normalised = Tokenizer(words).user_words
+        normalised = _normalised(words)
         if isinstance(recorded, list) and len(recorded) == len(normalised) and all(isinstance(f, int) for f in recorded):
             frequencies.update(zip(normalised, recorded))
     return Tokenizer([word for words, _ in parts for word in words], frequencies)
