@@ -80,13 +80,9 @@ def write_corpus(generation: Path, reports: Sequence[Report], stats: Mapping[str
 
 def read_stats(path: Path) -> dict[str, list[int]]:
     """Return the file stats recorded with each report (see write_corpus), by source; none for old indexes."""
-    stats = {}
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            if isinstance(record.get("stat"), list):
-                stats[record["info"]["source"]] = record["stat"]
-    return stats
+    data = path.read_bytes()
+    records = _loads(b"[" + b",".join(line for line in data.splitlines() if line.strip()) + b"]")
+    return {record["info"]["source"]: record["stat"] for record in records if isinstance(record.get("stat"), list)}
 
 
 class LineFile:

@@ -9,6 +9,7 @@ Without a segment every object here is the generation's own.
 from __future__ import annotations
 
 import itertools
+import threading
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -227,10 +228,8 @@ class CorpusView:
 
     def stats(self) -> dict[str, list[int]]:
         """Return the report files' stats recorded when they were read, by source (the segment's win)."""
-        recorded = {}
-        for folder in self.folders:
-            recorded.update(records.read_stats(folder / records.INFOS))
-        return recorded
+        return {**_cached(self.generation, "stats", lambda: records.read_stats(self.generation / records.INFOS)),
+                **self.segment_stats()}
 
     def segment_stats(self) -> dict[str, list[int]]:
         return records.read_stats(self.segment / records.INFOS) if self.segment else {}
@@ -248,9 +247,32 @@ def _open_part(folder: Path) -> tuple[list[ReportInfo], list[int], records.Store
     return infos, ranges, passages, reports
 
 
+# What was last read from a generation: its files never change once sealed (the manifest vouches
+# for them), so the index an update opens after writing a segment reuses them instead of reading
+# 100,000 reports' metadata again. Keyed by the generation and the stat of its metadata file.
+_CACHE: dict[tuple, dict] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(generation: Path, what: str, read):
+    status = (generation / records.INFOS).stat()
+    key = (str(generation), status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    with _CACHE_LOCK:
+        entry = _CACHE.get(key)
+        if entry is not None and what in entry:
+            return entry[what]
+    value = read()
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE.clear()  # one generation at a time: the one in use
+            _CACHE[key] = {}
+        _CACHE[key][what] = value
+    return value
+
+
 def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None) -> CorpusView:
     """Open a checked generation and the checked segment CURRENT names with it (storage.current_generation)."""
-    infos, ranges, passages, reports = _open_part(generation)
+    infos, ranges, passages, reports = _cached(generation, "part", lambda: _open_part(generation))
     plan = storage.load_vectors(generation / PLAN)
     if not segment:
         return CorpusView(generation, None, tuple(infos), ranges, passages, reports, plan, vectors,
