@@ -126,9 +126,10 @@ def _targets(results: dict) -> str:
     for label, update in results.get("update_at", {}).items():
         if "update_s" in update:
             lines.append(f"add 1 report to {update['reports_before']:,} (hash encoder, {'a segment' if update.get('segment') else 'a full write'}): "
-                         f"{update['update_s']:.2f} s cold, {update.get('update_warm_s', float('nan')):.2f} s warm (tokenizer loaded), plus {_real_update_extra(results, update):.1f} s of real embedding (<= 5 s): "
+                         f"{update['update_s']:.2f} s cold ({update.get('update_cpu_s', float('nan')):.2f} s CPU), "
+                         f"{update.get('update_warm_s', float('nan')):.2f} s warm ({update.get('update_warm_cpu_s', float('nan')):.2f} s CPU; tokenizer loaded), plus {_real_update_extra(results, update):.1f} s of real embedding (<= 5 s): "
                          f"{_ok(update['update_s'] + _real_update_extra(results, update) <= 5)}; load with the segment "
-                         f"{update['load_with_segment_s']:.2f} s; the new report answers its own question: "
+                         f"{update['load_with_segment_s']:.2f} s ({update.get('load_with_segment_cpu_s', float('nan')):.2f} s CPU); the new report answers its own question: "
                          f"{update['new_report_answers']}; removing it again {update['remove_s']:.2f} s")
     peer = results.get("peer", {})
     ours = build.get("real", {})

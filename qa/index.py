@@ -62,6 +62,7 @@ class ReportIndex:
         remote: MilvusRankings | None = None,
         target: MilvusTarget | None = None,
         segment: dict | None = None,
+        previous: "ReportIndex | None" = None,
     ) -> None:
         """Open a checked generation and its segment: report metadata in memory, texts and passages read on demand."""
         self.folder = Path(folder)
@@ -69,8 +70,9 @@ class ReportIndex:
         # Set when the rankings come from Milvus (qa.retrieval.milvus) instead of the local lexical and vector indexes.
         self._remote = remote
         self._target = target
-        view = segment_view.open_view(generation, vectors, segment)
+        view = segment_view.open_view(generation, vectors, segment, previous._view if previous else None)
         self._view = view
+        self._stores = (store, lexical)  # lent to the index an update opens on the same generation
         self.passages: Sequence[Passage] = view.passages
         self._vectors = view.vectors
         self._dense: DenseSearch | None = None if store is None else view.dense(
@@ -152,7 +154,8 @@ class ReportIndex:
 
     @classmethod
     def _open(cls, folder: Path, generation: Path, manifest: dict, encoder: Encoder,
-              failures: Sequence[ReadFailure] = (), token: str = "", tokenizer: Tokenizer | None = None) -> "ReportIndex":
+              failures: Sequence[ReadFailure] = (), token: str = "", tokenizer: Tokenizer | None = None,
+              previous: "ReportIndex | None" = None) -> "ReportIndex":
         """Open a generation whose files were checked (or just written under the lock)."""
         vectors = storage.load_vectors(generation / VECTORS)
         if vectors.shape != (manifest["passages"], manifest["dimension"]):
@@ -166,12 +169,15 @@ class ReportIndex:
 
             remote, target = open_rankings(backend, generation, token=token)
         # Served from Milvus, the local vector and BM25 files stay on disk unread.
-        store = None if remote else load_store(generation / "dense", mmap=True)
-        lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
+        if previous is not None and previous._generation == generation and not remote:
+            store, lexical = previous._stores  # the generation's files are unchanged: a segment was written beside them
+        else:
+            store = None if remote else load_store(generation / "dense", mmap=True)
+            lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
         return cls(
             folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, store, lexical,
             tokenizer or tokenize.restore(manifest["tokenizer"], manifest.get("segment")), encoder, failures, remote, target,
-            manifest.get("segment"),
+            manifest.get("segment"), previous,
         )
 
     @classmethod
@@ -225,7 +231,8 @@ class ReportIndex:
             if appended is None:
                 return None
             generation, manifest = storage.current_generation(self.folder, REQUIRED_FILES)
-        return self._open(self.folder, generation, manifest, self._encoder, appended.failures, tokenizer=appended.tokenizer)
+        return self._open(self.folder, generation, manifest, self._encoder, appended.failures, tokenizer=appended.tokenizer,
+                          previous=self)
 
     @classmethod
     def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,

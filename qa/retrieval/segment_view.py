@@ -9,7 +9,6 @@ Without a segment every object here is the generation's own.
 from __future__ import annotations
 
 import itertools
-import threading
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -199,6 +198,8 @@ class CorpusView:
     base_reports: Mapping[str, Report]
     segment_reports: int = 0
     segment_words: tuple[str, ...] = ()
+    base_part: tuple = ()
+    base_stats: dict[str, list[int]] | None = None
 
     def in_generation(self, source: str) -> bool:
         """Tell whether the generation holds a copy of this report (masked or not)."""
@@ -228,8 +229,9 @@ class CorpusView:
 
     def stats(self) -> dict[str, list[int]]:
         """Return the report files' stats recorded when they were read, by source (the segment's win)."""
-        return {**_cached(self.generation, "stats", lambda: records.read_stats(self.generation / records.INFOS)),
-                **self.segment_stats()}
+        if self.base_stats is None:
+            self.base_stats = records.read_stats(self.generation / records.INFOS)
+        return {**self.base_stats, **self.segment_stats()}
 
     def segment_stats(self) -> dict[str, list[int]]:
         return records.read_stats(self.segment / records.INFOS) if self.segment else {}
@@ -247,36 +249,24 @@ def _open_part(folder: Path) -> tuple[list[ReportInfo], list[int], records.Store
     return infos, ranges, passages, reports
 
 
-# What was last read from a generation: its files never change once sealed (the manifest vouches
-# for them), so the index an update opens after writing a segment reuses them instead of reading
-# 100,000 reports' metadata again. Keyed by the generation and the stat of its metadata file.
-_CACHE: dict[tuple, dict] = {}
-_CACHE_LOCK = threading.Lock()
+def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None,
+              previous: CorpusView | None = None) -> CorpusView:
+    """Open a checked generation and the checked segment CURRENT names with it (storage.current_generation).
 
-
-def _cached(generation: Path, what: str, read):
-    status = (generation / records.INFOS).stat()
-    key = (str(generation), status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-    with _CACHE_LOCK:
-        entry = _CACHE.get(key)
-        if entry is not None and what in entry:
-            return entry[what]
-    value = read()
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            _CACHE.clear()  # one generation at a time: the one in use
-            _CACHE[key] = {}
-        _CACHE[key][what] = value
-    return value
-
-
-def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None) -> CorpusView:
-    """Open a checked generation and the checked segment CURRENT names with it (storage.current_generation)."""
-    infos, ranges, passages, reports = _cached(generation, "part", lambda: _open_part(generation))
+    `previous`, a view of the same generation (the index an update replaces), lends what it
+    read from the generation: its files never change once sealed, so 100,000 reports'
+    metadata need not be read again after writing a segment.
+    """
+    if previous is not None and previous.generation == generation:
+        infos, ranges, passages, reports = previous.base_part
+    else:
+        infos, ranges, passages, reports = _open_part(generation)
+    base_part = (infos, ranges, passages, reports)
     plan = storage.load_vectors(generation / PLAN)
     if not segment:
         return CorpusView(generation, None, tuple(infos), ranges, passages, reports, plan, vectors,
-                          np.empty(0, dtype=np.int64), frozenset(), len(passages), reports)
+                          np.empty(0, dtype=np.int64), frozenset(), len(passages), reports, base_part=base_part,
+                          base_stats=previous.base_stats if previous is not None and previous.generation == generation else None)
     folder = Path(segment["path"])
     removed = frozenset(segment.get("removed", ()))
     more_infos, more_ranges, more_passages, more_reports = _open_part(folder)
@@ -294,5 +284,6 @@ def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None
         StackedReports(reports, more_reports, frozenset(replaced)),
         np.concatenate([plan, storage.load_vectors(folder / PLAN)]), StackedVectors(vectors, delta_vectors),
         np.sort(np.concatenate(masked)) if masked else np.empty(0, dtype=np.int64), frozenset(replaced), base_count,
-        reports, len(more_infos), tuple(segment.get("user_words", ())),
+        reports, len(more_infos), tuple(segment.get("user_words", ())), base_part,
+        previous.base_stats if previous is not None and previous.generation == generation else None,
     )
