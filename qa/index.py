@@ -20,7 +20,7 @@ from qa.retrieval import changes, segment_view, segments, storage
 from qa.retrieval.backend import DenseSearch, LexicalSearch, LocalDense
 from qa.reader.answers import compare, extract_answer
 from qa.retrieval.building import (
-    PLAN, PLAN_WORDS, REQUIRED_FILES, VECTORS, Progress, embed_passages, embedding_input, lexical_input,
+    PLAN_WORDS, REQUIRED_FILES, VECTORS, Progress, embed_passages, embedding_input, lexical_input,
     tokenize_passages, vector_key, write_generation,
 )
 from qa.config import IndexConfig
