@@ -86,7 +86,8 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
     base_words = [word for word in current.user_words if word not in set(view.segment_words)]
     words = sorted({name for report in reports for name in known_names(report.info)} - set(base_words))
     if set(view.segment_words) <= set(words):  # the usual case: the dictionary in use, with the new names after
-        tokenizer = current.extended(word for word in Tokenizer(words).user_words if word not in set(current.user_words))
+        in_use = set(current.user_words)
+        tokenizer = current.extended(word for word in Tokenizer(words).user_words if word not in in_use)
     else:
         tokenizer = Tokenizer([*base_words, *words], current.frequencies_of(base_words))
     tokens = building.tokenize_passages(pairs, tokenizer, previous[1], set(words) ^ set(view.segment_words))
@@ -99,8 +100,10 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
     names.write_names(segment / names.TABLE, (report.text for report in reports))
     storage.save_vectors(segment / building.VECTORS, vectors.reshape(len(pairs), encoder.dimension))
     records.write_tokens(segment / records.TOKENS, tokens)
+    frequencies = tokenizer.frequencies()
     manifest = {"format": FORMAT_VERSION, "model": encoder.name, "reports": len(reports), "passages": len(pairs),
-                "removed": removed, "user_words": words, "frequencies": [tokenizer.frequencies()[w] for w in Tokenizer(words).user_words]}
+                "removed": removed, "user_words": words,
+                "frequencies": [frequencies[word] for word in Tokenizer(words).user_words]}
     manifest = storage.commit_segment(folder, view.generation, segment, manifest)
     progress(1.0, f"added {len(fresh)} reports as a segment ({len(reports)} reports, {len(pairs)} passages in it)")
     return Appended(dict(manifest, path=str(segment)), tuple(failures), tokenizer)
