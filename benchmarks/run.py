@@ -77,7 +77,7 @@ def run_step(step: dict) -> dict:
         try:
             return scale.measure_update(folder, corpus, _encoder("hash"), extra)
         finally:
-            extra.unlink()
+            extra.unlink(missing_ok=True)
     if name == "ann":
         import numpy as np
         from qa.retrieval.storage import current_generation
@@ -183,9 +183,13 @@ def main() -> None:
                     print(f"[{time.strftime('%H:%M:%S')}] {step} {label} ({encoder})", flush=True)
                     results.setdefault(step, {})[label] = in_child({"step": step, **common})
         hashed = [label for label, _, encoder in runs if encoder == "hash"]
-        if "update" in steps and "1000" in hashed:
-            print(f"[{time.strftime('%H:%M:%S')}] update 1000", flush=True)
-            results["update"] = in_child({"step": "update", "work": str(args.work), "label": "1000"})
+        for label in hashed if "update" in steps else ():
+            print(f"[{time.strftime('%H:%M:%S')}] update {label}", flush=True)
+            measured = in_child({"step": "update", "work": str(args.work), "label": label})
+            if label == "1000":
+                results["update"] = measured
+            else:  # large indexes add the report as a segment (qa.retrieval.segments)
+                results.setdefault("update_at", {})[label] = measured
         if "ivf" in steps:
             label, _, encoder = runs[-1]
             print(f"[{time.strftime('%H:%M:%S')}] ivf on {label}", flush=True)

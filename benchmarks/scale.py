@@ -154,17 +154,41 @@ def measure_serve(folder: Path, make_encoder: Callable[[], object], questions: S
 
 
 def measure_update(folder: Path, corpus: Path, encoder, new_report: Path) -> dict:
-    """Time adding one report (already written into the corpus) to a loaded index."""
+    """Time adding one report (already written into the corpus) to a loaded index, then loading the result,
+    then removing that report again (the file is gone by then), so the index holds what it held before."""
     timed = TimedEncoder(encoder)
     index = ReportIndex.load(folder, encoder=timed)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     updated = index.update(corpus)
     total = time.perf_counter() - started
-    return {
+    update_cpu = time.process_time() - cpu
+    result = {
+        "update_cpu_s": update_cpu,
         "reports_before": len(index.reports), "reports_after": len(updated.reports),
         "update_s": total, "update_embed_s": timed.seconds, "update_embedded": timed.texts,
-        "new_report": new_report.name,
+        "new_report": new_report.name, "segment": len((folder / "CURRENT").read_text().split()) == 4,
     }
+    started, cpu = time.perf_counter(), time.process_time()
+    reloaded = ReportIndex.load(folder, encoder=encoder)
+    result["load_with_segment_s"] = time.perf_counter() - started
+    result["load_with_segment_cpu_s"] = time.process_time() - cpu
+    info = reloaded.report(new_report.name).info
+    hits = reloaded.search(f"{info.places[0]}{info.year}年调处矛盾纠纷多少件", 5)
+    result["new_report_answers"] = bool(hits) and all(hit.source == new_report.name for hit in hits)
+    # A serving index has its tokenizer loaded: add a second report after one question, as the app would.
+    reloaded.answer(f"{info.places[0]}{info.year}年开展普法活动多少场")
+    second = new_report.with_name("9999-00001_" + new_report.name.split("_", 1)[1])
+    second.write_text(new_report.read_text(encoding="utf-8").replace("调处", "调解处理"), encoding="utf-8")
+    started, cpu = time.perf_counter(), time.process_time()
+    warm = reloaded.update(corpus)
+    result["update_warm_s"] = time.perf_counter() - started
+    result["update_warm_cpu_s"] = time.process_time() - cpu
+    new_report.unlink()
+    second.unlink()
+    started = time.perf_counter()
+    result["reports_after_removal"] = len(warm.update(corpus).reports)
+    result["remove_s"] = time.perf_counter() - started
+    return result
 
 
 def measure_ann(vectors: np.ndarray, queries: np.ndarray, sizes: Sequence[int], *, k: int = 10) -> list[dict]:

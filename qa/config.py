@@ -34,6 +34,8 @@ class IndexConfig:
         rescore: an approximate store hands rescore * candidates passages, ranked again with the
             exact vectors, so its ranking equals exact search whenever the true ones are among them.
         max_question_chars: longer questions are cut to this length so a query stays fast.
+        segment_above: passage count of the index at or above which an update adds new and changed
+            reports as a segment beside it (qa.retrieval.segments) instead of rewriting it whole.
         max_history: a conversation's earlier questions read for a follow-up: only the most
             recent this many count, each cut to max_question_chars, so a reply costs the same
             however long the conversation or its turns.
@@ -50,6 +52,7 @@ class IndexConfig:
     rescore: int = 4
     max_question_chars: int = 300
     max_history: int = 8
+    segment_above: int = 50_000
 
     def __post_init__(self) -> None:
         if self.max_passage_chars < 50:

@@ -16,11 +16,11 @@ import numpy as np
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.store import VectorStore, load_store
 
-from qa.retrieval import names, records, storage
+from qa.retrieval import changes, segment_view, segments, storage
 from qa.retrieval.backend import DenseSearch, LexicalSearch, LocalDense
 from qa.reader.answers import compare, extract_answer
 from qa.retrieval.building import (
-    PLAN, PLAN_WORDS, REQUIRED_FILES, VECTORS, Progress, embed_passages, embedding_input, lexical_input,
+    PLAN_WORDS, REQUIRED_FILES, VECTORS, Progress, embed_passages, embedding_input, lexical_input,
     tokenize_passages, vector_key, write_generation,
 )
 from qa.config import IndexConfig
@@ -32,6 +32,7 @@ from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInf
 from qa.reader.questions import Question, analyse
 from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
+from qa.retrieval import tokenize
 from qa.retrieval.tokenize import Tokenizer
 
 if TYPE_CHECKING:
@@ -60,42 +61,38 @@ class ReportIndex:
         failures: Sequence[ReadFailure] = (),
         remote: MilvusRankings | None = None,
         target: MilvusTarget | None = None,
+        segment: dict | None = None,
+        previous: "ReportIndex | None" = None,
     ) -> None:
-        """Open a checked generation: report metadata in memory, texts and passages read on demand."""
+        """Open a checked generation and its segment: report metadata in memory, texts and passages read on demand."""
         self.folder = Path(folder)
         self.config = config
         # Set when the rankings come from Milvus (qa.retrieval.milvus) instead of the local lexical and vector indexes.
         self._remote = remote
         self._target = target
-        infos, counts = records.read_infos(generation / records.INFOS)
-        self.passages: Sequence[Passage] = records.StoredPassages(
-            records.LineFile(generation / records.PASSAGES, sum(counts))
-        )
-        self._vectors = vectors
-        self._dense: DenseSearch | None = (
-            None if store is None else LocalDense(vectors, store, rescore=1 if store.kind == "flat" else config.rescore)
-        )
-        self._lexical: LexicalSearch = lexical
+        view = segment_view.open_view(generation, vectors, segment, previous._view if previous else None)
+        self._view = view
+        self._stores = (store, lexical)  # lent to the index an update opens on the same generation
+        self.passages: Sequence[Passage] = view.passages
+        self._vectors = view.vectors
+        self._dense: DenseSearch | None = None if store is None else view.dense(
+            LocalDense(view.vectors, store, rescore=1 if store.kind == "flat" else config.rescore))
+        self._lexical: LexicalSearch = view.lexical(lexical)
         self._tokenizer = tokenizer
         self._encoder = encoder
         self.failures = tuple(failures)
         self._generation = generation
-        self._infos = tuple(infos)
-        self._info = {info.source: info for info in infos}
-        self._in_plan_section = storage.load_vectors(generation / PLAN)
-        self._ranges: dict[str, tuple[int, int]] = {}
-        start = 0
-        for info, count in zip(infos, counts):
-            self._ranges[info.source] = (start, start + count)
-            start += count
-        self._reports = records.StoredReports(
-            [info.source for info in infos], records.LineFile(generation / records.REPORTS, len(infos)),
-            self.passages, self._ranges,
-        )
-        self._names = names.NamesTable(generation / names.TABLE, self.text_of)
-        self.places: tuple[str, ...] = tuple(
-            sorted({name for info in self._infos for name in known_names(info)}, key=len, reverse=True)
-        )
+        self._infos = view.infos
+        self._info = {info.source: info for info in view.infos}
+        self._in_plan_section = view.plan
+        self._ranges: dict[str, tuple[int, int]] = view.ranges
+        self._reports = view.reports
+        self._names = view.mentions(self.text_of)
+
+    @functools.cached_property
+    def places(self) -> tuple[str, ...]:
+        """Every name a question may use for a report, longest first (worked out on first use: a second at 100,000 reports)."""
+        return tuple(sorted({name for info in self._infos for name in known_names(info)}, key=len, reverse=True))
 
     # ----------------------------------------------------------------- building and loading
 
@@ -157,7 +154,8 @@ class ReportIndex:
 
     @classmethod
     def _open(cls, folder: Path, generation: Path, manifest: dict, encoder: Encoder,
-              failures: Sequence[ReadFailure] = (), token: str = "") -> "ReportIndex":
+              failures: Sequence[ReadFailure] = (), token: str = "", tokenizer: Tokenizer | None = None,
+              previous: "ReportIndex | None" = None) -> "ReportIndex":
         """Open a generation whose files were checked (or just written under the lock)."""
         vectors = storage.load_vectors(generation / VECTORS)
         if vectors.shape != (manifest["passages"], manifest["dimension"]):
@@ -171,11 +169,15 @@ class ReportIndex:
 
             remote, target = open_rankings(backend, generation, token=token)
         # Served from Milvus, the local vector and BM25 files stay on disk unread.
-        store = None if remote else load_store(generation / "dense", mmap=True)
-        lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
+        if previous is not None and previous._generation == generation and not remote:
+            store, lexical = previous._stores  # the generation's files are unchanged: a segment was written beside them
+        else:
+            store = None if remote else load_store(generation / "dense", mmap=True)
+            lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
         return cls(
             folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, store, lexical,
-            Tokenizer(manifest["tokenizer"]["user_words"]), encoder, failures, remote, target,
+            tokenizer or tokenize.restore(manifest["tokenizer"], manifest.get("segment")), encoder, failures, remote, target,
+            manifest.get("segment"), previous,
         )
 
     @classmethod
@@ -202,6 +204,10 @@ class ReportIndex:
         object keeps answering from the old one. Returns the new index (or self when
         nothing changed).
         """
+        appended = self._append(Path(corpus), progress or _no_progress)
+        if appended is not None:
+            return appended
+        stats = changes.stat_corpus(corpus)
         reports, failures = read_corpus(corpus, reuse=self._reports, max_chars=self.config.max_passage_chars)
         if [r.info.sha256 for r in reports] == [i.sha256 for i in self._infos] and [r.info.source for r in reports] == [
             i.source for i in self._infos
@@ -209,26 +215,45 @@ class ReportIndex:
             self.failures = tuple(failures)
             return self
         return self._assemble(corpus, self.folder, self.config, self._encoder, previous=self, progress=progress,
-                              reports=(reports, failures), backend=self._target)
+                              reports=(reports, failures), backend=self._target, stats=stats)
+
+    def _append(self, corpus: Path, progress: Progress) -> "ReportIndex | None":
+        """Add few new or changed reports as a segment beside a large generation; None when a full write is due."""
+        if self._remote is not None or self._target is not None or self._view.base_count < self.config.segment_above:
+            return None
+        found = changes.find_changes(corpus, {info.source: info.sha256 for info in self._infos}, self._view.stats())
+        if not found.count:
+            self.failures = (*found.skipped, *(f for f in self.failures if f.indexed and f.path in self._info))
+            return self
+        with storage.writer_lock(self.folder):
+            appended = segments.append(self.folder, self._view, corpus, found, self._encoder, self._tokenizer,
+                                       self.config.max_passage_chars, progress)
+            if appended is None:
+                return None
+            generation, manifest = storage.current_generation(self.folder, REQUIRED_FILES)
+        return self._open(self.folder, generation, manifest, self._encoder, appended.failures, tokenizer=appended.tokenizer,
+                          previous=self)
 
     @classmethod
     def _assemble(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
                   previous: "ReportIndex | None", progress: Progress | None,
                   reports: tuple[list[Report], list[ReadFailure]] | None = None,
                   vectors: dict[str, np.ndarray] | None = None,
-                  backend: MilvusTarget | None = None) -> "ReportIndex":
+                  backend: MilvusTarget | None = None, stats: dict | None = None) -> "ReportIndex":
         progress = progress or _no_progress
         with storage.writer_lock(folder):
             return cls._write(corpus, folder, config, encoder, previous=previous, progress=progress, reports=reports,
-                              vectors=vectors, backend=backend)
+                              vectors=vectors, backend=backend, stats=stats)
 
     @classmethod
     def _write(cls, corpus, folder: Path, config: IndexConfig, encoder: Encoder | None, *,
                previous: "ReportIndex | None", progress: Progress,
                reports: tuple[list[Report], list[ReadFailure]] | None,
-               vectors: dict[str, np.ndarray] | None = None, backend: MilvusTarget | None = None) -> "ReportIndex":
+               vectors: dict[str, np.ndarray] | None = None, backend: MilvusTarget | None = None,
+               stats: dict | None = None) -> "ReportIndex":
         if reports is None:
             progress(0.0, f"reading reports in {corpus}")
+            stats = changes.stat_corpus(corpus)
             reports = read_corpus(corpus, max_chars=config.max_passage_chars)
         parsed, failures = reports
         if not parsed:
@@ -256,7 +281,8 @@ class ReportIndex:
                 remote.close()
                 return {"backend": entry}
 
-        generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words, publish)
+        generation, manifest = write_generation(folder, config, encoder, parsed, vectors, tokens, user_words, publish,
+                                                stats, list(tokenizer.frequencies().values()))
         if backend is not None:
             milvus.drop_other_generations(backend, manifest["backend"]["collection_name"])
         progress(1.0, f"indexed {len(parsed)} reports, {len(pairs)} passages")
@@ -387,7 +413,7 @@ class ReportIndex:
             return {}
         return {
             vector_key(embedding_input(self._info[p.source], p), model): row
-            for p, row in zip(self.passages, self._vectors)
+            for p, row in zip(self.passages, self._vectors) if p.source in self._info  # a removed report's are masked
         }
 
     def _tokens_by_input(self) -> dict[str, list[str]]:
@@ -395,13 +421,14 @@ class ReportIndex:
         if self._generation is None:
             return {}
         try:
-            token_lists = records.read_tokens(self._generation / records.TOKENS)
+            token_lists = self._view.read_tokens()
         except (IndexLoadError, OSError):
             return {}  # the generation was replaced or damaged since: tokenise afresh
         if len(token_lists) != len(self.passages):
             return {}
         return {
             lexical_input(self._info[p.source], p): tokens for p, tokens in zip(self.passages, token_lists)
+            if p.source in self._info
         }
 
     @functools.cached_property

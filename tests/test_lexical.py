@@ -158,3 +158,51 @@ def test_load_rejects_missing_or_disagreeing_files(tmp_path, index):
     (tmp_path / "lexical.json").write_text(json.dumps({**manifest, "documents": 6}), encoding="utf-8")
     with pytest.raises(IndexLoadError, match="different builds"):
         LexicalIndex.load(tmp_path)
+
+
+def test_scores_equal_bm25s_own_scoring_exactly():
+    import random
+
+    rng = random.Random(0)
+    words = [f"词{i}" for i in range(300)]
+    docs = [[rng.choice(words[: rng.choice([5, 50, 300])]) for _ in range(rng.randint(1, 40))] for _ in range(3000)]
+    index = LexicalIndex.build(docs)
+    for query in (["词1", "词2", "词100"], ["词3"], ["词299", "词0", "词0", "不在"]):
+        ids = [index._vocabulary[token] for token in dict.fromkeys(query) if token in index._vocabulary]
+        expected = np.asarray(index._bm25.get_scores_from_ids(ids), dtype=np.float32)
+        assert np.array_equal(index.scores(query), expected)
+
+
+def test_a_tokenizer_restored_from_recorded_frequencies_is_the_same_dictionary():
+    from qa.retrieval.tokenize import restore
+
+    words = ["青山市河东区红星街道办事处", "红星街道", "河东区", "青山市", "白塔街道", "ＡＢ街道"]
+    built = Tokenizer(words)
+    text = "青山市河东区红星街道办事处和白塔街道开展普法宣传，ab街道调处矛盾纠纷517件"
+    expected = built.tokens(text)
+    recorded = list(built.frequencies().values())
+    restored = restore({"user_words": words, "frequencies": recorded})
+    assert restored.tokens(text) == expected
+    assert restored._loaded().FREQ == built._loaded().FREQ and restored._loaded().total == built._loaded().total
+    # Segment words come after the generation's, with their own recorded frequencies.
+    more = Tokenizer([*words, "绿洲街道"])
+    both = restore({"user_words": words, "frequencies": recorded},
+                   {"user_words": ["绿洲街道"], "frequencies": [more.frequencies()["绿洲街道"]]})
+    assert both._loaded().FREQ == more._loaded().FREQ and both.tokens("绿洲街道普法") == more.tokens("绿洲街道普法")
+    # Frequencies that do not fit are worked out again, as when building.
+    assert restore({"user_words": words, "frequencies": [1, 2]})._loaded().FREQ == built._loaded().FREQ
+
+
+def test_an_extended_tokenizer_is_the_dictionary_a_restored_one_loads():
+    from qa.retrieval.tokenize import restore
+
+    words = ["青山市河东区红星街道办事处", "红星街道", "河东区"]
+    current = Tokenizer(words)
+    current.tokens("预热")  # loaded, as in a serving index
+    extended = current.extended(["绿洲街道", "河东区"])
+    assert extended.user_words == (*words, "绿洲街道")
+    frequencies = extended.frequencies()
+    restored = restore({"user_words": words, "frequencies": [frequencies[w] for w in words]},
+                       {"user_words": ["绿洲街道"], "frequencies": [frequencies["绿洲街道"]]})
+    assert restored._loaded().FREQ == extended._loaded().FREQ and restored._loaded().total == extended._loaded().total
+    assert "绿洲街道" not in current._loaded().FREQ  # the one in use is left as it was

@@ -95,11 +95,14 @@ def tokenize_passages(
 def write_generation(
     folder: Path, config: IndexConfig, encoder: Encoder, parsed: Sequence[Report], vectors: np.ndarray,
     tokens: list[list[str]], user_words: list[str], publish: Callable[[Path], dict] | None = None,
+    stats: Mapping[str, Sequence[int]] | None = None, frequencies: list[int] | None = None,
 ) -> tuple[Path, dict]:
     """Index passages (BM25, vector store) into a new generation, seal it and make it current.
 
     Call it holding storage.writer_lock. `publish`, when given, writes the generation to a
     serving backend before it is sealed and returns the manifest entries that name it.
+    `stats` are the report files' stats taken before reading (qa.retrieval.changes); `frequencies`
+    the jieba frequency of each user word (Tokenizer.frequencies), so loading need not work them out.
     Returns the generation and its manifest.
     """
     passages = [p for report in parsed for p in report.passages]
@@ -110,7 +113,7 @@ def write_generation(
     store = make_store(kind, encoder.dimension, **params)
     store.add(vectors)
     generation = storage.new_generation(folder)
-    records.write_corpus(generation, parsed)
+    records.write_corpus(generation, parsed, stats)
     plan = np.array([bool(PLAN_WORDS.search(" ".join(p.section))) for p in passages], dtype=bool)
     np.save(generation / PLAN, plan, allow_pickle=False)
     names.write_names(generation / names.TABLE, (report.text for report in parsed))
@@ -126,7 +129,7 @@ def write_generation(
         "dimension": encoder.dimension,
         "normalised": True,
         "store": kind,
-        "tokenizer": {"kind": "jieba", "user_words": user_words},
+        "tokenizer": {"kind": "jieba", "user_words": user_words, **({"frequencies": frequencies} if frequencies else {})},
         "reports": len(parsed),
         "passages": len(passages),
     }

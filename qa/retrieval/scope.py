@@ -111,6 +111,7 @@ class ScopeResolver:
             mentions: the same knowledge from a table (qa.retrieval.names), instead of texts.
         """
         self._reports = {info.source: info for info in reports}
+        self._order = {source: i for i, source in enumerate(self._reports)}
         self._mentions = mentions or TextMentions(dict(zip((info.source for info in reports), texts)))
         self._sources_by_name: dict[str, list[str]] = {}
         for info in reports:
@@ -147,7 +148,8 @@ class ScopeResolver:
                 return Scope(sources=(), places=(), year=year, unknown_place=unknown)
             return Scope(sources=_by_year(tuple(self._reports.values()), None, year, TextMentions({})), places=(), year=year)
         best = max(matched.values())
-        named = [info for source, info in self._reports.items() if matched.get(source) == best]
+        # In index order, without going through every report (100,000 of them) per question.
+        named = [self._reports[source] for source in sorted((s for s, n in matched.items() if n == best), key=self._order.get)]
         # "河川县" names the county's own report, not the report of a town within it.
         named = [info for info in named if any(_is_own_place(place, info) for place in found_places)] or named
         return Scope(

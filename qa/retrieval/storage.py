@@ -3,8 +3,11 @@
 Layout::
 
     index/LOCK               held (flock) by the one process writing; holds its pid for messages
-    index/CURRENT            "<generation> <SHA-256 of its manifest.json>"
+    index/CURRENT            "<generation> <SHA-256 of its manifest.json>", then, when reports were
+                             added since, "<segment> <SHA-256 of the segment's manifest.json>"
     index/gen-<stamp>-<pid>-<n>/   manifest.json and the files it vouches for
+    index/gen-…/seg-<stamp>-<pid>-<n>/   a segment: reports added or replaced since the generation was
+                             written, with its own manifest naming the generation's (qa.retrieval.segments)
     index/VERIFIED           the files of CURRENT last hashed, with their size/mtime/ctime/inode then
 
 A rebuild writes a whole new generation and then replaces CURRENT with one atomic rename,
@@ -13,6 +16,8 @@ other with an flock on LOCK, which the kernel releases when the holder exits in 
 (kill -9 included), so a lock can never outlive its process: that is the stale-lock rule.
 The manifest records a SHA-256 of every file and CURRENT records the manifest's, so a
 truncated or edited file, or an edited manifest, is caught on load. Nothing is pickled.
+Adding a report writes a new segment inside the generation and swaps CURRENT the same
+way, so a crash leaves the previous segment (or none) in use.
 """
 from __future__ import annotations
 
@@ -38,6 +43,8 @@ LOCK = "LOCK"
 VERIFIED = "VERIFIED"
 REBUILD_HINT = "rebuild it with `python -m qa build --corpus CORPUS --index {folder}`"
 _GENERATION = re.compile(r"gen-\d{8}T\d{6}-(\d+)-\d{6}")
+_SEGMENT = re.compile(r"seg-\d{8}T\d{6}-(\d+)-\d{6}")
+SEGMENT_PREFIX = "seg-"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # A file changed less than this long before it was hashed may change again within the same
 # timestamp tick, so its stat cannot vouch for it afterwards (git's "racy clean" problem).
@@ -74,13 +81,43 @@ def writer_lock(folder: Path) -> Iterator[None]:
         os.close(descriptor)  # releases the flock
 
 
-def new_generation(folder: Path) -> Path:
-    """Create an empty generation folder beside the one in use; its name carries this process's pid."""
+def new_generation(folder: Path, prefix: str = "gen-") -> Path:
+    """Create an empty generation folder beside the one in use (or a segment inside one); its name carries this process's pid."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
-    generation = folder / f"gen-{stamp}"
+    generation = folder / f"{prefix}{stamp}"
     generation.mkdir()
     return generation
+
+
+def read_pointer(folder: Path) -> list[str]:
+    """Return CURRENT's fields: generation, manifest hash and, with a segment, its name and manifest hash."""
+    try:
+        return (folder / CURRENT).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def commit_segment(folder: Path, generation: Path, segment: Path, manifest: dict) -> dict:
+    """Seal a segment of the generation in use with its manifest and make it the one in use, atomically.
+
+    Call it holding writer_lock, with CURRENT naming `generation`. Other segments of the
+    generation (the one replaced, or one a crash left half-written) are removed afterwards.
+    Returns the manifest as written.
+    """
+    fields = read_pointer(folder)
+    if fields[:1] != [generation.name]:
+        raise IndexLoadError(f"{folder / CURRENT} no longer names {generation.name}; update again.")
+    manifest = dict(manifest, base=fields[1], files=_file_hashes(segment))
+    text = json.dumps(manifest, ensure_ascii=False, indent=1)
+    _write_atomic(segment / MANIFEST, text)
+    _fsync_tree(segment)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _write_atomic(folder / CURRENT, f"{generation.name} {fields[1]} {segment.name} {digest}\n")
+    for old in generation.glob(SEGMENT_PREFIX + "*"):
+        if old.name != segment.name and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return manifest
 
 
 def commit_generation(folder: Path, generation: Path, manifest: dict) -> None:
@@ -124,6 +161,7 @@ def current_generation(folder: Path, required: Sequence[str] = ()) -> tuple[Path
         fields = pointer.read_text(encoding="utf-8").split()
     except (OSError, UnicodeDecodeError) as error:
         raise IndexLoadError(f"{pointer} cannot be read ({error}); {hint}.") from error
+    segment_fields, fields = fields[2:], fields[:2]
     name = fields[0] if fields else ""
     if not _GENERATION.fullmatch(name) or not (folder / name).is_dir():
         raise IndexLoadError(f"{pointer} names no generation of this index ({name[:60]!r}); {hint}.")
@@ -142,7 +180,37 @@ def current_generation(folder: Path, required: Sequence[str] = ()) -> tuple[Path
         raise IndexLoadError(f"{generation / MANIFEST} does not match the hash recorded in {pointer} (edited or damaged); {hint}.")
     check_manifest(manifest, generation, required)
     _check_files(generation, manifest["files"], fields[1], hint)
+    if segment_fields:
+        manifest = dict(manifest, segment=_checked_segment(generation, segment_fields, fields[1], hint))
     return generation, manifest
+
+
+def _checked_segment(generation: Path, fields: list[str], base_digest: str, hint: str) -> dict:
+    """Check the segment CURRENT names (its manifest's hash, its base, every file, hashed: it is small).
+
+    Returns its manifest with "path", the segment folder.
+    """
+    if len(fields) != 2 or not _SEGMENT.fullmatch(fields[0]) or not _SHA256.fullmatch(fields[1]):
+        raise IndexLoadError(f"{generation.parent / CURRENT} names no segment in a form this version reads ({fields!r:.80}); {hint}.")
+    segment = generation / fields[0]
+    try:
+        raw = (segment / MANIFEST).read_bytes()
+        manifest = json.loads(raw)
+    except (OSError, ValueError) as error:
+        raise IndexLoadError(f"{segment / MANIFEST} cannot be read ({error}); {hint}.") from error
+    if hashlib.sha256(raw).hexdigest() != fields[1]:
+        raise IndexLoadError(f"{segment / MANIFEST} does not match the hash recorded in CURRENT (edited or damaged); {hint}.")
+    if not isinstance(manifest, dict) or manifest.get("base") != base_digest or not isinstance(manifest.get("files"), dict):
+        raise IndexLoadError(f"{segment / MANIFEST} does not belong to {generation.name}; {hint}.")
+    present = {path.relative_to(segment).as_posix(): path for path in segment.rglob("*") if path.is_file()}
+    present.pop(MANIFEST, None)
+    if set(present) != set(manifest["files"]):
+        odd = sorted(set(present) ^ set(manifest["files"]))[0]
+        raise IndexLoadError(f"{segment / odd} is missing or has no hash in the segment's manifest; {hint}.")
+    for name, digest in manifest["files"].items():
+        if _sha256(present[name]) != digest:
+            raise IndexLoadError(f"{segment / name} does not match its manifest hash (truncated or edited); {hint}.")
+    return dict(manifest, path=str(segment))
 
 
 def check_manifest(manifest: dict, generation: Path, required: Sequence[str] = ()) -> None:
@@ -177,7 +245,8 @@ def _check_files(generation: Path, expected: dict[str, str], manifest_digest: st
     """
     stamp_path = generation.parent / VERIFIED
     stamp = _read_stamp(stamp_path, generation.name, manifest_digest)
-    present = {path.relative_to(generation).as_posix(): path for path in generation.rglob("*") if path.is_file()}
+    present = {name: path for path in generation.rglob("*") if path.is_file()
+               if not (name := path.relative_to(generation).as_posix()).startswith(SEGMENT_PREFIX)}
     present.pop(MANIFEST, None)
     unlisted = sorted(set(present) - set(expected))
     if unlisted:
