@@ -105,7 +105,7 @@ def extract_info(text: str, source: str, sha256: str = "") -> ReportInfo:
         or signature_issuer
         or _issuer_from_file_name(source)
         or _issuer_from_sentence(opening)
-        or _FILE_YEAR.sub("", PurePath(source).stem).strip()
+        or _name_of_file(source)
         or PurePath(source).stem
     )
     year = _first_year(title) or _first_year(opening) or _year_of_file_name(source)
@@ -264,9 +264,14 @@ def _issuer_from_title(title_lines: list[str]) -> str:
 def _issuer_from_file_name(source: str) -> str:
     """Read the issuer from a file named after it ("2023_杭州市上城区清波街道.txt"), a surer sign than
     the opening sentence, whose first place-shaped words may name a superior ("以及市、区…")."""
-    stem = _FILE_YEAR.sub("", PurePath(source).stem).strip()
+    stem = _name_of_file(source)
     # "…鹤龙街" is a street's short form of "…鹤龙街道".
     return stem if _names_a_body(stem) or (_names_a_body(stem + "道") and stem.endswith("街")) else ""
+
+
+def _name_of_file(source: str) -> str:
+    """Return a file's name without its extension and the year it may start with ("2024_城口县周溪乡")."""
+    return _FILE_YEAR.sub("", PurePath(source).stem).strip()
 
 
 def _year_of_file_name(source: str) -> int | None:

@@ -136,9 +136,7 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             return held
         gap = _person(clause, gap) if gap is not None else None
     if gap is not None and _ASKS_PLACE.search(question.text):
-        # A place is rarely quoted: the gap, less the words that lead to a place ("在辖区吴山广场").
-        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
-        placed = _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
+        placed = _place_of(clause, gap)  # a place is rarely quoted: the gap is the answer
         if placed is not None:
             return placed
     names = marked_names(clause)
@@ -258,6 +256,12 @@ def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
     return person[0], title.end() if title else person[1]
 
 
+def _place_of(clause: str, gap: tuple[int, int]) -> tuple[int, int] | None:
+    """Return a gap less the words that lead to a place ("在辖区吴山广场" -> "辖区吴山广场")."""
+    cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
+    return _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
+
+
 def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
     """Return the name written into a noun ("镇和为贵调解室" for 调解室): back from the noun to a break."""
     at = clause.find(noun)
@@ -308,9 +312,8 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         return (start - 1, end + 1) if quoted else runs[0]  # “扫楼”“五经普”, each item in its quotes
     # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
     gap = gap_span(question, clause)
-    if gap is not None:
-        cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]]) if _ASKS_PLACE.search(question.text) else None
-        gap = _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
+    if gap is not None and _ASKS_PLACE.search(question.text):
+        gap = _place_of(clause, gap)
     if gap is not None:
         items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]
         if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):

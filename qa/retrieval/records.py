@@ -85,6 +85,14 @@ def read_stats(path: Path) -> dict[str, list[int]]:
     return {record["info"]["source"]: record["stat"] for record in records if isinstance(record.get("stat"), list)}
 
 
+def passage_position(i: int, size: int) -> int:
+    """Return passage index i counted from the front (negative counts from the end), or raise IndexError."""
+    position = i + size if i < 0 else i
+    if not 0 <= position < size:
+        raise IndexError(f"passage {i} is out of range; the index holds {size}.")
+    return position
+
+
 class LineFile:
     """Random access to the records of one JSON Lines file through its offsets (thread-safe: pread)."""
 
@@ -175,11 +183,7 @@ class StoredPassages(Sequence[Passage]):
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(f"passage {i} is out of range; the index holds {len(self)}.")
-        return self._get(i)
+        return self._get(passage_position(i, len(self)))
 
     def _read(self, i: int) -> Passage:
         return to_passage(self._lines.record(i))

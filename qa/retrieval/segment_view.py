@@ -62,10 +62,7 @@ class StackedPassages(Sequence[Passage]):
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(f"passage {i} is out of range; the index holds {len(self)}.")
+        i = records.passage_position(i, len(self))
         return self._base[i] if i < len(self._base) else self._delta[i - len(self._base)]
 
     def __iter__(self) -> Iterator[Passage]:
