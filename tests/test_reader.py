@@ -11,7 +11,8 @@ from qa.evaluation import same_text
 from qa.reader.answers import extract_answer, is_supported
 from qa.reader.followup import FollowUp, resolve_followup
 from qa.reader.questions import analyse
-from qa.reader.spans import entity_span, items_span
+from qa.reader.enumerations import items_span
+from qa.reader.spans import entity_span
 from tests.test_answers import search
 
 LIUSHU = """柳树镇2024年度法治政府建设情况报告

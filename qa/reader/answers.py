@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
-from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans
+from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans, whole_clauses
 from qa.ingest.cleaning import HEADING_MARKER
 from qa.reader.figures import bound_dates, find_dates, find_figures, find_years
 from qa.reader.report_marks import document_number, report_mark
@@ -21,7 +21,8 @@ from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
-from qa.reader.spans import entity_span, holder, items_span, naming_neighbour
+from qa.reader.enumerations import items_span
+from qa.reader.spans import entity_span, holder, naming_neighbour
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
@@ -166,6 +167,7 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
     found: list[_Candidate] = []
     for rank, hit in enumerate(hits):
         text = texts[hit.source]
+        hit = whole_clauses(hit, text)
         units = clauses(text[hit.passage.start : hit.passage.end], hit.passage.start)
         labels = item_labels(units, text)
         for i, clause in enumerate(units):
@@ -222,8 +224,8 @@ def _figure_answer(question: Question, candidates: list[_Candidate], weighting: 
     scored = []
     for cand in candidates:
         clause = cand.clauses[cand.index]
-        # A bare number cannot answer a question that asks in a unit ("几名").
-        figures = [f for f in find_figures(clause.text) if f.unit or not asked]
+        # A bare number cannot answer a question that asks in a unit ("几名"); "六大专题" counts only for "几大".
+        figures = [f for f in find_figures(clause.text) if (f.unit or not asked) and (f.unit != "大" or asked == "大")]
         if not figures:
             continue
         figure, fit = choose_figure(question, asked, figures, clause.text, weighting)

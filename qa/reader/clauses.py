@@ -7,10 +7,11 @@ with a map back to raw offsets so an answer found in the cleaned text is shown a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from qa.ingest.cleaning import HEADING_MARKER, clean
+from qa.model import Hit
 
 _SENTENCE_END = set("。！？；!?;")
 _CLAUSE_END = set("，,：:")
@@ -161,3 +162,23 @@ def item_labels(units: Sequence[Clause], text: str) -> dict[int, str]:
         elif label:
             labels[unit.sentence] = label
     return labels
+
+
+WIDEN = 200  # the most characters a passage cut mid-clause is widened by, each way
+_CLAUSE_END = "，,。；;！？!?\n"
+_NEXT_CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
+
+
+def whole_clauses(hit: Hit, text: str) -> Hit:
+    """Widen a passage that a long sentence's cut left mid-clause to its clauses' ends, so that no
+    answer or quote stops mid-word ("…的决定(草" of a passage cut at its size)."""
+    start, end = hit.passage.start, hit.passage.end
+    if end < len(text) and text[end - 1] not in _CLAUSE_END:
+        more = _NEXT_CLAUSE_END.search(text, end, min(len(text), end + WIDEN))
+        end = more.end() if more else end
+    if start > 0 and text[start - 1] not in _CLAUSE_END:
+        before = [m.end() for m in _NEXT_CLAUSE_END.finditer(text, max(0, start - WIDEN), start)]
+        start = before[-1] if before else start
+    if (start, end) == (hit.passage.start, hit.passage.end):
+        return hit
+    return replace(hit, text=text[start:end], passage=replace(hit.passage, start=start, end=end))

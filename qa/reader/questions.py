@@ -74,8 +74,10 @@ _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
 _BOUNDS = ("until", "since")  # shapes of a date question only: "截至2024年，…几年" asks a count
 # A last part that only names what changes ("…？线上呢？").
 _ECHO = re.compile(r"[？?]\s*([^？?]{1,12}?)呢[？?]?\s*$")
+# Two things asked the same of each: "A和B分别…几次", "A、B各是多少".
+_EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?)(?:分别|各自|各(?=是|有|为|多少|几))(?P<rest>[^，,；;？?]*)")
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
-_CLASSIFIER = "个家位项种类所条部批些"
+_CLASSIFIER = "个家位项种类所条部批些份次届"
 # Nouns that say a name is wanted without saying of what kind.
 _GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题")
 # Tokens that carry no content of their own: fillers, light verbs, particles, deictics.
@@ -87,6 +89,7 @@ STOP_TOKENS = frozenset(
     搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
     针对 对于 关于 按照 按 据 写 名字 名称 全称 内容 东西 情况 地方 时候 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
+    完后 之后 以后 随后 然后 后来
     """.split()
 )
 _SPLIT = re.compile(r"[\s\W_]+")
@@ -174,6 +177,10 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
         # "为群众提供了多少次法律服务？为企业呢？": the second part asks the first's question of 企业.
         asked = _ASK_NUMBER.search(body[: echo.start()]) or _WH.search(body[: echo.start()])
         pieces = [*_parts(body[: echo.start()]), echo.group(1) + asked.group()]
+    each = _EACH.search(body) if len(pieces) == 1 and not comparison else None
+    if each and _WH.search(each.group("rest")):
+        # "学法培训和会前学法分别搞了几次": one question of each thing named before 分别.
+        pieces = [body[: each.start("b")].rstrip("和与及、") + each.group("rest"), each.group("b") + each.group("rest")]
     parts = [_read_part(text, piece, comparison) for piece in pieces]
     if len(parts) == 1:
         return parts[0]
@@ -289,6 +296,7 @@ def _is_function(word: str) -> bool:
 
 def _head(after: str, named: bool = False) -> str:
     """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
+    after = re.sub(r"^[一二两三四五六七八九十几\d]+(?=[\u4e00-\u9fff])", "", after)  # "哪两个称号": a count
     after = after[1:] if after[:1] in _CLASSIFIER and len(after) > 1 else after
     match = re.match(r"[\u4e00-\u9fff]{1,16}", after)
     if not match:

@@ -37,8 +37,6 @@ _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 # The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
 _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
-_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
-_ITEMS_END = re.compile(r"等|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
 
 
 def marked_names(clause: str) -> list[tuple[int, int]]:
@@ -271,101 +269,12 @@ def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
     return (start, at + len(noun)) if at - start >= 1 and at + len(noun) - start <= MAX_NAME else None
 
 
-def items_span(question: Question, clause: str) -> tuple[int, int] | None:
-    """Return the span of an inline enumeration ("公众参与、风险评估、合法性审查、集体讨论决定") in a clause.
-
-    Titles or quoted names side by side (“法律保障”“经济创新”) count as items too. The first
-    item starts after the question's words; the last ends before 等 or a count ("五个方面").
-    """
-    names = marked_names(clause)
-    runs = _runs_of_names(clause, names)
-    marker = re.match(r"[一二三四五六七八九十]+、|\d+[、.．]", clause)
-    body_start = marker.end() if marker else 0
-    if "、" in clause[body_start:]:
-        first = clause.find("、", body_start)
-        segment = max((m.end() for m in re.finditer(r"[，,：:；]", clause[:first])), default=body_start)
-        opening = clause.rfind("“", segment, first)
-        quoted = opening >= 0 and "”" not in clause[opening:first] and clause.find("”", clause.rfind("、")) > 0
-        segment = opening + 1 if quoted else segment  # “服务零距离、工作零差错…”: the list is the quote
-        # The question's words before the first item cut it only where words remain before the 、.
-        cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
-        begin = _item_start(clause, first, max([segment, *cuts]))
-        last = clause.rfind("、")
-        stop = _item_stop(clause, last)
-        named = clause.find(question.head, last) if question.head else -1
-        if 0 <= named < stop:
-            stop = named + len(question.head)  # "…公正原则办理审批事项" asked "哪些原则": the list ends at 原则
-        if quoted:
-            stop = min(stop, clause.find("”", last))  # a quoted list ends at its quote
-        # Words the first item holds too ("社区" of 鹤山社区) are the items' kind, not what follows them.
-        said = [w for w in (*question.left, *question.right) if len(w) >= 2 and w not in clause[begin:first]]
-        later = [at for at in (clause.find(w, last) for w in said) if at >= last + 3 and clause[at:].strip("，,。；") not in said]
-        stop = min([stop, *later])  # "…法治教育网组织干部学法" asked "依托哪些平台组织干部学法": the list ends before 组织
-        span = _strip_edges(clause, begin, stop)
-        while span and clause[span[1] - 1] in "在于的为和及与":
-            span = _strip_edges(clause, span[0], span[1] - 1)
-        if span and span[1] - span[0] >= 4 and not _restates(question, clause[span[0] : span[1]]):
-            return _without_head(question, clause, span)
-    if runs:
-        start, end = runs[0]
-        quoted = clause[start - 1 : start] in ("“", "‘") and clause[end : end + 1] in ("”", "’")
-        return (start - 1, end + 1) if quoted else runs[0]  # “扫楼”“五经普”, each item in its quotes
-    # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
-    gap = gap_span(question, clause)
-    if gap is not None and _ASKS_PLACE.search(question.text):
-        gap = _place_of(clause, gap)
-    if gap is not None:
-        items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]
-        if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):
-            return _without_head(question, clause, gap)
-    return None
-
-
 def _restates(question: Question, items: str) -> bool:
     """Tell whether a list only repeats the question's own words ("推送解读文章、公益视频" asked
     "在哪些渠道推送解读文章和公益视频"): it is the question's scene, not its answer."""
     words = [w for w in (*question.left, *question.right) if len(w) >= 2]
     said = sum(len(w) for w in words if w in items)
     return said * 5 >= len(items.replace("、", "")) * 3
-
-
-def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tuple[int, int]:
-    """Drop the noun the question asks for from the end of a list ("科学、民主、依法原则" -> "科学、民主、依法")."""
-    head = question.head
-    if head and clause[span[0] : span[1]].endswith(head) and span[1] - span[0] > len(head) + 2:
-        return span[0], span[1] - len(head)
-    return span
-
-
-def _runs_of_names(clause: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Return stretches of two or more marked names joined by nothing, 、 or 和."""
-    runs: list[tuple[int, int]] = []
-    current: tuple[int, int] | None = None
-    count = 0
-    for start, end in names:
-        between = clause[current[1] : start].strip("“”‘’\"") if current else ""
-        if current and _ITEM_SEP.fullmatch(between or "、") is not None and start - current[1] <= 3:
-            current, count = (current[0], end), count + 1
-            continue
-        if current and count >= 2:
-            runs.append(current)
-        current, count = (start, end), 1
-    if current and count >= 2:
-        runs.append(current)
-    return runs
-
-
-def _item_start(clause: str, first_sep: int, floor: int) -> int:
-    """Return where the first item of an enumeration starts: after the words that lead into it."""
-    lead = _ITEM_LEAD.match(clause[floor:first_sep])
-    return floor + (lead.end() if lead else 0)
-
-
-def _item_stop(clause: str, last_sep: int) -> int:
-    """Return where the last item ends: at 等, a count, or the end of the clause."""
-    rest = clause[last_sep + 1 :]
-    match = _ITEMS_END.search(rest)
-    return last_sep + 1 + (match.start() if match else len(rest))
 
 
 def _unsaid(clause: str, said: list[tuple[int, int]]) -> tuple[int, int] | None:

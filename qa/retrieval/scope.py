@@ -22,6 +22,7 @@ _PLACE_SUFFIXES = ("自治区", "自治州", "街道办事处", "街道", "省",
 MAX_PLACE_STEM = 10
 _PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,%d}?(?:%s)" % (MAX_PLACE_STEM, "|".join(_PLACE_SUFFIXES)))
 # Words that end like a place but name none ("各街道", "全区", "辖区", "社区").
+_NOT_IN_A_PLACE = re.compile(r"什么|哪|几|多少|谁|怎么|如何|被|为")
 _NOT_A_PLACE_PREFIX = ("几", "多少", "各", "全", "本", "我", "该", "每", "辖", "社", "城", "市", "园", "街", "区", "县", "乡", "镇", "所有", "哪些", "哪个", "分别")
 
 
@@ -217,13 +218,19 @@ def _by_year(
 
 def _unknown_place(q: str, covered: list[bool], mentions: Mentions) -> str | None:
     """Return a place-like name in the question that is neither known nor mentioned in any report."""
-    # No place name holds 的, 了 or 是: "年落实的区里" is no place.
+    # No place name holds 的, 了 or 是: "年落实的区里" is no place; nor a question word, 被 or 为:
+    # "什么市级荣誉", "哪一年被认定为省…".
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", lambda m: " " * len(m.group()), q)  # "2025年请区法院": 年 starts no name
     for run in re.finditer(r"(?:(?![的了是])[\u4e00-\u9fff])+", q):
         if any(covered[run.start():run.end()]):
             continue
         for m in _PLACE_WORD.finditer(run.group()):
             word = m.group()
+            asking = list(_NOT_IN_A_PLACE.finditer(word))
+            if asking:  # "哪个桃源县" may still name a place after its question word
+                word = word[asking[-1].end():]
+                if not _PLACE_WORD.fullmatch(word):
+                    continue
             if word.startswith(_NOT_A_PLACE_PREFIX):
                 continue
             # "向乡镇下放" matches the shape, but its tail "乡镇" is a word the reports use:

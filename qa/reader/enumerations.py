@@ -1,0 +1,151 @@
+"""Cut the items of an inline enumeration from a clause ("公众参与、风险评估、合法性审查、集体讨论决定").
+
+A clause may hold two enumerations ("…等中心工作同部署、同推进、同落实"), a list may run into
+the question's own words, and items may be titles or quoted names side by side: the rules here
+find where the asked enumeration starts and stops.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from qa.reader.questions import Question
+from qa.reader.spans import _ASKS_PLACE, _ITEM_SEP, _found, _place_of, _restates, _strip_edges, gap_span, marked_names
+
+_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
+_ITEMS_END = re.compile(r"等|均|分别|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
+
+
+def items_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return the span of an inline enumeration ("公众参与、风险评估、合法性审查、集体讨论决定") in a clause.
+
+    Titles or quoted names side by side (“法律保障”“经济创新”) count as items too. The first
+    item starts after the question's words; the last ends before 等 or a count ("五个方面").
+    """
+    names = marked_names(clause)
+    runs = _runs_of_names(clause, names)
+    marker = re.match(r"[一二三四五六七八九十]+、|\d+[、.．]", clause)
+    body_start = _enumeration_holding(clause, question.head, marker.end() if marker else 0)
+    if "、" in clause[body_start:]:
+        first = clause.find("、", body_start)
+        segment = max((body_start + m.end() for m in re.finditer(r"[，,：:；]", clause[body_start:first])), default=body_start)
+        opening = clause.rfind("“", segment, first)
+        quoted = opening >= 0 and "”" not in clause[opening:first] and clause.find("”", clause.rfind("、")) > 0
+        segment = opening + 1 if quoted else segment  # “服务零距离、工作零差错…”: the list is the quote
+        # The question's words before the first item cut it only where words remain before the 、.
+        cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
+        begin = _item_start(clause, first, max([segment, *cuts]))
+        # Words the first item holds too ("社区" of 鹤山社区) are the items' kind, not what follows them.
+        said = [w for w in (*question.left, *question.right) if len(w) >= 2 and w not in clause[begin:first]]
+        named_things = re.findall(r"“([^”]{2,20})”", question.text)
+        last, cut_short = _last_separator(clause, first, named_things)
+        stop = _item_stop(clause, last)
+        closed = not cut_short and stop < len(clause) and _ITEMS_END.match(clause, stop) is not None
+        # "参考率、通过率和优秀率" asked "哪几个率": the noun ends every item, not the list.
+        suffix = bool(question.head) and clause[:first].endswith(question.head)
+        named = clause.find(question.head, last) if question.head and not suffix else -1
+        if clause.count("《", last, max(named, 0)) > clause.count("》", last, max(named, 0)):
+            named = -1  # the noun inside a title ("《…的决定(草案)》") is the title's, not the list's end
+        if 0 <= named < stop:
+            stop = named + len(question.head)  # "…公正原则办理审批事项" asked "哪些原则": the list ends at 原则
+        if quoted:
+            stop = min(stop, clause.find("”", last))  # a quoted list ends at its quote
+        later = [at for at in (clause.find(w, last) for w in said) if at >= last + 3 and clause[at:].strip("，,。；") not in said]
+        # "…法治教育网组织干部学法" asked "依托哪些平台组织干部学法": the list ends before 组织, unless
+        # 等 closes it after those words ("微信群意见征集等方式" asked "征集意见用了哪些办法").
+        stop = stop if closed else min([stop, *later])
+        span = _strip_edges(clause, begin, stop)
+        while span and clause[span[1] - 1] in "在于的为和及与":
+            span = _strip_edges(clause, span[0], span[1] - 1)
+        if span and span[1] - span[0] >= 4 and not _restates(question, clause[span[0] : span[1]]):
+            return _without_head(question, clause, span)
+    if runs:
+        start, end = runs[0]
+        quoted = clause[start - 1 : start] in ("“", "‘") and clause[end : end + 1] in ("”", "’")
+        return (start - 1, end + 1) if quoted else runs[0]  # “扫楼”“五经普”, each item in its quotes
+    # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
+    gap = gap_span(question, clause)
+    if gap is not None and _ASKS_PLACE.search(question.text):
+        gap = _place_of(clause, gap)
+    if gap is not None:
+        items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]
+        if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):
+            return _without_head(question, clause, gap)
+    return None
+
+
+def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Drop the noun the question asks for from the end of a list ("科学、民主、依法原则" -> "科学、民主、依法")."""
+    head = question.head
+    items = _ITEM_SEP.split(clause[span[0] : span[1]])
+    if all(head in item for item in items):
+        return span  # "参学率、报考率、通过率" asked "哪几个率": the noun is each item's own
+    if head and clause[span[0] : span[1]].endswith(head) and span[1] - span[0] > len(head) + 2:
+        return span[0], span[1] - len(head)
+    return span
+
+
+def _runs_of_names(clause: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return stretches of two or more marked names joined by nothing, 、 or 和."""
+    runs: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    count = 0
+    for start, end in names:
+        between = clause[current[1] : start].strip("“”‘’\"") if current else ""
+        if current and _ITEM_SEP.fullmatch(between or "、") is not None and start - current[1] <= 3:
+            current, count = (current[0], end), count + 1
+            continue
+        if current and count >= 2:
+            runs.append(current)
+        current, count = (start, end), 1
+    if current and count >= 2:
+        runs.append(current)
+    return runs
+
+
+def _item_start(clause: str, first_sep: int, floor: int) -> int:
+    """Return where the first item of an enumeration starts: after the words that lead into it."""
+    lead = _ITEM_LEAD.match(clause[floor:first_sep])
+    return floor + (lead.end() if lead else 0)
+
+
+def _enumeration_holding(clause: str, head: str, start: int) -> int:
+    """Return where the enumeration to read starts: the first, or a later one of titles or quoted names
+    each of which holds the noun asked for, when the first does not ("座谈会、微信群意见征集等方式对《…条例(草案)》、
+    《…办法(草案送审稿)》" asked "哪些草案")."""
+    first = clause.find("、", start)
+    if not head or first < 0:
+        return start
+    stop = _item_stop(clause, _last_separator(clause, first)[0])
+    if head in clause[start:stop]:
+        return start
+    later = re.compile(r"[《“]").search(clause, stop)
+    if later is None or "、" not in clause[later.start():]:
+        return start
+    at = clause.find("、", later.start())
+    end = _item_stop(clause, _last_separator(clause, at)[0])
+    items = clause[later.start() : end].split("、")
+    return later.start() if all(head in item for item in items) else start
+
+
+def _last_separator(clause: str, first_sep: int, named: Sequence[str] = ()) -> tuple[int, bool]:
+    """Return the last 、 of the enumeration that starts at first_sep, and whether a name the question
+    quotes closed it; 等, a count or that name close it ("乡村振兴、安全生产、民生保障等中心工作同部署、同推进" holds two, the first is
+    asked; "法治靖边、法治政府、法治社会“一规划两方案”、…" asked of 一规划两方案 ends before it)."""
+    last = first_sep
+    for sep in re.finditer("、", clause[first_sep + 1 :]):
+        at = first_sep + 1 + sep.start()
+        item = clause[last + 1 : at]
+        if _ITEMS_END.search(item):
+            break
+        if any(item.find(w) >= 2 for w in named):
+            return last, True
+        last = at
+    return last, False
+
+
+def _item_stop(clause: str, last_sep: int) -> int:
+    """Return where the last item ends: at 等, a count, or the end of the clause."""
+    rest = clause[last_sep + 1 :]
+    match = _ITEMS_END.search(rest)
+    return last_sep + 1 + (match.start() if match else len(rest))

@@ -1,0 +1,100 @@
+"""The reader on a third invented report: counts in Chinese numerals ("连续三年", "六大"), two things
+asked of "分别", an enumeration that 等, a count or the question's quoted name closes before a second
+one, titles that all hold the noun asked for, items that all end with it ("参学率、通过率"), and a
+passage cut mid-clause by its size. Retrieval is simulated as in tests/test_reader.py.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from qa.evaluation import same_text
+from qa.model import Hit
+from qa.reader.answers import extract_answer, is_supported
+from qa.reader.questions import analyse
+from qa.retrieval.scope import resolve_scope
+from qa.ingest.metadata import extract_info
+from tests.test_answers import search
+
+DONGHU = """东湖街道2023年法治政府建设年度报告
+2023年,东湖街道坚持以习近平法治思想为指导,扎实推进法治政府建设。
+(一)加强组织领导。将党的二十大精神列为党工委理论学习中心组的重点学习内容。街道党工委开展“学宪法”等六大专题学习活动。组织机关干部职工学法培训6次、会前学法12次。将法治建设与乡村振兴、安全生产、民生保障等中心工作同部署、同推进、同落实。制定印发法治东湖、法治政府、法治社会“一规划两方案”、年度工作要点等文件。
+(二)规范行政行为。对原有2件规范性文件进行审核,决定保留1件、废止1件。通过召开座谈会、微信群意见征集等方式对《东湖市物业管理条例(草案)》、《东湖市养犬管理办法(草案送审稿)》、《关于修改〈东湖市街道办事处条例〉的决定(草案)》等法规的制定开展了立法意见征集。全街道干部学法考试参学率、参考率和通过率均达100%。
+(三)荣誉。东湖街道连续三年获评全市平安建设先进单位。
+"""
+SOURCE = "2023_东湖街道.txt"
+TEXTS = {SOURCE: DONGHU}
+PLACES = ("东湖街道",)
+
+
+def ask(question: str):
+    answer = extract_answer(analyse(question, places=PLACES), search(question, TEXTS, SOURCE), TEXTS.__getitem__)
+    assert not answer.found or is_supported(answer, TEXTS.__getitem__)
+    return answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    # counts in Chinese numerals, with the unit asked for
+    ("东湖街道连续几年获评平安建设先进单位？", "三年"),
+    ("东湖街道党工委开展了几大专题学习活动？", "六大"),
+    # two things asked of 分别, each with its own figure; a time word ("审核完后") is no topic word
+    ("东湖街道机关干部职工学法培训和会前学法分别搞了几次？", "6次；12次"),
+    ("东湖街道审核完后保留了几件、废止了几件？", "1件；1件"),
+    # the enumeration that 等 closes, not the one after it
+    ("东湖街道把法治建设和哪些中心工作放在一起部署？", "乡村振兴、安全生产、民生保障"),
+    # an enumeration that ends before the name the question quotes
+    ("东湖街道的“一规划两方案”指的是哪几个？", "法治东湖、法治政府、法治社会"),
+    # the first enumeration is the methods; the titles that each hold 草案 are the drafts
+    ("东湖街道征集立法意见用了哪些办法？", "召开座谈会、微信群意见征集"),
+])
+def test_counts_and_enumerations(question: str, expected: str) -> None:
+    answer = ask(question)
+    assert answer.found, question
+    assert same_text(expected) in same_text(answer.text or ""), (question, answer.text)
+    assert len(same_text(answer.text)) <= max(2 * len(expected), len(expected) + 12), answer.text
+
+
+def test_titles_that_each_hold_the_noun_asked_are_the_list() -> None:
+    answer = ask("东湖街道就哪些草案征集了立法意见？")
+    assert answer.found
+    assert answer.text.startswith("《东湖市物业管理条例")
+    assert answer.text.endswith("的决定(草案)》")
+    assert "座谈会" not in answer.text
+
+
+def test_items_that_all_end_with_the_noun_asked_keep_it() -> None:
+    answer = ask("东湖街道学法考试哪几个率达到了100%？")
+    assert answer.found
+    assert answer.text == "参学率、参考率和通过率"
+
+
+def test_a_congress_name_is_no_count() -> None:
+    answer = ask("东湖街道党工委理论学习中心组学习了几回？")
+    assert "二十大" not in (answer.text or "")
+
+
+def test_a_passage_cut_mid_clause_is_read_to_the_clause_end() -> None:
+    question = "东湖街道就哪些草案征集了立法意见？"
+    hits = search(question, TEXTS, SOURCE)
+    cut = DONGHU.index("的决定(草案)》") + 4  # the passage stops inside the last title, as a size cut does
+    holding = next(h for h in hits if h.passage.start < cut < h.passage.end)
+    shortened = replace(holding, text=DONGHU[holding.passage.start : cut], passage=replace(holding.passage, end=cut))
+    answer = extract_answer(analyse(question, places=PLACES), [shortened], TEXTS.__getitem__)
+    assert answer.found and answer.text.endswith("的决定(草案)》")
+    assert is_supported(answer, TEXTS.__getitem__)
+
+
+@pytest.mark.parametrize("question", [
+    "东湖街道2023年拿到了什么市级法治荣誉？",
+    "东湖街道是哪一年被认定为省依法治校示范校的？",
+    "东湖街道在推广哪个线上平台？",
+])
+def test_question_words_before_a_place_suffix_name_no_place(question: str) -> None:
+    scope = resolve_scope(question, [extract_info(DONGHU, SOURCE)], [DONGHU])
+    assert scope.unknown_place is None and scope.sources == (SOURCE,)
+
+
+def test_a_place_after_a_question_word_is_still_read() -> None:
+    scope = resolve_scope("哪个桃源县的报告说了调解？", [extract_info(DONGHU, SOURCE)], [DONGHU])
+    assert scope.unknown_place and scope.unknown_place.endswith("桃源县")
