@@ -1,7 +1,8 @@
 """The reader on a third invented report: counts in Chinese numerals ("连续三年", "六大"), two things
 asked of "分别", an enumeration that 等, a count or the question's quoted name closes before a second
-one, titles that all hold the noun asked for, items that all end with it ("参学率、通过率"), and a
-passage cut mid-clause by its size. Retrieval is simulated as in tests/test_reader.py.
+one, titles that all hold the noun asked for, items that all end with it ("参学率、通过率"), a
+passage cut mid-clause by its size, a person asked with 哪位 or by office, and a section heading
+that says the scene. Retrieval is simulated as in tests/test_reader.py.
 """
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ DONGHU = """东湖街道2023年法治政府建设年度报告
 2023年,东湖街道坚持以习近平法治思想为指导,扎实推进法治政府建设。
 (一)加强组织领导。将党的二十大精神列为党工委理论学习中心组的重点学习内容。街道党工委开展“学宪法”等六大专题学习活动。组织机关干部职工学法培训6次、会前学法12次。将法治建设与乡村振兴、安全生产、民生保障等中心工作同部署、同推进、同落实。制定印发法治东湖、法治政府、法治社会“一规划两方案”、年度工作要点等文件。
 (二)规范行政行为。对原有2件规范性文件进行审核,决定保留1件、废止1件。通过召开座谈会、微信群意见征集等方式对《东湖市物业管理条例(草案)》、《东湖市养犬管理办法(草案送审稿)》、《关于修改〈东湖市街道办事处条例〉的决定(草案)》等法规的制定开展了立法意见征集。全街道干部学法考试参学率、参考率和通过率均达100%。
-(三)荣誉。东湖街道连续三年获评全市平安建设先进单位。
+(三)荣誉。东湖街道连续三年获评全市平安建设先进单位。“法护营商”工作获得省政协副主席严立新调研肯定。街道党工委副书记、主任钱海川带队参加旁听庭审活动。
+(四)规范决策程序
+严格执行《关于落实重大事项全过程闭环管理的通知》,明确重大行政决策的范围和责任。
 """
 SOURCE = "2023_东湖街道.txt"
 TEXTS = {SOURCE: DONGHU}
@@ -47,6 +50,11 @@ def ask(question: str):
     ("东湖街道的“一规划两方案”指的是哪几个？", "法治东湖、法治政府、法治社会"),
     # the first enumeration is the methods; the titles that each hold 草案 are the drafts
     ("东湖街道征集立法意见用了哪些办法？", "召开座谈会、微信群意见征集"),
+    # a person: with the office before the name, never the quoted name beside; a name after an office
+    ("东湖街道“法护营商”工作得到了哪位领导的调研肯定？", "省政协副主席严立新"),
+    ("东湖街道带队参加旁听庭审的主任叫什么？", "钱海川"),
+    # the section heading says the scene the clause does not repeat
+    ("东湖街道规范决策程序执行的是哪份通知？", "《关于落实重大事项全过程闭环管理的通知》"),
 ])
 def test_counts_and_enumerations(question: str, expected: str) -> None:
     answer = ask(question)
@@ -98,3 +106,8 @@ def test_question_words_before_a_place_suffix_name_no_place(question: str) -> No
 def test_a_place_after_a_question_word_is_still_read() -> None:
     scope = resolve_scope("哪个桃源县的报告说了调解？", [extract_info(DONGHU, SOURCE)], [DONGHU])
     assert scope.unknown_place and scope.unknown_place.endswith("桃源县")
+
+
+def test_an_office_after_a_place_stays_in_the_question() -> None:
+    question = analyse("静海区长叫什么？", places=("静海区",))
+    assert "区长" in question.left and question.asks_person

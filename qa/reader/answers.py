@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans, whole_clauses
-from qa.ingest.cleaning import HEADING_MARKER
+from qa.ingest.cleaning import HEADING_MARKER, clean
 from qa.reader.figures import bound_dates, find_dates, find_figures, find_years
 from qa.reader.report_marks import document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
@@ -177,7 +177,7 @@ def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weigh
             if before and _CONTINUATION.match(own):
                 own = before + own
                 before = units[i - 2].text if i > 1 and units[i - 2].sentence == clause.sentence else ""
-            match = coverage(weighting, own, before, sentence)
+            match = coverage(weighting, own, before, sentence, clean(hit.section).text)
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             found.append(_Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found
@@ -195,10 +195,10 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
             # A clause that also holds the noun the answer names ("机制") or marks the name itself
             # (《…》, “…”) is surer evidence than one that only shares the scene.
             # A person ("谁") is not written in quotes: quotes there mark a title or a brand.
-            marked = "谁" not in question.text and (
+            marked = not question.asks_person and (
                 text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\""))
             named = text[span[0] : span[1]]
-            sure = marked or ("谁" in question.text and holder(question, text) is not None) or bool(
+            sure = marked or (question.asks_person and holder(question, text) is not None) or bool(
                 question.head and question.head in text and (
                 question.kind != "entity" or (named.endswith(question.head) and len(named) > len(question.head))))
             scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0), span=span))

@@ -21,6 +21,7 @@ PREVIOUS_CLAUSE = 0.6
 CONTEXT = 0.5
 PREDICATE = 2.0
 SAME_SENTENCE = 0.3
+SECTION_HEADING = 0.3
 # A question naming a word the reports never use is most likely about something they do not hold.
 UNKNOWN_WORD = 0.7
 # Credit for a bigram the reports never write whose two characters the clause holds apart ("税费" in "减税降费").
@@ -156,8 +157,9 @@ def _unknown_runs(phrase: str, frequency: Counter[str]) -> list[str]:
     return runs
 
 
-def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = "") -> float:
-    """Return the share of the question's weighted terms a clause holds, with context credit."""
+def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = "", heading: str = "") -> float:
+    """Return the share of the question's weighted terms a clause holds, with context credit
+    for the clause before, the rest of its sentence and the headings of its section."""
     found: dict[str, float] = {}
     for term in weights.by_term:
         if term in clause:
@@ -166,6 +168,8 @@ def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = 
             found[term] = PREVIOUS_CLAUSE
         elif term in sentence:
             found[term] = SAME_SENTENCE
+        elif term in heading:
+            found[term] = SECTION_HEADING
         elif len(term) == 2 and _split_pair(term).search(clause):
             found[term] = APART  # written apart: "专（兼）职" for 专兼职
         elif any(term in run for run in weights.unknown_runs) and (term[0] in clause or term[-1] in clause):

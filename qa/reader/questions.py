@@ -54,6 +54,7 @@ _DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日�
 _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
+_PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记|主任|主席)的?(?:名字)?(?:叫|是)什么")
 _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:周|月|星期)(?:几|哪天|哪一天)|周几|星期几")
 # Answers of a fixed written form, asked for by what the question names.
 _SHAPE_WORDS = (
@@ -139,6 +140,11 @@ class Question:
     shape: str = ""
 
     @property
+    def asks_person(self) -> bool:
+        """Tell whether the answer is a person ("谁", "哪位领导"): a name with its title, never a quoted name."""
+        return bool(_PERSON_WORDS.search(self.asked or self.text))
+
+    @property
     def frequency(self) -> bool:
         """Tell whether the question asks how often ("多久一次", "每周几")."""
         return self.shape == "frequency"
@@ -164,6 +170,9 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     body = _COMPARISON.sub("|", cleaned)
     names = sorted({clean(p).text for p in places if p}, key=len, reverse=True)
     for place in names:
+        # "静海区长" names the 区长 of 静海区: the place goes, the office stays.
+        if place[-1] in "省市区县镇乡":
+            body = re.sub(re.escape(place) + r"(?=长)", "|" + place[-1], body)
         body = body.replace(place, "|")
     body = _PLACE_ORGAN.sub("|", body)
     body = _PARENT_PLACES.sub("|", body)

@@ -35,6 +35,10 @@ _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 # Written forms an answer may be asked for by shape: 城中政办函〔2025〕19号, 第三批.
 # The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
+_OFFICE = re.compile(r"(?:主席|书记|省长|市长|县长|区长|镇长|乡长|局长|主任|部长|厅长|院长|所长|委员|检察长|庭长|组长)$")
+# The commonest surnames: a name the tokenizer does not know still starts with one of them.
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤曲常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲")
 _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
 
@@ -128,11 +132,21 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     gap = gap_span(question, clause)
     if gap is not None and question.head and clause[gap[0] : gap[1]] == question.head:
         gap = None  # "以《理论“兴”课堂》…为载体" asked "依托什么载体": the noun is not the name
-    if "谁" in question.text:
+    if question.asks_person:
         held = holder(question, clause)
         if held is not None:
             return held
-        gap = _person(clause, gap) if gap is not None else None
+        # "带队参加旁听庭审的区长叫什么" in "区长曲海富带队参加…": the name after the office asked of.
+        for word in (w for w in (*question.left, *question.right) if _OFFICE.search(w) and w in clause):
+            at = clause.find(word)
+            stop = _BREAK.search(clause, at + 1)
+            office = (at, stop.start() if stop else len(clause))
+            found = _person(clause, office)
+            if found == office:
+                found = _name_after_office(question, clause, at + len(word))
+            if found is not None:
+                return found
+        return _person(clause, gap) if gap is not None else None  # a person is never the quoted name beside
     if gap is not None and _ASKS_PLACE.search(question.text):
         placed = _place_of(clause, gap)  # a place is rarely quoted: the gap is the answer
         if placed is not None:
@@ -197,7 +211,7 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     clause before ("如在15分钟公共服务配套提升项目决策过程中"); "副组长由谁担任" matches the clause
     naming the group, and the holder stands two clauses on ("镇长和政法委员为副组长").
     """
-    asks_holder = "谁" in question.text
+    asks_holder = question.asks_person
     lists = question.kind == "list"
     if not question.head and not asks_holder and not lists:
         return None
@@ -243,15 +257,32 @@ def holder(question: Question, clause: str) -> tuple[int, int] | None:
 def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
     """Cut a "谁" answer to the person it names, with the title after the name ("…宣讲团成员郝铁川教授"
     -> "郝铁川教授"); a gap naming no person (a role: "分管副主任") stays whole."""
-    offset, person = gap[0], None
+    offset, person, words = gap[0], None, []
     for word in jieba.posseg.cut(clause[gap[0] : gap[1]]):
         if word.flag == "nr" and 2 <= len(word.word) <= 4:
             person = (offset, offset + len(word.word))  # the last name: the one right before the title
+        words.append((offset, word.flag, offset + len(word.word)))
         offset += len(word.word)
     if person is None:
         return gap
     title = _PERSON_TITLE.match(clause, person[1], gap[1])
-    return person[0], title.end() if title else person[1]
+    start = person[0]
+    before = [w for w in words if w[2] <= person[0]]
+    # An office right before the name ("全国政协副主席周强") is part of who the person is.
+    if before and _OFFICE.search(clause[before[-1][0] : before[-1][2]]):
+        while before and not before[-1][1].startswith(("v", "p", "u", "c", "x", "r")):
+            start = before.pop()[0]
+    return start, title.end() if title else person[1]
+
+
+def _name_after_office(question: Question, clause: str, end: int) -> tuple[int, int] | None:
+    """Return the name right after an office ("区长曲海富带队…"), which the tokenizer may not know:
+    a common surname and one or two characters, up to the question's next words, 同志 or a break."""
+    if end >= len(clause) or clause[end] not in _SURNAMES:
+        return None
+    stops = [at for w in (*question.left, *question.right, "同志", "等") if (at := clause.find(w, end + 2)) > 0]
+    stop = min([end + 3, *stops, *(m.start() for m in _BREAK.finditer(clause, end))])
+    return (end, stop) if stop - end >= 2 else None
 
 
 def _place_of(clause: str, gap: tuple[int, int]) -> tuple[int, int] | None:
