@@ -90,7 +90,7 @@ STOP_TOKENS = frozenset(
     搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
     针对 对于 关于 按照 按 据 写 名字 名称 全称 内容 东西 情况 地方 时候 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
-    完后 之后 以后 随后 然后 后来
+    完后 之后 以后 随后 然后 后来 下面 底下 下边
     """.split()
 )
 _SPLIT = re.compile(r"[\s\W_]+")
@@ -319,7 +319,13 @@ def _head(after: str, named: bool = False) -> str:
     head = re.split(r"[了的呢吗啊呀是在被由对给为有]", phrase)[0]
     # The noun is the words before the first verb or filler: "载体" of "载体搞", "考核" of "考核里".
     words = []
-    for pair in jieba.posseg.cut(head):
+    whole = next(iter(jieba.cut(head)), "")
+    # "等次" is one word though the tagger reads "等" + "次": a word the plain cut keeps whole stays so.
+    pairs = [pair for pair in jieba.posseg.cut(head)]
+    if len(whole) >= 2 and pairs and len(pairs[0].word) < len(whole) and pairs[0].word in STOP_TOKENS:
+        words.append(whole)
+        pairs = [p for p in jieba.posseg.cut(head[len(whole):])]
+    for pair in pairs:
         if pair.word in ("时", "时候", "期间") or (words and pair.flag in ("v", "vn")):
             break
         if pair.word in STOP_TOKENS and pair.word not in _LOCATIVES:

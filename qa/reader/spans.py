@@ -161,17 +161,21 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             holding = [n for n in names if known and all(w in clause[n[0] : n[1]] for w in known)]
             if holding:
                 return holding[0]
-        for n in names:
-            end = _said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
-            if end > n[1] + 1:
-                return n[0] - 1, _word_end(clause, end)
         headed = [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
                 or clause[n[1] : n[1] + 1 + len(question.head)].lstrip("”’\"").startswith(question.head))
         ]
         if headed:
-            return headed[0]
+            start, end = headed[0]
+            if clause[end : end + 1] in "”’\"" and clause.startswith(question.head, end + 1):
+                noun_end = max(_word_end(clause, end + 1 + len(question.head)), _said_after(question, clause, end + 1))
+                return start - 1, noun_end  # “优秀”等次, “…”专项行动: quoted, with its noun
+            return start, end
+        for n in names:
+            end = _said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
+            if end > n[1] + 1:
+                return n[0] - 1, _word_end(clause, end)
         if touching:
             return touching[0]
         if gap is None and (question.wants_name or (question.head and question.head in clause)):
