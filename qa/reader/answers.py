@@ -10,15 +10,16 @@ appear in its quote: a final check denies any answer that fails it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
-from qa.reader.clauses import ITEM_LEAD, Clause, clauses, item_labels, sentence_spans, whole_clauses
-from qa.ingest.cleaning import HEADING_MARKER, clean
+from qa.reader.candidates import LEANING, Candidate, score_clauses
+from qa.reader.clauses import ITEM_LEAD, sentence_spans
+from qa.ingest.cleaning import HEADING_MARKER
 from qa.reader.figures import bound_dates, find_dates, find_figures, find_years
 from qa.reader.report_marks import document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
-from qa.reader.matching import Weights, anchor, coverage, previous_share, weights
+from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.enumerations import items_span
@@ -33,16 +34,12 @@ from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 FOUND = 0.55
 MAX_QUOTE, MAX_TEXT_QUOTE = 60, 120  # characters of a quote: of a figure's or name's, of a list's or text's
 HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
-LEANING = 0.25
 HEADING_ANSWERS = 0.8
-RANK_STEP = 0.01
 NEIGHBOUR = 0.05  # a date or name in the clause beside the matched one is a little weaker evidence
 NAMED = 0.15
+HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks any that only shares the scene
 MAX_TEXT_QUOTES = 3
 _QUOTED = re.compile(r"“([^”]{2,30})”")
-# A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no
-# subject of its own: it says more of the figure in the clause before.
-_CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年初|\d{4}年)|同比|环比|占(?:比|全|总|[^，。；]{1,15}?的))")
 # A target ("力争调解成功率保持在98%以上") is weaker evidence of a figure than the result itself,
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
@@ -52,17 +49,6 @@ BOUND = 0.15  # a date marked as the end (or start) a question asks for, against
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
 
 TextOf = Callable[[str], str]
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    score: float
-    match: float
-    hit: Hit
-    clauses: tuple[Clause, ...]
-    index: int
-    leaning: float = 0.0  # share of the question held only by the clause before: it is quoted too
-    span: tuple[int, int] | None = None  # cleaned span of the answer in clauses[index]
 
 
 def extract_answer(question: Question, hits: Sequence[Hit], text_of: TextOf, *, last_part: bool = False) -> Answer:
@@ -117,7 +103,7 @@ def _near_first(hits: Sequence[Hit], quote: Quote) -> list[Hit]:
 
 def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str]) -> Answer:
     weighting = weights(question, texts.values())
-    candidates = _candidates(question, hits, texts, weighting)
+    candidates = score_clauses(question, hits, texts, weighting)
     if question.kind == "list":
         inline = _span_answer(question, [c for c in candidates if not _is_heading(c)], items_span, "list")
         listed = list_answer(question, hits, texts, weighting, FOUND)
@@ -163,27 +149,7 @@ def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], tex
     return Answer(question.text, None, any(row.found for row in rows), quotes, tuple(rows), kind="comparison")
 
 
-def _candidates(question: Question, hits: Sequence[Hit], texts, weighting: Weights) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    for rank, hit in enumerate(hits):
-        text = texts[hit.source]
-        hit = whole_clauses(hit, text)
-        units = clauses(text[hit.passage.start : hit.passage.end], hit.passage.start)
-        labels = item_labels(units, text)
-        for i, clause in enumerate(units):
-            before = units[i - 1].text if i and units[i - 1].sentence == clause.sentence else ""
-            sentence = labels.get(clause.sentence, "") + "".join(u.text for u in units if u.sentence == clause.sentence)
-            own = clause.text
-            if before and _CONTINUATION.match(own):
-                own = before + own
-                before = units[i - 2].text if i > 1 and units[i - 2].sentence == clause.sentence else ""
-            match = coverage(weighting, own, before, sentence, clean(hit.section).text)
-            leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
-            found.append(_Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
-    return found
-
-
-def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: str) -> Answer | None:
+def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str) -> Answer | None:
     """Answer with the span `cut` finds in the best-matching clause that holds one."""
     scored = []
     for cand in [*candidates, *_beside_head(question, candidates)]:
@@ -198,10 +164,10 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
             marked = not question.asks_person and (
                 text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\""))
             named = text[span[0] : span[1]]
-            sure = marked or (question.asks_person and holder(question, text) is not None) or bool(
-                question.head and question.head in text and (
+            held = question.asks_person and holder(question, text) is not None
+            sure = marked or held or bool(question.head and question.head in text and (
                 question.kind != "entity" or (named.endswith(question.head) and len(named) > len(question.head))))
-            scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0), span=span))
+            scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0) + (HELD if held else 0.0), span=span))
     if not scored:
         return None
     best = max(scored, key=lambda c: c.score)
@@ -209,7 +175,7 @@ def _span_answer(question: Question, candidates: list[_Candidate], cut, kind: st
     return Answer(question.text, _span_text(quote), True, (quote,), kind=kind)
 
 
-def _beside_head(question: Question, candidates: list[_Candidate]) -> list[_Candidate]:
+def _beside_head(question: Question, candidates: list[Candidate]) -> list[Candidate]:
     """Move matched clauses that lack what the answer names to the clause of their sentence that has it."""
     moved = []
     for cand in candidates:
@@ -219,7 +185,7 @@ def _beside_head(question: Question, candidates: list[_Candidate]) -> list[_Cand
     return moved
 
 
-def _figure_answer(question: Question, candidates: list[_Candidate], weighting: Weights | None = None) -> Answer | None:
+def _figure_answer(question: Question, candidates: list[Candidate], weighting: Weights | None = None) -> Answer | None:
     asked = asked_unit(question)
     scored = []
     for cand in candidates:
@@ -237,7 +203,7 @@ def _figure_answer(question: Question, candidates: list[_Candidate], weighting: 
     return _best_answer(question, scored)
 
 
-def _listed_figure(question: Question, asked: str | None, cand: _Candidate) -> _Candidate | None:
+def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Candidate | None:
     """Move to the figure the question names exactly in a sentence listing figures clause by clause."""
     named = listed_figure(question, asked, cand.clauses, cand.index)
     if named is None:
@@ -247,7 +213,7 @@ def _listed_figure(question: Question, asked: str | None, cand: _Candidate) -> _
     return replace(cand, index=j, leaning=leaning, span=(figure.start, figure.end))
 
 
-def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) -> Answer | None:
+def _date_answer(question: Question, candidates: list[Candidate], hits, texts) -> Answer | None:
     scored = []
     for cand in candidates:
         clause = cand.clauses[cand.index]
@@ -276,7 +242,7 @@ def _date_answer(question: Question, candidates: list[_Candidate], hits, texts) 
     return answer
 
 
-def _neighbour_date(cand: _Candidate) -> _Candidate | None:
+def _neighbour_date(cand: Candidate) -> Candidate | None:
     """Move a matched clause without a date to the date its sentence gives it in the next clause over.
 
     An event's date is often a clause of its own ("2024年3月15日，县政府召开推进会"), so the
@@ -294,7 +260,7 @@ def _neighbour_date(cand: _Candidate) -> _Candidate | None:
     return None
 
 
-def _text_answer(question: Question, candidates: list[_Candidate], texts: Mapping[str, str]) -> Answer | None:
+def _text_answer(question: Question, candidates: list[Candidate], texts: Mapping[str, str]) -> Answer | None:
     ranked = sorted(candidates, key=lambda c: -c.score)
     if not ranked or ranked[0].match < FOUND:
         return None
@@ -315,7 +281,7 @@ def _text_answer(question: Question, candidates: list[_Candidate], texts: Mappin
     return Answer(question.text, _span_text(quotes[0]), True, tuple(dict.fromkeys(quotes)), kind="text")
 
 
-def _body_quote(cand: _Candidate, texts: Mapping[str, str]) -> Quote:
+def _body_quote(cand: Candidate, texts: Mapping[str, str]) -> Quote:
     """Quote the first sentence under a matched heading: the heading only restates the question."""
     text = texts[cand.hit.source]
     heading_end = max(u.end for u in cand.clauses if u.sentence == cand.clauses[cand.index].sentence)
@@ -331,7 +297,7 @@ def _body_quote(cand: _Candidate, texts: Mapping[str, str]) -> Quote:
     return _quote(cand, MAX_TEXT_QUOTE)
 
 
-def _best_answer(question: Question, scored: list[_Candidate]) -> Answer | None:
+def _best_answer(question: Question, scored: list[Candidate]) -> Answer | None:
     scored = [c for c in scored if c.match >= FOUND]
     if not scored:
         return None
@@ -340,7 +306,7 @@ def _best_answer(question: Question, scored: list[_Candidate]) -> Answer | None:
     return Answer(question.text, _span_text(quote), True, (quote,), kind=question.kind)
 
 
-def _quote(cand: _Candidate, limit: int = MAX_QUOTE) -> Quote:
+def _quote(cand: Candidate, limit: int = MAX_QUOTE) -> Quote:
     """Cut the quote: the matched clause (and the one before when it holds key terms), then on to
     the end of the sentence, and back to its start, while it stays within `limit` characters."""
     units, i = cand.clauses, cand.index
@@ -367,12 +333,12 @@ def _quote(cand: _Candidate, limit: int = MAX_QUOTE) -> Quote:
     return Quote(text, cand.hit.source, cand.hit.report, cand.hit.section, span, start)
 
 
-def _sentence_of(cand: _Candidate) -> str:
+def _sentence_of(cand: Candidate) -> str:
     sentence = cand.clauses[cand.index].sentence
     return "".join(u.text for u in cand.clauses if u.sentence == sentence)
 
 
-def _sentence_key(cand: _Candidate) -> tuple[str, int]:
+def _sentence_key(cand: Candidate) -> tuple[str, int]:
     return cand.hit.source, cand.clauses[cand.index].start
 
 
@@ -382,14 +348,14 @@ def _span_text(quote: Quote) -> str | None:
     return quote.text[quote.answer_span[0] : quote.answer_span[1]]
 
 
-def _beats_sentences(listed: tuple[float, Answer], candidates: list[_Candidate]) -> bool:
+def _beats_sentences(listed: tuple[float, Answer], candidates: list[Candidate]) -> bool:
     """Tell whether a matched section heading fits a text question better than any sentence does."""
     heading_match, _ = listed
     body = [c.match for c in candidates if not _is_heading(c)]
     return heading_match >= HEADING_ANSWERS and heading_match > max(body, default=0.0)
 
 
-def _is_heading(cand: _Candidate) -> bool:
+def _is_heading(cand: Candidate) -> bool:
     """Tell whether a candidate clause belongs to a numbered heading ("（二）强化普法宣传，营造良好法治氛围")."""
     clause = cand.clauses[cand.index]
     sentence = [u for u in cand.clauses if u.sentence == clause.sentence]

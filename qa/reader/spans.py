@@ -213,7 +213,7 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
 
     "在哪个项目决策时搞了多轮意见征集" matches "经过多轮意见征集与专家研讨", but the name is in the
     clause before ("如在15分钟公共服务配套提升项目决策过程中"); "副组长由谁担任" matches the clause
-    naming the group, and the holder stands two clauses on ("镇长和政法委员为副组长").
+    naming the group, and the holder stands two clauses on ("镇长和政法委员为副组长"), or two before.
     """
     asks_holder = question.asks_person
     lists = question.kind == "list"
@@ -227,7 +227,7 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
 
     if names_it(units[i].text):
         return None
-    for j in (i - 1, i + 1, i + 2):
+    for j in (i - 1, i + 1, i + 2, i - 2, i + 3, i - 3):
         if 0 <= j < len(units) and units[j].sentence == units[i].sentence and names_it(units[j].text):
             return j
     return None
