@@ -331,7 +331,7 @@ class ReportIndex:
             if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100:
                 raise QuestionError(f"year={year!r} must be a whole number such as 2024, not {type(year).__name__}.")
             chosen = tuple(s for s in (chosen if chosen is not None else self._info) if self._info[s].year == year)
-        return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place)
+        return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place, scope.years)
 
     def search(
         self, question: str, k: int = 5, *, sources: Iterable[str] | None = None, year: int | None = None
@@ -386,7 +386,8 @@ class ReportIndex:
             related = self._search(standalone, k, None)
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
         several = scope.sources is None or len(scope.sources) > 1
-        if several and (parsed.comparison or (len(scope.places) > 1 and scope.sources is not None
+        side_by_side = len(scope.places) > 1 or len(scope.years) > 1
+        if several and (parsed.comparison or (side_by_side and scope.sources is not None
                                               and parsed.kind == "number" and not parsed.parts)):
             # Two reports named side by side ("清波街道和四季青街道各…") are compared, a row each;
             # "各镇街" inside one named report asks that report alone.

@@ -49,3 +49,12 @@ def test_follow_up_after_a_list_question_keeps_its_kind() -> None:
 def test_history_already_resolved_gives_the_same_result() -> None:
     resolved = ["田镇街道2024年调处矛盾纠纷多少件", "春城街道2024年调处矛盾纠纷多少件"]
     assert resolve("成功率呢？", resolved, PLACES) == "春城街道2024年调处矛盾纠纷成功率是多少"
+
+
+def test_a_question_after_最后_asks_within_the_last_scene() -> None:
+    resolved = resolve("最后保留了几件？", ["青山镇2024年审核了几件规范性文件？"], PLACES)
+    assert resolved.startswith("青山镇2024年审核了几件规范性文件") and resolved.endswith("保留了几件")
+
+
+def test_that_year_is_the_year_of_the_last_question() -> None:
+    assert resolve("青山镇那年举办了几场讲座？", ["2022年田镇街道和青山镇调处矛盾纠纷各多少件"], PLACES) == "青山镇2022年举办了几场讲座？"

@@ -269,3 +269,14 @@ def test_load_refuses_when_only_a_fallback_encoder_is_available(corpus: Path, tm
     with pytest.raises(IndexLoadError, match=r"available here is 'fake-bigram' \(torch.*make setup"):
         ReportIndex.load(tmp_path / "index")
     assert asked == ["fake-bigram+onnx-int8"]
+
+
+def test_two_years_of_one_issuer_are_compared_a_row_each(index: ReportIndex):
+    answer = index.answer("白塔街道2023年和2024年调处矛盾纠纷各是多少件？")
+    rows = {row.quotes[0].source: row.text for row in answer.rows if row.found}
+    assert answer.kind == "comparison" and rows == {"b.txt": "733件", "c.txt": "691件"}
+
+
+def test_that_year_in_a_follow_up_is_the_year_asked_before(index: ReportIndex):
+    history = ["白塔街道2023年调处矛盾纠纷多少件？"]
+    assert index.answer("白塔街道那年举办法律讲座多少场？", history=history).text == "19场"

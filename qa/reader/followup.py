@@ -22,7 +22,8 @@ _TAIL = re.compile(
     r"(?:一共|总共|共计|共|累计)?(?:是|有|为|达到|达)?(?:多少|几)\w{0,3}$"
     r"|(?:主要)?(?:是|有)?(?:什么|哪些|怎样|如何|何时|哪天)\w{0,2}$"
 )
-_SUBSET = re.compile(r"^其中")
+_SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
+_THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
 SCENE_BREAK = "？"
 _OWNER = re.compile(r"^(?:它|其|他们|它们|这个|该)的?|^(?:其中)")
@@ -82,6 +83,9 @@ def _scene(question: str, previous: str) -> str:
 
 
 def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
+    said = _YEAR.search(previous)
+    if said and not _YEAR.search(question):
+        question = _THAT_YEAR.sub(f"{said.group(1)}年", question, count=1)  # "房县那年还搞了几次" after "2022年…"
     if _within_scene(question, places):
         return _scene(question, previous)
     core = _TRAIL.sub("", _LEAD.sub("", question))

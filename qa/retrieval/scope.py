@@ -58,14 +58,16 @@ class Scope:
     Attributes:
         sources: sources of the reports in scope; None when the question names no report.
         places: the known place names found in the question, longest first.
-        year: the year the question names, if any.
+        year: the year the question names, if any; None when it names several.
         unknown_place: a place-like name that no report covers; the question is then out of scope.
+        years: every year the question names ("2022年和2024年…各…": a report of each is in scope).
     """
 
     sources: tuple[str, ...] | None
     places: tuple[str, ...] = ()
     year: int | None = None
     unknown_place: str | None = None
+    years: tuple[int, ...] = ()
 
     @property
     def out_of_scope(self) -> bool:
@@ -129,8 +131,10 @@ class ScopeResolver:
             reports are all of other years and none of them speaks of the year asked.
         """
         q = normalise_question(question)
-        year_match = _YEAR.search(q)
-        year = int(year_match.group(1)) if year_match else None
+        years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(q)))
+        if len(years) > 1:
+            return self._of_years(q, years)
+        year = years[0] if years else None
         covered = [False] * len(q)
         found_places: list[str] = []
         for name in self.names_in(q):
@@ -159,6 +163,13 @@ class ScopeResolver:
             year=year,
             unknown_place=unknown,
         )
+
+    def _of_years(self, q: str, years: tuple[int, ...]) -> Scope:
+        """Scope a question naming several years ("房县2022年和2024年…各是多少"): the named reports of each year."""
+        by_year = [self.resolve(_YEAR.sub(str(year), q)) for year in years]
+        kept = [scope.sources for scope in by_year if scope.sources is not None]
+        sources = tuple(dict.fromkeys(s for chosen in kept for s in chosen)) if kept else None
+        return Scope(sources, by_year[0].places, None, by_year[0].unknown_place, years)
 
     def names_in(self, q: str) -> list[str]:
         """Return the known names that occur in q, longest first."""
