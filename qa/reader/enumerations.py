@@ -25,7 +25,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
     names = marked_names(clause)
     runs = _runs_of_names(clause, names)
     marker = re.match(r"[一二三四五六七八九十]+、|\d+[、.．]", clause)
-    body_start = _enumeration_holding(clause, question.head, marker.end() if marker else 0)
+    body_start = _enumeration_start(question, clause, marker.end() if marker else 0)
     if "、" in clause[body_start:]:
         first = clause.find("、", body_start)
         segment = max((body_start + m.end() for m in re.finditer(r"[，,：:；]", clause[body_start:first])), default=body_start)
@@ -109,11 +109,19 @@ def _item_start(clause: str, first_sep: int, floor: int) -> int:
     return floor + (lead.end() if lead else 0)
 
 
-def _enumeration_holding(clause: str, head: str, start: int) -> int:
-    """Return where the enumeration to read starts: the first, or a later one of titles or quoted names
-    each of which holds the noun asked for, when the first does not ("座谈会、微信群意见征集等方式对《…条例(草案)》、
-    《…办法(草案送审稿)》" asked "哪些草案")."""
+def _enumeration_start(question: Question, clause: str, start: int) -> int:
+    """Return where the enumeration to read starts: after the question's verbs when they lead into the
+    rest of its second item ("区委、区政府主要负责同志主持召开区委常委会会议、…" asked "主持召开了哪些会议"); a
+    later one of titles or quoted names each of which holds the noun asked for, when the first does not
+    ("座谈会、微信群意见征集等方式对《…条例(草案)》、《…办法(草案送审稿)》" asked "哪些草案")."""
     first = clause.find("、", start)
+    second = clause.find("、", first + 1) if first >= 0 else -1
+    verbs = [w for w in question.left if w in question.verbs]
+    inside = [e for s, e in _found(verbs, clause)
+              if second > 0 and s - first >= 2 and second - e >= 2 and not _ITEMS_END.search(clause, e, second)]
+    if inside:
+        return max(inside)
+    head = question.head
     if not head or first < 0:
         return start
     stop = _item_stop(clause, _last_separator(clause, first)[0])

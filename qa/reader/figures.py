@@ -53,6 +53,7 @@ _DATE = re.compile(
 )
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBERING = (".", "、", "．", "）", ")")
+_ADDRESS = ("号", "楼", "室", "弄", "栋", "幢")
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ def find_figures(text: str) -> list[Figure]:
             continue  # "连续6年" is a count; "2024年" never is
         if not unit and not m.group("mag") and after in _NUMBERING:
             continue  # a list number ("2.严格落实", "3、落实") counts nothing
+        if not unit and not m.group("mag") and after in _ADDRESS:
+            continue  # a house or room number ("建设路18号") counts nothing
         magnitude = (m.group("mag") or "") + (m.group("approx") or m.group("approx0") or "")
         figures.append(Figure(m.start(), m.end(), m.group("num"), magnitude + unit))
     for m in _CN_FIGURE.finditer(text):
