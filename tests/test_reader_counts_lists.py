@@ -25,7 +25,9 @@ DONGHU = """东湖街道2023年法治政府建设年度报告
 (三)荣誉。东湖街道连续三年获评全市平安建设先进单位。“法护营商”工作获得省政协副主席严立新调研肯定。街道党工委副书记、主任钱海川带队参加旁听庭审活动。街道在2023年度全市“平安东湖”考核评价中获“优秀”等次。
 成立由街道党工委书记任组长、牵头部署工作,街道主任任副组长,各科室负责人具体抓落实的法治建设工作领导小组。
 街道党工委、办事处主要负责同志主持召开党工委会议、主任办公会议、法治建设专题会议研究部署法治工作。如有疑问请与街道司法所联系(地址:东湖市和平路18号)。
-(四)规范决策程序
+(四)全方位助推营商环境优化提升
+聚焦“法律护航”“创新驱动”“助企服务”三向发力,助推营商环境优化。
+(五)规范决策程序
 严格执行《关于落实重大事项全过程闭环管理的通知》,明确重大行政决策的范围和责任。
 """
 SOURCE = "2023_东湖街道.txt"
@@ -125,3 +127,8 @@ def test_an_office_after_a_place_stays_in_the_question() -> None:
 def test_a_house_number_is_no_count() -> None:
     answer = ask("东湖街道司法所有多少？")
     assert "18" not in (answer.text or "")
+
+
+def test_as_many_items_as_asked_answer_a_clause_a_little_under_the_bar() -> None:
+    answer = ask("东湖街道优化营商环境说是“三向发力”，具体是哪三个方向？")
+    assert answer.found and all(item in answer.text for item in ("法律护航", "创新驱动", "助企服务"))

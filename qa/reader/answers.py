@@ -22,7 +22,7 @@ from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
-from qa.reader.enumerations import items_span
+from qa.reader.enumerations import asked_count, item_count, items_span
 from qa.reader.spans import entity_span, holder, naming_neighbour
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
@@ -37,6 +37,7 @@ HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a stateme
 HEADING_ANSWERS = 0.8
 NEIGHBOUR = 0.05  # a date or name in the clause beside the matched one is a little weaker evidence
 NAMED = 0.15
+COUNTED = 0.1
 HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks any that only shares the scene
 MAX_TEXT_QUOTES = 3
 _QUOTED = re.compile(r"“([^”]{2,30})”")
@@ -152,11 +153,14 @@ def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], tex
 def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str) -> Answer | None:
     """Answer with the span `cut` finds in the best-matching clause that holds one."""
     scored = []
+    count = asked_count(question.text) if kind == "list" else None
     for cand in [*candidates, *_beside_head(question, candidates)]:
-        if cand.match < FOUND:
+        if cand.match < FOUND - (COUNTED if count else 0.0):
             continue
         text = cand.clauses[cand.index].text
         span = cut(question, text)
+        if span is not None and cand.match < FOUND and item_count(text[span[0] : span[1]]) != count:
+            continue  # "哪三个方向": three items are evidence enough for a clause a little under FOUND
         if span is not None:
             # A clause that also holds the noun the answer names ("机制") or marks the name itself
             # (《…》, “…”) is surer evidence than one that only shares the scene.

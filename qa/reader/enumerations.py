@@ -157,3 +157,21 @@ def _item_stop(clause: str, last_sep: int) -> int:
     rest = clause[last_sep + 1 :]
     match = _ITEMS_END.search(rest)
     return last_sep + 1 + (match.start() if match else len(rest))
+
+
+_ASKED_COUNT = re.compile(r"哪([两二三四五六七八九十])")
+_CN_COUNT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def asked_count(question: str) -> int | None:
+    """Return how many items a question asks for ("哪三个方向" -> 3), or None."""
+    match = _ASKED_COUNT.search(question)
+    return _CN_COUNT[match.group(1)] if match else None
+
+
+def item_count(items: str) -> int:
+    """Return how many items an enumeration holds: quoted names side by side, or parts between separators."""
+    quoted = re.findall(r"“[^”]+”|《[^》]+》", items)
+    if len(quoted) >= 2 and not re.sub(r"“[^”]+”|《[^》]+》|[、和及与\s]", "", items):
+        return len(quoted)
+    return len([part for part in _ITEM_SEP.split(items) if part.strip("“”《》")])
