@@ -58,3 +58,13 @@ def test_a_question_after_最后_asks_within_the_last_scene() -> None:
 
 def test_that_year_is_the_year_of_the_last_question() -> None:
     assert resolve("青山镇那年举办了几场讲座？", ["2022年田镇街道和青山镇调处矛盾纠纷各多少件"], PLACES) == "青山镇2022年举办了几场讲座？"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("那山东的春城街道呢？", "春城街道2024年调处矛盾纠纷多少件"),  # parent places locate, they ask nothing
+    ("换成春城街道呢？", "春城街道2024年调处矛盾纠纷多少件"),
+    ("去年呢？", "田镇街道2023年调处矛盾纠纷多少件"),  # a year relative to the last question's
+    ("那前年呢？", "田镇街道2022年调处矛盾纠纷多少件"),
+])
+def test_follow_ups_with_locators_fillers_and_relative_years(question: str, expected: str) -> None:
+    assert resolve(question, [FIRST], PLACES) == expected

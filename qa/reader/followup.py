@@ -12,7 +12,9 @@ from typing import Sequence
 
 from qa.reader.questions import analyse
 
-_LEAD = re.compile(r"^(?:那么|那在|那个|那|还有|另外|再问一下|再问|请问)+")
+_LEAD = re.compile(r"^(?:那么|那在|那个|那|还有|另外|再问一下|再问|请问|换成|换到|改成|要是|如果是|如果)+")
+# A year said relative to the last question's ("2024年…" then "去年呢？" asks 2023).
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上一年": -1, "上年": -1, "头一年": -1, "次年": 1, "第二年": 1, "明年": 1, "后一年": 1}
 _TRAIL = re.compile(r"(?:的情况|情况|呢|吗|呀|啊|[？?。.！!\s])+$")
 _ASKS = re.compile(r"多少|几|哪|什么|谁|怎|如何|是否|有没有|何时|多久|吗")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
@@ -22,6 +24,7 @@ _TAIL = re.compile(
     r"(?:一共|总共|共计|共|累计)?(?:是|有|为|达到|达)?(?:多少|几)\w{0,3}$"
     r"|(?:主要)?(?:是|有)?(?:什么|哪些|怎样|如何|何时|哪天)\w{0,2}$"
 )
+MAX_LOCATOR = 8  # the most characters of parent places written before a named one
 _SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
@@ -86,13 +89,16 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
     said = _YEAR.search(previous)
     if said and not _YEAR.search(question):
         question = _THAT_YEAR.sub(f"{said.group(1)}年", question, count=1)  # "房县那年还搞了几次" after "2022年…"
+        for word, step in _RELATIVE_YEAR.items() if not _places_in(question, places) else ():
+            question = question.replace(word, f"{int(said.group(1)) + step}年", 1)  # "去年呢？" only
     if _within_scene(question, places):
         return _scene(question, previous)
     core = _TRAIL.sub("", _LEAD.sub("", question))
     core = _OWNER.sub("", core)
     named = _places_in(core, places)
     year = _YEAR.search(core)
-    rest = core
+    # Words before the first place named locate it ("中山的东区街道"): they ask nothing.
+    rest = core[core.find(named[0]) :] if named and len(core[: core.find(named[0])]) <= MAX_LOCATOR else core
     for place in named:
         rest = rest.replace(place, "")
     rest = _YEAR.sub("", rest).strip("的 ，,")
