@@ -29,7 +29,7 @@ from qa.reader.followup import FollowUp, resolve_followup
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.lexical import LexicalIndex
 from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
-from qa.reader.questions import Question, analyse
+from qa.reader.questions import Question, analyse, official_wording
 from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from qa.retrieval import tokenize
@@ -395,8 +395,11 @@ class ReportIndex:
             query = self._query(topic_of(standalone, scope))
             by_report = {source: self._rank(query, 3, (source,)) for source in in_scope}
             return compare(parsed, by_report, self.text_of)
-        return extract_answer(parsed, self._search(topic_of(standalone, scope), k, scope.sources), self.text_of,
-                              last_part=followup.within_scene)
+        hits = self._search(topic_of(standalone, scope), k, scope.sources)
+        official = official_wording(standalone, (hit.text for hit in hits))
+        if official != standalone:
+            parsed = analyse(official, places=[*named, *issuers])
+        return extract_answer(parsed, hits, self.text_of, last_part=followup.within_scene)
 
     def _figure_of_another_year(self, parsed: Question, scope: Scope) -> bool:
         """Tell whether a figure is asked for a year that none of the named reports is about.

@@ -196,7 +196,7 @@ def test_empty_report_is_refused(text):
         ("内蒙古自治区人民政府", ("内蒙古自治区", "内蒙古")),
         ("长春市和平区人民政府", ("长春市", "和平区", "长春")),
         ("中共四平市铁东区七马路街道工作委员会", ("七马路街道", "四平市", "铁东区", "七马路", "四平", "铁东")),
-        ("四平市乡村振兴局", ("四平市", "四平")),
+        ("四平市乡村振兴局", ("四平乡村振兴局", "四平市", "四平")),  # the stem beside the organ too
         ("市场监督管理局", ()),
     ],
 )
@@ -220,3 +220,10 @@ def test_a_web_page_trail_above_the_title_is_not_part_of_it():
     assert info.title == "北溪县人民政府2024年度法治政府建设情况报告"
     assert info.issuer == "北溪县人民政府"
     assert info.places == ("北溪县", "北溪")
+
+
+def test_a_department_is_named_by_its_place_stem_even_when_the_stem_is_a_common_word():
+    from qa.ingest.metadata import place_names
+    assert "长治人社局" in place_names("长治市人社局")
+    assert "遂宁司法局" in place_names("遂宁市司法局")
+    assert not any(name.endswith("人民政府") for name in place_names("四平市铁西区人民政府"))

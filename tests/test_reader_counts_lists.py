@@ -27,6 +27,7 @@ DONGHU = """东湖街道2023年法治政府建设年度报告
 街道党工委、办事处主要负责同志主持召开党工委会议、主任办公会议、法治建设专题会议研究部署法治工作。如有疑问请与街道司法所联系(地址:东湖市和平路18号)。
 (四)全方位助推营商环境优化提升
 聚焦“法律护航”“创新驱动”“助企服务”三向发力,助推营商环境优化。
+为公务员初任培训开设12门法治课程。与经济社会发展同部署、同推进、同考核。完成《东湖市政府合同管理办法》修订工作。街道党政主要负责人严明同志带头述法。
 (五)规范决策程序
 严格执行《关于落实重大事项全过程闭环管理的通知》,明确重大行政决策的范围和责任。
 """
@@ -64,6 +65,13 @@ def ask(question: str):
     ("东湖街道下面开展了几大专题学习活动？", "六大"),
     # the question's verbs inside the second item lead into the list ("党工委、办事处…主持召开…")
     ("东湖街道主要负责同志主持召开了哪些会议研究部署法治工作？", "党工委会议、主任办公会议、法治建设专题会议"),
+    # a unit the tokenizer splits off ("门"); 各 before the question word asks each thing
+    ("东湖街道给公务员初任培训开了多少门法治课？", "12门"),
+    ("东湖街道机关干部职工学法培训和会前学法各搞了几次？", "6次；12次"),
+    # items that each start with the noun asked ("哪三同")
+    ("东湖街道把法治建设和经济社会发展“三同”是哪三同？", "同部署、同推进、同考核"),
+    # a head noun with a verb inside ("合同管理办法")
+    ("东湖街道修订的是哪个合同管理办法？", "《东湖市政府合同管理办法》"),
     # the section heading says the scene the clause does not repeat
     ("东湖街道规范决策程序执行的是哪份通知？", "《关于落实重大事项全过程闭环管理的通知》"),
 ])
@@ -132,3 +140,9 @@ def test_a_house_number_is_no_count() -> None:
 def test_as_many_items_as_asked_answer_a_clause_a_little_under_the_bar() -> None:
     answer = ask("东湖街道优化营商环境说是“三向发力”，具体是哪三个方向？")
     assert answer.found and all(item in answer.text for item in ("法律护航", "创新驱动", "助企服务"))
+
+
+def test_everyday_words_are_read_as_the_reports_write_them() -> None:
+    from qa.reader.questions import official_wording
+    assert official_wording("东湖街道的一把手是谁？", [DONGHU]) == "东湖街道的主要负责人是谁？"
+    assert official_wording("部门“一把手”述法多少人次？", ["部门“一把手”述法93人次"]) == "部门“一把手”述法多少人次？"

@@ -143,6 +143,11 @@ def place_names(issuer: str) -> tuple[str, ...]:
     names = [name for name, _ in units]
     common = _common_words()
     names += [stem for _, stem in units if len(stem) >= 2 and stem not in common]
+    # "长治人社局" for 长治市人社局: a stem is safe beside the organ, however common a word it is alone.
+    prefix = "".join(name for name, _ in units)
+    organ = issuer.strip()[len(prefix):] if prefix and issuer.strip().startswith(prefix) else ""
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,12}(?:局|委|办)", organ):
+        names += [stem + organ for _, stem in units if len(stem) >= 2]
     unique = list(dict.fromkeys(names))
     return tuple(sorted(unique, key=len, reverse=True))
 

@@ -42,7 +42,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         stop = _item_stop(clause, last)
         closed = not cut_short and stop < len(clause) and _ITEMS_END.match(clause, stop) is not None
         # "参考率、通过率和优秀率" asked "哪几个率": the noun ends every item, not the list.
-        suffix = bool(question.head) and clause[:first].endswith(question.head)
+        suffix = bool(question.head) and question.head in clause[begin:first]  # or starts it: "同部署、同推进"
         named = clause.find(question.head, last) if question.head and not suffix else -1
         if clause.count("《", last, max(named, 0)) > clause.count("》", last, max(named, 0)):
             named = -1  # the noun inside a title ("《…的决定(草案)》") is the title's, not the list's end

@@ -38,7 +38,7 @@ _PARENT_PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州
 _LEADING_LOCATOR = re.compile(r"^(?:\|*[\u4e00-\u9fff]{2,8}(?=\|))+")
 _YEAR = re.compile(
     r"(?:19|20)\d{2}\s*年度?|今年以来|今年|去年|明年|本年度?|上一?年度?|全年|(?<!哪)(?<!哪个)(?<!哪一)年度|这一年|一年来|一年里|(?<!哪)一年"
-    r"|当年|目前|现在|截至目前|近年来"
+    r"|当年|那一?年|目前|现在|截至目前|近年来"
 )
 # The question word, with a light verb before it and a unit after it ("共有多少名" -> unit 名).
 _ASK_NUMBER = re.compile(
@@ -54,6 +54,8 @@ _DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日�
 _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
+# Words everyone says for what the reports always write otherwise: "一把手" is 主要负责人.
+_OFFICIAL_WORDS = (("一把手", "主要负责人"),)
 _PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记|主任|主席)的?(?:名字)?(?:叫|是)什么")
 _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:周|月|星期)(?:几|哪天|哪一天)|周几|星期几")
 # Answers of a fixed written form, asked for by what the question names.
@@ -76,7 +78,7 @@ _BOUNDS = ("until", "since")  # shapes of a date question only: "截至2024年�
 # A last part that only names what changes ("…？线上呢？").
 _ECHO = re.compile(r"[？?]\s*([^？?]{1,12}?)呢[？?]?\s*$")
 # Two things asked the same of each: "A和B分别…几次", "A、B各是多少".
-_EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?)(?:分别|各自|各(?=是|有|为|多少|几))(?P<rest>[^，,；;？?]*)")
+_EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?)(?:分别|各自|各(?=[^，,；;？?]{0,3}(?:多少|几)))(?P<rest>[^，,；;？?]*)")
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
 _CLASSIFIER = "个家位项种类所条部批些份次届"
 # Nouns that say a name is wanted without saying of what kind.
@@ -90,7 +92,7 @@ STOP_TOKENS = frozenset(
     搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
     针对 对于 关于 按照 按 据 写 名字 名称 全称 内容 东西 情况 地方 时候 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
-    完后 之后 以后 随后 然后 后来 下面 底下 下边
+    完后 之后 以后 随后 然后 后来 下面 底下 下边 那次 这次 那回 这回
     """.split()
 )
 _SPLIT = re.compile(r"[\s\W_]+")
@@ -153,6 +155,16 @@ class Question:
     def bigrams(self) -> tuple[str, ...]:
         """Return the terms matched for coverage: bigrams, plus one-character words."""
         return tuple(t for t in self.terms if len(t) == 2 or (len(t) == 1 and t in self.phrases))
+
+
+def official_wording(question: str, passages: Iterable[str]) -> str:
+    """Say a question's everyday words ("一把手") as the reports do ("主要负责人"), unless the passages
+    found use the everyday word themselves (“一把手”述法)."""
+    written = list(passages)
+    for said, official in _OFFICIAL_WORDS:
+        if said in question and not any(said in passage for passage in written):
+            question = question.replace(said, official)
+    return question
 
 
 def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
@@ -325,8 +337,9 @@ def _head(after: str, named: bool = False) -> str:
     if len(whole) >= 2 and pairs and len(pairs[0].word) < len(whole) and pairs[0].word in STOP_TOKENS:
         words.append(whole)
         pairs = [p for p in jieba.posseg.cut(head[len(whole):])]
-    for pair in pairs:
-        if pair.word in ("时", "时候", "期间") or (words and pair.flag in ("v", "vn")):
+    for k, pair in enumerate(pairs):
+        compound = k + 1 < len(pairs) and pairs[k + 1].flag.startswith("n")  # "合同管理办法": 管理 inside a noun
+        if pair.word in ("时", "时候", "期间") or (words and pair.flag in ("v", "vn") and not compound):
             break
         if pair.word in STOP_TOKENS and pair.word not in _LOCATIVES:
             break
