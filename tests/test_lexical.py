@@ -93,6 +93,32 @@ def test_tokens_cut_run_by_run_equal_a_cut_of_the_whole_text():
     assert tokenizer._block_tokens.cache_info().hits > len(texts)
 
 
+@pytest.mark.parametrize("block_tokens", [1 << 20, 7])
+def test_scores_equal_those_bm25s_builds(monkeypatch, block_tokens):
+    """LexicalIndex.build makes bm25s's score arrays itself, in blocks; they must be bm25s's, bit for bit."""
+    import bm25s
+    from pathlib import Path
+
+    from qa.ingest.reports import read_corpus
+    from qa.retrieval import bm25_matrix
+
+    monkeypatch.setattr(bm25_matrix, "BLOCK_TOKENS", block_tokens)  # 7: a block per passage or two
+    reports, _ = read_corpus(Path(__file__).resolve().parent.parent / "corpus")
+    tokenizer = Tokenizer(sorted({place for report in reports for place in report.info.places}))
+    token_lists = [tokenizer.tokens(" ".join(p.section) + " " + p.text) for report in reports for p in report.passages]
+    token_lists += [[], ["纠纷", "纠纷", "纠纷"], ["独有词"]]  # a passage without tokens, repeats, a token of one passage
+    built = LexicalIndex.build(token_lists, k1=1.2, b=0.75)
+    vocabulary: dict[str, int] = {}
+    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in tokens] for tokens in token_lists]
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index((ids, vocabulary), create_empty_token=False, show_progress=False)
+    for key in ("data", "indices", "indptr"):
+        ours, theirs = built._bm25.scores[key], reference.scores[key]
+        assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes(), key
+    assert built._bm25.scores["num_docs"] == reference.scores["num_docs"] == len(token_lists)
+    assert built._vocabulary == reference.vocab_dict and built.avgdl == float(np.mean([len(i) for i in ids]))
+
+
 def test_tokenizer_rejects_non_strings():
     with pytest.raises(TypeError, match="not str"):
         Tokenizer(["田镇街道", 3])
