@@ -17,6 +17,7 @@ INDEX_FILE = "vectors.faiss"
 MANIFEST_FILE = "store.json"
 NORM_TOLERANCE = 1e-3
 MISSING_ID = -1
+CHECK_ROWS = 65536  # rows checked at a time (_check_vectors)
 
 
 class StoreError(Exception):
@@ -339,14 +340,17 @@ def _check_vectors(vectors: np.ndarray, dimension: int, label: str, *, unit: boo
             f"{label} have shape {array.shape}; expected (n, {dimension}). Use array[None, :] for a single vector."
         )
     array = np.ascontiguousarray(array, dtype=np.float32)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{label} hold NaN or infinite values; re-encode the texts.")
-    if unit and len(array):
-        norms = np.linalg.norm(array, axis=1)
-        bad = np.flatnonzero(np.abs(norms - 1.0) > NORM_TOLERANCE)
-        if len(bad):
-            raise ValueError(
-                f"{label}[{bad[0]}] has length {norms[bad[0]]:.4f}, not 1; inner product equals cosine only for "
-                f"unit vectors. Normalise them: vectors / np.linalg.norm(vectors, axis=1, keepdims=True)."
-            )
+    # In blocks of rows: a check of 1.75 M vectors at once would hold temporaries as large as the vectors.
+    for start in range(0, len(array), CHECK_ROWS):
+        block = array[start : start + CHECK_ROWS]
+        if not np.isfinite(block).all():
+            raise ValueError(f"{label} hold NaN or infinite values; re-encode the texts.")
+        if unit:
+            norms = np.linalg.norm(block, axis=1)
+            bad = np.flatnonzero(np.abs(norms - 1.0) > NORM_TOLERANCE)
+            if len(bad):
+                raise ValueError(
+                    f"{label}[{start + bad[0]}] has length {norms[bad[0]]:.4f}, not 1; inner product equals cosine only "
+                    f"for unit vectors. Normalise them: vectors / np.linalg.norm(vectors, axis=1, keepdims=True)."
+                )
     return array

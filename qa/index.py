@@ -27,6 +27,7 @@ from qa.config import IndexConfig
 from qa.errors import IndexLoadError, QAError, QuestionError
 from qa.reader.followup import FollowUp, resolve_followup
 from qa.retrieval.fusion import reciprocal_rank_fusion
+from qa.retrieval.recent import RecentResults
 from qa.retrieval.lexical import LexicalIndex
 from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
 from qa.reader.questions import Question, analyse, official_wording
@@ -467,7 +468,14 @@ class ReportIndex:
         return kept
 
     def _search(self, question: str, k: int, sources: Sequence[str] | None) -> list[Hit]:
-        return self._rank(self._query(question), k, sources)
+        """Rank passages for a question; the same question asked again (search(), then answer()) is not encoded
+        or ranked again."""
+        key = (question, k, None if sources is None else tuple(sources))
+        return self._recent_searches.get(key, lambda: self._rank(self._query(question), k, sources))
+
+    @functools.cached_property
+    def _recent_searches(self) -> RecentResults[Hit]:
+        return RecentResults()
 
     def _query(self, question: str) -> "_Query":
         """Tokenise, score and embed a question once, however many report subsets it is ranked in."""

@@ -280,3 +280,20 @@ def test_two_years_of_one_issuer_are_compared_a_row_each(index: ReportIndex):
 def test_that_year_in_a_follow_up_is_the_year_asked_before(index: ReportIndex):
     history = ["白塔街道2023年调处矛盾纠纷多少件？"]
     assert index.answer("白塔街道那年举办法律讲座多少场？", history=history).text == "19场"
+
+
+def test_a_question_searched_then_answered_is_encoded_and_ranked_once(index: ReportIndex, monkeypatch):
+    encoded, ranked = [], []
+    encode, rank = index._encoder.encode, index._rank
+    monkeypatch.setattr(index._encoder, "encode", lambda texts, **kw: encoded.append(list(texts)) or encode(texts, **kw))
+    monkeypatch.setattr(index, "_rank", lambda *args: ranked.append(args[1:]) or rank(*args))
+    question = "白塔街道2024年调处矛盾纠纷多少件"
+    hits = index.search(question, k=5)
+    answer = index.answer(question)
+    assert len(encoded) == 1 and len(ranked) == 1
+    assert answer.quotes[0].source == hits[0].source == "b.txt" and "733" in (answer.text or "")
+    hits[:] = []  # a caller changing its list changes no later result
+    assert index.search(question, k=5)[0].source == "b.txt" and len(encoded) == 1
+    index.search(question, k=3)  # another k, another ranking
+    index.search("白塔街道2023年调处矛盾纠纷多少件", k=5)
+    assert len(encoded) == 3 and len(ranked) == 3

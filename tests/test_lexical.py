@@ -66,6 +66,59 @@ def test_tokenizers_do_not_share_dictionaries():
     assert "上白作街道" not in Tokenizer().tokens("上白作街道调解纠纷")
 
 
+def test_tokens_cut_run_by_run_equal_a_cut_of_the_whole_text():
+    """The tokenizer cuts and remembers each run of jieba.re_han_default characters; jieba cuts a whole text
+    the same way, so over every passage of the real reports the tokens are those of one cut of the text."""
+    import unicodedata
+    from pathlib import Path
+
+    from qa.ingest.reports import read_corpus
+    from qa.retrieval.tokenize import STOPWORDS, _WORD, _subwords
+
+    reports, _ = read_corpus(Path(__file__).resolve().parent.parent / "corpus")
+    texts = [" ".join(p.section) + " " + p.text for report in reports for p in report.passages]
+    texts += ["田镇街道2024年调处矛盾纠纷806件。ＡＢＣ　5.2%，Ⅲ级；〇七年", "上白作街道\n\n调解 35 起"]
+    places = sorted({place for report in reports for place in report.info.places})
+    tokenizer = Tokenizer(places)
+    segmenter = tokenizer._loaded()
+
+    def whole(text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", text).lower()
+        tokens = [t for piece in segmenter.cut(text) for word in _WORD.findall(piece)
+                  for t in (*_subwords(word, segmenter.FREQ), word)]
+        return [t for t in tokens if t not in STOPWORDS]
+
+    for text in texts * 2:  # the second round is answered from the remembered runs
+        assert tokenizer.tokens(text) == whole(text), text[:40]
+    assert tokenizer._block_tokens.cache_info().hits > len(texts)
+
+
+@pytest.mark.parametrize("block_tokens", [1 << 20, 7])
+def test_scores_equal_those_bm25s_builds(monkeypatch, block_tokens):
+    """LexicalIndex.build makes bm25s's score arrays itself, in blocks; they must be bm25s's, bit for bit."""
+    import bm25s
+    from pathlib import Path
+
+    from qa.ingest.reports import read_corpus
+    from qa.retrieval import bm25_matrix
+
+    monkeypatch.setattr(bm25_matrix, "BLOCK_TOKENS", block_tokens)  # 7: a block per passage or two
+    reports, _ = read_corpus(Path(__file__).resolve().parent.parent / "corpus")
+    tokenizer = Tokenizer(sorted({place for report in reports for place in report.info.places}))
+    token_lists = [tokenizer.tokens(" ".join(p.section) + " " + p.text) for report in reports for p in report.passages]
+    token_lists += [[], ["纠纷", "纠纷", "纠纷"], ["独有词"]]  # a passage without tokens, repeats, a token of one passage
+    built = LexicalIndex.build(token_lists, k1=1.2, b=0.75)
+    vocabulary: dict[str, int] = {}
+    ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in tokens] for tokens in token_lists]
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index((ids, vocabulary), create_empty_token=False, show_progress=False)
+    for key in ("data", "indices", "indptr"):
+        ours, theirs = built._bm25.scores[key], reference.scores[key]
+        assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes(), key
+    assert built._bm25.scores["num_docs"] == reference.scores["num_docs"] == len(token_lists)
+    assert built._vocabulary == reference.vocab_dict and built.avgdl == float(np.mean([len(i) for i in ids]))
+
+
 def test_tokenizer_rejects_non_strings():
     with pytest.raises(TypeError, match="not str"):
         Tokenizer(["田镇街道", 3])

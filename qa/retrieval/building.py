@@ -83,12 +83,12 @@ def tokenize_passages(
     Tokens depend on the user dictionary too: a passage holding a word that was added to
     or removed from it since the cache was made is tokenised again.
     """
-    texts = [lexical_input(info, p) for info, p in pairs]
     # Interned, a token repeated across a million passages is one string: lists of pointers stay small.
+    # Each passage's text is made when its turn comes: all at once held 470 bytes a passage (0.8 GB at 1.75 M).
     return [
         cache[text] if text in cache and not any(word in text for word in changed_words)
         else [sys.intern(token) for token in tokenizer.tokens(text)]
-        for text in texts
+        for text in (lexical_input(info, p) for info, p in pairs)
     ]
 
 

@@ -7,6 +7,7 @@ lookup per query token, so limiting a search to some reports is a cheap mask.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import bm25s
 import numpy as np
 
 from qa.errors import IndexLoadError
+from qa.retrieval.bm25_matrix import score_matrix
 
 MANIFEST_FILE = "lexical.json"
 FORMAT_VERSION = 1
@@ -57,21 +59,24 @@ class LexicalIndex:
         if k1 < 0 or not 0 <= b <= 1:
             raise ValueError(f"k1 of {k1} must be >= 0 and b of {b} must be within [0, 1].")
         vocabulary: dict[str, int] = {}
-        corpus_ids: list[list[int]] = []
+        ids, lengths = array("i"), array("q")  # 4 and 8 bytes an entry: a million passages' ids fit in memory
         for position, tokens in enumerate(token_lists):
             if isinstance(tokens, str):
                 raise ValueError(f"token_lists[{position}] is a string; pass a list of tokens per document.")
-            ids = []
+            before = len(ids)
             for token in tokens:
                 if not isinstance(token, str) or not token:
                     raise ValueError(f"token_lists[{position}] holds {token!r}; tokens must be non-empty strings.")
                 ids.append(vocabulary.setdefault(token, len(vocabulary)))
-            corpus_ids.append(ids)
+            lengths.append(len(ids) - before)
         if not vocabulary:
             raise ValueError("token_lists holds no tokens at all; tokenise the passages' text first.")
+        lengths_array = np.frombuffer(lengths, dtype=np.int64)
         bm25 = bm25s.BM25(k1=k1, b=b)
-        bm25.index((corpus_ids, vocabulary), create_empty_token=False, show_progress=False)
-        return cls(bm25, vocabulary, len(corpus_ids), float(np.mean([len(ids) for ids in corpus_ids])))
+        # The arrays bm25s.BM25.index((ids, vocabulary)) makes, built in blocks (qa.retrieval.bm25_matrix).
+        bm25.scores = score_matrix(np.frombuffer(ids, dtype=np.int32), lengths_array, len(vocabulary), k1, b)
+        bm25.vocab_dict, bm25.unique_token_ids_set, bm25.nonoccurrence_array = vocabulary, set(vocabulary.values()), None
+        return cls(bm25, vocabulary, len(lengths), float(lengths_array.mean()))
 
     def __len__(self) -> int:
         return self._count
