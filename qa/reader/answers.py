@@ -229,6 +229,8 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts) -
             if near is not None:
                 scored.append(near)
             continue
+        if "年度" in question.text:  # "哪一年度的考试": the year the report writes as a 年度
+            dates = [d for d in dates if clause.text.startswith("度", d[1] - 1)] or dates
         key = anchor(question.phrases, clause.text)
         after = [d for d in dates if key is None or d[0] >= key[1]]
         bounded, other = bound_dates(question.shape, clause.text, dates)

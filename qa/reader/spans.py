@@ -188,10 +188,12 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         named = _named_noun(clause, question.left[-1])
         if named is not None:
             return named
-    if gap is None and question.head and question.head in clause:
+    if question.head and question.head in clause and (gap is None or question.head not in clause[gap[0] : gap[1]]):
         # "联系局里哪个处" in "请与市人社局法规处联系": the name written into the noun asked for.
         named = _named_noun(clause, question.head)
-        return _trim(clause, *named) if named is not None else gap
+        # "全县27个部门" counts the kind asked of; a name holds no count.
+        if named is not None and not re.search(r"\d|[一二两三四五六七八九十几多]+个", clause[named[0] : named[1]]):
+            return _trim(clause, *named) or gap
     return gap
 
 
