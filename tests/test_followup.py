@@ -68,3 +68,8 @@ def test_that_year_is_the_year_of_the_last_question() -> None:
 ])
 def test_follow_ups_with_locators_fillers_and_relative_years(question: str, expected: str) -> None:
     assert resolve(question, [FIRST], PLACES) == expected
+
+
+def test_these_two_are_the_last_two_places_named() -> None:
+    history = ["田镇街道2024年调处矛盾纠纷多少件", "那春城街道呢？"]
+    assert resolve("这两个街道调处矛盾纠纷次数对比一下", history, PLACES) == "田镇街道和春城街道调处矛盾纠纷次数对比一下"

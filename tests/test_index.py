@@ -297,3 +297,8 @@ def test_a_question_searched_then_answered_is_encoded_and_ranked_once(index: Rep
     index.search(question, k=3)  # another k, another ranking
     index.search("白塔街道2023年调处矛盾纠纷多少件", k=5)
     assert len(encoded) == 3 and len(ranked) == 3
+
+
+def test_listing_two_years_side_by_side_is_a_comparison(index: ReportIndex):
+    answer = index.answer("把白塔街道2023年和2024年调处矛盾纠纷的件数列一下")
+    assert answer.kind == "comparison" and sorted(row.text for row in answer.rows if row.found) == ["691件", "733件"]

@@ -26,6 +26,7 @@ _TAIL = re.compile(
 )
 MAX_LOCATOR = 8  # the most characters of parent places written before a named one
 _SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
+_BOTH = re.compile(r"这两个?(?:街道|镇|乡|区|县|市|单位|部门|局|地方|地)?|两(?:个|家|地)(?:街道|镇|乡|区|县|单位|部门|局)")
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
 SCENE_BREAK = "？"
@@ -64,6 +65,12 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
         question; the question unchanged when it stands alone or there is no history.
     """
     places = sorted((p for p in places if p), key=len, reverse=True)
+    both = _BOTH.search(question)
+    if both and history and not _places_in(question, places):
+        # "这两个街道中心组学习次数对比一下": the last two places the conversation named.
+        named = list(dict.fromkeys(p for earlier in history for p in _places_in(earlier, places)))
+        if len(named) >= 2:
+            return FollowUp(question.replace(both.group(), "和".join(named[-2:]), 1))
     previous: str | None = None
     for earlier in history:
         if earlier and earlier.strip():
