@@ -133,16 +133,22 @@ class _WithoutBlocks:
 
 
 def make_session_configs_on_demand() -> None:
-    """Have Gradio's new sessions make their copy of the page's config when first read, not at once."""
+    """Have Gradio's new sessions make their copy of the page's config when first read, not at once.
+
+    This replaces SessionState.__init__ for the whole process; Gradio's own runs first, with no blocks
+    to copy. tests/test_serving.py checks the result against Gradio's, so a Gradio that changes
+    SessionState fails there rather than in use.
+    """
     if getattr(SessionState.__init__, "configs_on_demand", False):
         return
     eager_init = SessionState.__init__
 
     def init(self: SessionState, blocks: gr.Blocks) -> None:
         eager_init(self, _WithoutBlocks(blocks))
+        configs = self.blocks_config  # not self: no reference cycle through the session
         self.config_values = ConfigsOnDemand(
-            [key for key in self.blocks_config.blocks if key in blocks.blocks],
-            lambda key: self.blocks_config.config_for_block(key, [], self.blocks_config.blocks[key]),
+            [key for key in configs.blocks if key in blocks.blocks],
+            lambda key: configs.config_for_block(key, [], configs.blocks[key]),
         )
 
     init.configs_on_demand = True  # type: ignore[attr-defined]
