@@ -5,6 +5,9 @@ mechanisms it relies on.
 """
 from __future__ import annotations
 
+import http.client
+import json
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -12,13 +15,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gradio.state_holder import SessionState
+
 from app import build_app
 from embeddings.coalescing import Coalescer
+from qa import ReportIndex
 from qa.model import Answer, ReportInfo
 from webui.holder import IndexHolder
-from webui.serving import ANSWERS_AT_ONCE
+from webui.render import answer_to_json, render_answer
+from webui.serving import ANSWERS_AT_ONCE, ConfigsOnDemand, make_session_configs_on_demand
 
 from support import free_port
+
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def rows(texts: list[str]) -> np.ndarray:
@@ -136,3 +146,67 @@ def test_the_app_answers_many_clients_at_once(tmp_path: Path):
     assert [reply["text"] for reply in replies] == ["806件"] * 12
     # Every answering slot is used (two at a time once, the rest waiting in Gradio's queue), none more.
     assert index.peak == ANSWERS_AT_ONCE
+
+
+def ask_over_http(url: str, question: str) -> tuple[str, dict]:
+    """Ask Gradio's /ask as a plain HTTP client does: POST the call, then read its event stream.
+
+    Returns the reply as Markdown and as JSON (Gradio sends the function's pair as one output).
+    """
+    host, port = url.split("//")[1].strip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        body = json.dumps({"data": [question, None, None, None]}, ensure_ascii=False).encode("utf-8")
+        connection.request("POST", "/gradio_api/call/ask", body=body, headers={"Content-Type": "application/json"})
+        event = json.loads(connection.getresponse().read())["event_id"]
+        connection.request("GET", f"/gradio_api/call/ask/{event}")
+        stream = connection.getresponse().read().decode("utf-8")
+    finally:
+        connection.close()
+    assert "event: complete" in stream, stream[-300:]
+    [(markdown, reply)] = json.loads(stream.split("event: complete\ndata: ", 1)[1].split("\n", 1)[0])
+    return markdown, reply
+
+
+def test_ask_over_http_answers_as_the_python_api_and_makes_no_page_config_per_call(tmp_path: Path, fake_encoder):
+    corpus = shutil.copytree(REPO / "corpus", tmp_path / "corpus")
+    index = ReportIndex.build(corpus, tmp_path / "index", encoder=fake_encoder)
+    lines = (REPO / "tests" / "data" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()][:8]
+    app = build_app(IndexHolder(index, corpus))
+    app.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        replies = {question: ask_over_http(app.local_url, question) for question in questions}
+        sessions = list(app.state_holder.session_data.values())
+    finally:
+        app.close()
+
+    for question, (markdown, reply) in replies.items():
+        answer = index.answer(question)
+        assert reply == json.loads(json.dumps(answer_to_json(answer), ensure_ascii=False))
+        assert markdown == render_answer(answer)
+        assert [quote["source"] for quote in reply["quotes"]] == [quote.source for quote in answer.quotes]
+    assert sum(reply["found"] for _, reply in replies.values()) >= len(questions) // 2
+    # Every call was a session of its own; each made the configs of the blocks it used (four inputs, one
+    # output), not those of the page's 37 (Gradio's own sessions make them all at once).
+    assert len(sessions) == len(questions)
+    assert all(dict.__len__(session.config_values) <= 5 for session in sessions) and len(app.blocks) > 30
+
+
+def test_a_sessions_configs_made_on_demand_equal_the_ones_gradio_makes_at_once(tmp_path: Path):
+    make_session_configs_on_demand()
+    app = build_app(IndexHolder(SlowIndex(), tmp_path))
+    eager = SessionState.__new__(SessionState)
+    SessionState.__init__.eager(eager, app)  # type: ignore[attr-defined]
+    lazy = SessionState(app)
+    assert isinstance(lazy.config_values, ConfigsOnDemand) and dict.__len__(lazy.config_values) == 0
+    assert not isinstance(eager.config_values, ConfigsOnDemand) and len(eager.config_values) == len(app.blocks)
+
+    textbox = next(key for key, block in app.blocks.items() if getattr(block, "elem_id", None) == "question")
+    chatbot = next(key for key, block in app.blocks.items() if getattr(block, "elem_id", None) == "chat")
+    for state in (eager, lazy):
+        state._update_value_in_config(textbox, "田镇街道调处矛盾纠纷多少件")  # what an event's input does
+        state[chatbot] = app.blocks[chatbot].__class__(value=[{"role": "user", "content": "问"}])  # an update
+    assert dict.__len__(lazy.config_values) == 2
+    assert list(lazy.components) == list(eager.components)  # what the deep-link route reads, in order
+    assert lazy.config_values[textbox]["props"]["value"] == "田镇街道调处矛盾纠纷多少件"
