@@ -43,6 +43,7 @@ def score_clauses(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
         hit = whole_clauses(hit, text)
         units = clauses(text[hit.passage.start : hit.passage.end], hit.passage.start)
         labels = item_labels(units, text)
+        heading = clean(hit.section).text
         for i, clause in enumerate(units):
             before = units[i - 1].text if i and units[i - 1].sentence == clause.sentence else ""
             sentence = labels.get(clause.sentence, "") + "".join(u.text for u in units if u.sentence == clause.sentence)
@@ -50,7 +51,7 @@ def score_clauses(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
             if before and _CONTINUATION.match(own):
                 own = before + own
                 before = units[i - 2].text if i > 1 and units[i - 2].sentence == clause.sentence else ""
-            match = coverage(weighting, own, before, sentence, clean(hit.section).text)
+            match = coverage(weighting, own, before, sentence, heading)
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             found.append(Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found
