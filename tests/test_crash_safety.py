@@ -27,7 +27,9 @@ QUESTIONS = [
 ]
 # Builds an index with the fake encoder, exactly as `python -m qa build` does with a real one.
 # With a stage name it prints "at <stage>" and sleeps just before that write, so the kill lands there.
-BUILD_SCRIPT = """
+# The head of a script that writes an index in a child process and waits, before the write named by its
+# third argument, long enough to be killed there (str.format fills in the tests and repo folders).
+PAUSING = """
 import sys, time
 sys.path[:0] = [{tests!r}, {repo!r}]
 from conftest import FakeEncoder
@@ -42,7 +44,9 @@ def pause(name, write):
             time.sleep(60)
         return write(*args, **kwargs)
     return paused
+"""
 
+BUILD_SCRIPT = PAUSING + """
 storage.save_vectors = pause("vectors", storage.save_vectors)
 storage.commit_generation = pause("commit", storage.commit_generation)
 storage._write_atomic = pause("pointer", storage._write_atomic)

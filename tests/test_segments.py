@@ -19,6 +19,7 @@ from qa import IndexConfig, ReportIndex
 from qa.retrieval import segments
 from qa.retrieval.lexical import LexicalIndex
 from qa.retrieval.segment_view import DeltaBM25
+from tests.test_crash_safety import PAUSING, corpus_copy
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -34,15 +35,6 @@ SEGMENTED = IndexConfig(segment_above=0)
 def any_segment_size(monkeypatch):
     """The test corpus is tiny: one report is a third of it, far above segments.MAX_SHARE."""
     monkeypatch.setattr(segments, "MAX_SHARE", 10.0)
-
-
-def corpus_copy(folder: Path, *, without: str | None = None) -> Path:
-    shutil.copytree(REPO / "corpus", folder)
-    for path in folder.iterdir():
-        path.chmod(0o644)
-    if without:
-        (folder / without).unlink()
-    return folder
 
 
 def answers(index: ReportIndex) -> list[dict]:
@@ -139,22 +131,9 @@ def test_a_segment_grown_too_large_is_folded_by_a_full_write(without_tian, monke
     assert updated.answer(TIAN_QUESTION).text.startswith("806")
 
 
-UPDATE_SCRIPT = """
-import sys, time
-sys.path[:0] = [{tests!r}, {repo!r}]
-from conftest import FakeEncoder
-from qa import ReportIndex
-from qa.retrieval import segments, storage
+UPDATE_SCRIPT = PAUSING + """
+from qa.retrieval import segments
 segments.MAX_SHARE = 10.0
-stage = sys.argv[3]
-
-def pause(name, write):
-    def paused(*args, **kwargs):
-        if name == stage and (name != "pointer" or args[0].name == "CURRENT"):
-            print("at", name, flush=True)
-            time.sleep(60)
-        return write(*args, **kwargs)
-    return paused
 
 storage.save_vectors = pause("vectors", storage.save_vectors)
 storage._write_atomic = pause("pointer", storage._write_atomic)
