@@ -110,14 +110,21 @@ def read_corpus(
             # A report already indexed is not lost because its file went bad: keep the old version.
             failures.append(ReadFailure(source, f"{error.reason} (the version indexed before is kept)"))
             report = earlier
-        first = seen.setdefault(report.info.sha256, source)
-        if first != source:
-            failures.append(ReadFailure(source, f"duplicate of {first}; remove one of the two copies"))
-            continue
-        if title_only(report):
-            failures.append(ReadFailure(source, TITLE_ONLY, indexed=True))
-        reports.append(report)
+        if admitted(report, source, seen, failures):
+            reports.append(report)
     return reports, failures
+
+
+def admitted(report: Report, source: str, seen: dict[str, str], failures: list[ReadFailure]) -> bool:
+    """Tell whether a report read is indexed: not a copy of one seen before (by SHA-256; `seen` maps each
+    hash to its first source). A copy, or a report holding only its title, is noted in `failures`."""
+    first = seen.setdefault(report.info.sha256, source)
+    if first != source:
+        failures.append(ReadFailure(source, f"duplicate of {first}; remove one of the two copies"))
+        return False
+    if title_only(report):
+        failures.append(ReadFailure(source, TITLE_ONLY, indexed=True))
+    return True
 
 
 def title_only(report: Report) -> bool:

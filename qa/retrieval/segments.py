@@ -18,7 +18,7 @@ import numpy as np
 from embeddings.encoder import Encoder
 
 from qa.errors import ReportReadError
-from qa.ingest.reports import read_report, title_only, TITLE_ONLY
+from qa.ingest.reports import admitted, read_report
 from qa.model import ReadFailure, Report
 from qa.retrieval import building, names, records, storage
 from qa.retrieval.changes import CorpusChanges
@@ -67,13 +67,8 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
             else:
                 failures.append(ReadFailure(source, error.reason))
             continue
-        first = known.setdefault(report.info.sha256, source)
-        if first != source:
-            failures.append(ReadFailure(source, f"duplicate of {first}; remove one of the two copies"))
-            continue
-        if title_only(report):
-            failures.append(ReadFailure(source, TITLE_ONLY, indexed=True))
-        fresh.append(report)
+        if admitted(report, source, known, failures):
+            fresh.append(report)
     kept = [view.reports[source] for source in _delta_sources(view) if source not in gone]
     reports = kept + fresh
     passages = sum(len(report.passages) for report in reports)
