@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from qa.reader.figures import chinese_number
 from qa.reader.questions import Question
-from qa.reader.spans import _ASKS_PLACE, _ITEM_SEP, _found, _place_of, _restates, _strip_edges, gap_span, marked_names
+from qa.reader.spans import _ASKS_PLACE, _ITEM_SEP, _found, _place_of, _restates, _strip_edges, gap_span, marked_names, with_quotes
 
 _ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
 _ITEMS_END = re.compile(r"等|均|分别|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
@@ -60,9 +61,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         if span and span[1] - span[0] >= 4 and not _restates(question, clause[span[0] : span[1]]):
             return _without_head(question, clause, span)
     if runs:
-        start, end = runs[0]
-        quoted = clause[start - 1 : start] in ("“", "‘") and clause[end : end + 1] in ("”", "’")
-        return (start - 1, end + 1) if quoted else runs[0]  # “扫楼”“五经普”, each item in its quotes
+        return with_quotes(clause, runs[0])  # “扫楼”“五经普”, each item in its quotes
     # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
     gap = gap_span(question, clause)
     if gap is not None and _ASKS_PLACE.search(question.text):
@@ -78,9 +77,9 @@ def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tup
     """Drop the noun the question asks for from the end of a list ("科学、民主、依法原则" -> "科学、民主、依法")."""
     head = question.head
     items = _ITEM_SEP.split(clause[span[0] : span[1]])
-    if all(head in item for item in items):
+    if not head or all(head in item for item in items):
         return span  # "参学率、报考率、通过率" asked "哪几个率": the noun is each item's own
-    if head and clause[span[0] : span[1]].endswith(head) and span[1] - span[0] > len(head) + 2:
+    if clause[span[0] : span[1]].endswith(head) and span[1] - span[0] > len(head) + 2:
         return span[0], span[1] - len(head)
     return span
 
@@ -160,13 +159,12 @@ def _item_stop(clause: str, last_sep: int) -> int:
 
 
 _ASKED_COUNT = re.compile(r"哪([两二三四五六七八九十])")
-_CN_COUNT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
 
 def asked_count(question: str) -> int | None:
     """Return how many items a question asks for ("哪三个方向" -> 3), or None."""
     match = _ASKED_COUNT.search(question)
-    return _CN_COUNT[match.group(1)] if match else None
+    return chinese_number(match.group(1)) if match else None
 
 
 def item_count(items: str) -> int:

@@ -203,3 +203,15 @@ def _looks_like_year(num: str, unit: str, before: str, after: str) -> bool:
     if len(num) != 4 or not num.startswith(("19", "20")):
         return False
     return unit in {"", "年"} or (after != "" and after in "-—–~～至") or (before != "" and before in "-—–~～")
+
+
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
+
+
+def chinese_number(word: str) -> int:
+    """Return the value of a Chinese numeral up to 十九 ("三" -> 3, "十二" -> 12, "两" -> 2), or -1."""
+    if word in _NUMERALS:
+        return _NUMERALS[word]
+    if word.startswith("十"):
+        return 10 + _NUMERALS.get(word[1:], 0)
+    return -1

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from qa.ingest.cleaning import HEADING_MARKER, clean
+from qa.reader.figures import chinese_number
 from qa.reader.matching import Weights, coverage
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
@@ -131,7 +132,7 @@ def _items_under(heading: Heading, all_headings: list[Heading], text: str) -> tu
     spans, markers = [], []
     expected = 1
     for m in _INLINE_ITEM.finditer(body):
-        if _chinese_number(m.group("ordinal") or m.group("counted")) != expected:
+        if chinese_number(m.group("ordinal") or m.group("counted")) != expected:
             continue
         start = heading.end + m.start()
         spans.append((start, _item_end(text, start, heading.body_end)))
@@ -159,17 +160,6 @@ def _level(marker: str) -> int:
     if marker[0] in "（(":
         return 4 if marker[1].isdigit() else 2
     return 3 if marker[0].isdigit() else 1
-
-
-_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-
-
-def _chinese_number(word: str) -> int:
-    if word in _NUMERALS:
-        return _NUMERALS[word]
-    if word.startswith("十"):
-        return 10 + _NUMERALS.get(word[1:], 0)
-    return -1
 
 
 def list_answer(

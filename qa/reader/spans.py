@@ -38,7 +38,7 @@ _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 _OFFICE = re.compile(r"(?:主席|书记|省长|市长|县长|区长|镇长|乡长|局长|主任|部长|厅长|院长|所长|委员|检察长|庭长|组长)$")
 # The commonest surnames: a name the tokenizer does not know still starts with one of them.
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤曲常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲")
+                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
 _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
@@ -172,8 +172,7 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             if clause[end : end + 1] in "”’\"" and clause.startswith(question.head, end + 1):
                 noun_end = max(_word_end(clause, end + 1 + len(question.head)), _said_after(question, clause, end + 1))
                 return start - 1, noun_end  # “优秀”等次, “…”专项行动: quoted, with its noun
-            quoted = start > 0 and clause[start - 1] in "“‘" and clause[end : end + 1] in "”’"
-            return (start - 1, end + 1) if quoted else (start, end)
+            return with_quotes(clause, (start, end))
         for n in names:
             end = _said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
             if end > n[1] + 1:
@@ -281,6 +280,13 @@ def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
         while before and not before[-1][1].startswith(("v", "p", "u", "c", "x", "r")):
             start = before.pop()[0]
     return start, title.end() if title else person[1]
+
+
+def with_quotes(clause: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Widen a name to the quotes around it, when it is quoted (“东区发布”)."""
+    start, end = span
+    quoted = start > 0 and clause[start - 1] in "“‘" and clause[end : end + 1] in "”’"
+    return (start - 1, end + 1) if quoted else span
 
 
 def _name_after_office(question: Question, clause: str, end: int) -> tuple[int, int] | None:
