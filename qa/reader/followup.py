@@ -96,8 +96,9 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
     said = _YEAR.search(previous)
     if said and not _YEAR.search(question):
         question = _THAT_YEAR.sub(f"{said.group(1)}年", question, count=1)  # "房县那年还搞了几次" after "2022年…"
-        for word, step in _RELATIVE_YEAR.items() if not _places_in(question, places) else ():
-            question = question.replace(word, f"{int(said.group(1)) + step}年", 1)  # "去年呢？" only
+        if not _places_in(question, places):  # "去年呢？": a year counted from the last question's
+            for word, step in _RELATIVE_YEAR.items():
+                question = question.replace(word, f"{int(said.group(1)) + step}年", 1)
     if _within_scene(question, places):
         return _scene(question, previous)
     core = _TRAIL.sub("", _LEAD.sub("", question))
