@@ -100,3 +100,29 @@ def test_an_issuer_named_by_its_short_form_is_not_a_term():
     assert said(analyse("北溪市场监管局开展专项行动查办案件多少件？", places=places)) == "开展专项行动查办案件"
     # Another body's name is what the question is about, so it stays.
     assert said(analyse("北溪市司法局审查多少件？", places=places)) == "司法局审查"
+
+
+@pytest.mark.parametrize("text, kind", [("青山镇是啥时候成立调解中心的？", "date"), ("青山镇那个中心叫啥？", "entity")])
+def test_spoken_question_words_read_as_written_ones(text: str, kind: str) -> None:
+    assert analyse(text, places=PLACES).kind == kind
+
+
+def test_a_demonstrative_with_its_classifier_is_no_content_word() -> None:
+    question = analyse("青山镇是什么时候拿到这块牌子的？", places=PLACES)
+    assert "这块" not in question.phrases and "牌子" in question.phrases
+
+
+def test_money_asked_in_everyday_words_is_asked_in_yuan() -> None:
+    question = analyse("青山镇一年律师费花多少钱？", places=PLACES)
+    assert question.unit == "元" and "钱" not in question.phrases and "花" not in question.phrases
+
+
+@pytest.mark.parametrize("text, unit, counted", [
+    ("青山镇有几个委办局参与告知承诺？", "个", "委办局"),
+    ("青山镇明确了几个方面的任务？", "个", "方面"),
+    ("青山镇派了几个人参加培训？", "人", ""),
+    ("青山镇一共调解了多少件？", "件", ""),
+])
+def test_the_noun_a_count_is_of(text: str, unit: str, counted: str) -> None:
+    question = analyse(text, places=PLACES)
+    assert (question.unit, question.counted) == (unit, counted)

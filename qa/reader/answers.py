@@ -39,6 +39,9 @@ NAMED = 0.15
 COUNTED = 0.1
 HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks any that only shares the scene
 MAX_TEXT_QUOTES = 3
+BESIDE = 120  # characters between a later part's quote and the first part's, for it to share the scene
+MEASURE_NOUN = 2  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
+SCENE = 0.1  # a later part answered beside the first part's quote needs a little less of its wording
 _QUOTED = re.compile(r"“([^”]{2,30})”")
 # A target ("力争调解成功率保持在98%以上") is weaker evidence of a figure than the result itself,
 # unless the question asks for the target.
@@ -86,6 +89,12 @@ def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
         reply = _one_answer(part, _near_first(hits, near), texts) if near else _one_answer(part, hits, texts)
         if not reply.found and near:
             reply = _one_answer(part, hits, texts)
+        if not reply.found and near:
+            # "…涉及多少个事项？" says little of its own: it is asked in the first part's scene, and
+            # is answered there only, beside the first part's quote.
+            scened = _one_answer(_in_scene(part, question.parts[0]), _near_first(hits, near), texts, FOUND - SCENE)
+            if scened.found and scened.quotes and _beside(scened.quotes[0], near):
+                reply = scened
         replies.append(reply)
     if last_part:
         return replace(replies[-1], question=question.text)
@@ -95,13 +104,25 @@ def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
     return Answer(question.text, PART_SEPARATOR.join(r.text for r in replies), True, quotes, kind=replies[0].kind)
 
 
+def _in_scene(part: Question, first: Question) -> Question:
+    """Return a later part with the first part's words added to its own, as the scene it is asked in."""
+    def joined(own: tuple[str, ...], scene: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*own, *scene)))
+    return replace(part, terms=joined(part.terms, first.terms), phrases=joined(part.phrases, first.phrases))
+
+
+def _beside(quote: Quote, near: Quote) -> bool:
+    """Tell whether a quote stands within a sentence's reach of another in the same report."""
+    return quote.source == near.source and abs(quote.start - near.start) <= BESIDE
+
+
 def _near_first(hits: Sequence[Hit], quote: Quote) -> list[Hit]:
     """Return the hits with the one holding `quote` first: a later part's clause is sought there first."""
     holding = [h for h in hits if h.source == quote.source and h.passage.start <= quote.start < h.passage.end]
     return holding + [h for h in hits if h not in holding]
 
 
-def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str]) -> Answer:
+def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str], bar: float = FOUND) -> Answer:
     weighting = weights(question, texts.values())
     candidates = score_clauses(question, hits, texts, weighting)
     if question.kind == "list":
@@ -125,7 +146,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     if question.kind == "date":
         answer = _date_answer(question, candidates, hits, texts)
     elif question.kind == "number":
-        answer = _figure_answer(question, candidates, weighting)
+        answer = _figure_answer(question, candidates, weighting, bar)
     else:
         answer = _text_answer(question, candidates, texts)
     return checked(answer, texts, hits) if answer else not_found(question.text, hits)
@@ -165,7 +186,7 @@ def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str
             # (《…》, “…”) is surer evidence than one that only shares the scene.
             # A person ("谁") is not written in quotes: quotes there mark a title or a brand.
             marked = not question.asks_person and (
-                text.startswith("《", span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\""))
+                text.startswith(("《", "“", "‘"), span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\""))
             named = text[span[0] : span[1]]
             held = question.asks_person and holder(question, text) is not None
             sure = marked or held or bool(question.head and question.head in text and (
@@ -188,7 +209,8 @@ def _beside_head(question: Question, candidates: list[Candidate]) -> list[Candid
     return moved
 
 
-def _figure_answer(question: Question, candidates: list[Candidate], weighting: Weights | None = None) -> Answer | None:
+def _figure_answer(question: Question, candidates: list[Candidate], weighting: Weights | None = None,
+                   bar: float = FOUND) -> Answer | None:
     asked = asked_unit(question)
     scored = []
     for cand in candidates:
@@ -201,9 +223,12 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
         if _TARGET.search(_sentence_of(cand)) and not _TARGET.search(question.text):
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
-        chosen = replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0), span=(figure.start, figure.end))
+        # A short noun counted stays with its figure when the report writes it so ("9个方面").
+        counted = question.counted if len(question.counted) <= MEASURE_NOUN else ""
+        end = figure.end + len(counted) if clause.text.startswith(counted, figure.end) else figure.end
+        chosen = replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0), span=(figure.start, end))
         scored.append(_listed_figure(question, asked, chosen) or chosen)
-    return _best_answer(question, scored)
+    return _best_answer(question, scored, bar)
 
 
 def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Candidate | None:
@@ -302,8 +327,8 @@ def _body_quote(cand: Candidate, texts: Mapping[str, str]) -> Quote:
     return _quote(cand, MAX_TEXT_QUOTE)
 
 
-def _best_answer(question: Question, scored: list[Candidate]) -> Answer | None:
-    scored = [c for c in scored if c.match >= FOUND]
+def _best_answer(question: Question, scored: list[Candidate], bar: float = FOUND) -> Answer | None:
+    scored = [c for c in scored if c.match >= bar]
     if not scored:
         return None
     best = max(scored, key=lambda c: c.score)

@@ -14,7 +14,7 @@ from qa.reader.questions import Question
 
 _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
 # "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
-_CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升)了?(?:多少|几)")
+_CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升|减少|增加|降|升|涨)了?(?:多少|几)")
 _MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元|罚没款|罚款|款项|经济损失|减负")
 # A question after the whole ("总共收到多少条") is answered by the figure a report labels as the total.
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|总计|共计|总数|总量|累计|共有|共收到")
@@ -45,6 +45,8 @@ def choose_figure(question: Question, asked: str | None, figures: Sequence[Figur
 
     best_fit = max(fit(f) for f in figures)
     fitting = [f for f in figures if fit(f) == best_fit]
+    # "几个委办局…" is answered by the figure that counts 委办局 ("17个委办局对182个事项").
+    fitting = [f for f in fitting if counts(question, clause, f)] or fitting
     named = _exactly_named(question, [(f, label_of(clause, figures, f)) for f in fitting])
     if named is not None:
         return named, unit_fit(asked, named.unit)
@@ -64,6 +66,11 @@ def choose_figure(question: Question, asked: str | None, figures: Sequence[Figur
     else:
         chosen = fitting[0]
     return chosen, unit_fit(asked, chosen.unit)
+
+
+def counts(question: Question, clause: str, figure: Figure) -> bool:
+    """Tell whether a figure is written right before the noun the question counts ("17个委办局")."""
+    return bool(question.counted) and clause.startswith(question.counted[:2], figure.end)
 
 
 def label_of(clause: str, figures: Sequence[Figure], figure: Figure) -> str:

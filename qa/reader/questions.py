@@ -56,6 +56,10 @@ _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|�
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
 # Words everyone says for what the reports always write otherwise: "一把手" is 主要负责人.
 _OFFICIAL_WORDS = (("一把手", "主要负责人"),)
+# Spoken question words, read as the written ones the rest of the reading knows ("啥时候" is 什么时候).
+_SPOKEN_QUESTION_WORDS = (("啥", "什么"), ("咋", "怎么"))
+# Money asked in everyday words ("花了多少钱"): the answer is in 元, and the words say no topic.
+_ASK_MONEY = re.compile(r"(?:花|花了|花费了?|用了|投了)?多少钱")
 _PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记|主任|主席)的?(?:名字)?(?:叫|是)什么")
 _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:周|月|星期)(?:几|哪天|哪一天)|周几|星期几")
 # Answers of a fixed written form, asked for by what the question names.
@@ -66,12 +70,12 @@ _SHAPE_WORDS = (
     ("until", re.compile(r"截至|截止|为止|到哪(?:一)?天|到什么时候")),
     ("since", re.compile(r"从哪(?:一)?天|(?:哪一?天|什么时候)(?:开始|起)")),
 )
-_NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题")
+_NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题|(?:怎么|如何)表述|提法")
 # Words around a question word that ask rather than say: a question's own scaffolding.
 _ASK_OTHER = re.compile(
     r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时"
     r"|哪些|哪几|哪个|哪家|哪位|哪里|哪儿|哪|是否|有没有|是不是|有何|吗|呢|么|啥|谁|多久|多长时间"
-    r"|提到|提及|谈到|讲到|说到|涉及到"
+    r"|提到|提及|谈到|讲到|说到|涉及到|表述|提法"
 )
 _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
 _BOUNDS = ("until", "since")  # shapes of a date question only: "截至2024年，…几年" asks a count
@@ -82,7 +86,7 @@ _EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
 _CLASSIFIER = "个家位项种类所条部批些份次届"
 # Nouns that say a name is wanted without saying of what kind.
-_GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题")
+_GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题", "表述", "提法")
 # Tokens that carry no content of their own: fillers, light verbs, particles, deictics.
 STOP_TOKENS = frozenset(
     """
@@ -124,6 +128,8 @@ class Question:
         shape: a fixed written form the answer takes: "frequency" (每季度), "document number"
             (城中政办函〔2025〕19号), "ordinal" (第三批), "year" (2023年度), "until" / "since" (the
             date a period ends or starts: 截至…, 自…起); "" for none.
+        counted: the noun a number question counts ("委办局" in "有几个委办局参与"): the figure
+            written right before it ("17个委办局") is the one asked for; "" for none.
     """
 
     text: str
@@ -141,6 +147,7 @@ class Question:
     verbs: tuple[str, ...] = ()
     asked: str = ""
     shape: str = ""
+    counted: str = ""
 
     @property
     def asks_person(self) -> bool:
@@ -179,6 +186,8 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
         The Question; its terms are empty when nothing but places and question words was asked.
     """
     cleaned = clean(text).text
+    for spoken, written in _SPOKEN_QUESTION_WORDS:
+        cleaned = cleaned.replace(spoken, written)
     comparison = bool(_COMPARISON.search(cleaned))
     body = _COMPARISON.sub("|", cleaned)
     names = sorted({clean(p).text for p in places if p}, key=len, reverse=True)
@@ -212,7 +221,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     parts = [_with_scene(part, first) for part in parts]
     verbs = tuple(dict.fromkeys(v for part in parts for v in part.verbs))
     return Question(text, first.kind, comparison, terms, phrases, first.unit, first.focus, first.left, first.right,
-                    first.head, first.wants_name, tuple(parts), verbs, body, first.shape)
+                    first.head, first.wants_name, tuple(parts), verbs, body, first.shape, first.counted)
 
 
 def _with_scene(part: Question, first: Question) -> Question:
@@ -250,6 +259,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     kind = _kind(body)
     unit_match = _ASK_NUMBER.search(body)
     unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else None
+    if _ASK_MONEY.search(body):
+        unit = "元"
     if unit in ("个",) and kind != "number":
         unit = None
     wh = _WH.search(body)
@@ -267,6 +278,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     for name, words in _SHAPE_WORDS:
         if name == shape:
             marked = words.sub("‖", marked)  # "文号" says the answer's form, not what a clause must hold
+    marked = _ASK_MONEY.sub("‖", marked)
     marked = _ASK_NUMBER.sub("‖", marked)
     marked = _ASK_OTHER.sub("‖", marked)
     marked = _PARTICLES.sub("|", marked)
@@ -281,8 +293,11 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
     verbs = tuple(w for w in words if _is_verb(w))
+    counted = _counted(body[unit_match.end():]) if kind == "number" and unit_match and unit_match.group("unit") else ""
+    if unit == "个" and body[unit_match.end() : unit_match.end() + 1] == "人":
+        unit, counted = "人", ""  # "几个人" counts people, in whatever unit of people the report writes (名, 位)
     return Question(text, kind, comparison, terms, tuple(phrases), unit, tuple(focus), tuple(left_words),
-                    tuple(right_words), head, wants_name, (), verbs, body, shape)
+                    tuple(right_words), head, wants_name, (), verbs, body, shape, counted)
 
 
 def _is_verb(word: str) -> bool:
@@ -305,6 +320,8 @@ def _words(text: str) -> list[str]:
 
 
 _FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
+# "这块牌子", "那项工作": a demonstrative with its classifier points at the topic, it is not one.
+_DEICTIC = re.compile(r"[这那该此]一?[" + "个家位项种类所条部批些份次届块件场回样" + r"]")
 _COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万]+)?(?:" + _UNIT + r")")
 
 
@@ -312,12 +329,14 @@ def _is_function(word: str) -> bool:
     """Tell a word that says nothing of the topic: a stop word, function characters, a count ("五个")."""
     return (
         word in STOP_TOKENS or word.isdigit() or all(ch in _FUNCTION_CHARS for ch in word)
-        or _COUNTED.fullmatch(word) is not None
+        or _COUNTED.fullmatch(word) is not None or _DEICTIC.fullmatch(word) is not None
     )
 
 
 def _head(after: str, named: bool = False) -> str:
     """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
+    if named and after[:1] in "里儿":
+        return ""  # "哪里公开": a place is asked, no noun named
     after = re.sub(r"^[一二两三四五六七八九十几\d]+(?=[\u4e00-\u9fff])", "", after)  # "哪两个称号": a count
     after = after[1:] if after[:1] in _CLASSIFIER and len(after) > 1 else after
     match = re.match(r"[\u4e00-\u9fff]{1,16}", after)
@@ -352,6 +371,12 @@ def _head(after: str, named: bool = False) -> str:
     if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or (_UNIT_RE.fullmatch(head) and not named):
         return ""
     return head
+
+
+def _counted(after: str) -> str:
+    """Return the noun a count is of, right after its unit ("委办局" of "几个委办局搞了", "方面" of "几个方面")."""
+    first = next(iter(jieba.cut(after)), "")
+    return _head(after) or (first if len(first) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", first) and not _is_verb(first) else "")
 
 
 _UNIT_RE = re.compile(_UNIT)

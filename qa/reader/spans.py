@@ -21,11 +21,12 @@ from qa.reader.questions import Question
 MAX_NAME = 40
 _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
 _FREQUENCY = re.compile(r"每(?:半|一|两|三|个|隔)?(?:年度|季度|年|季|月|周|星期|旬|天|日)(?:度)?"
-                        r"(?:(?<=[周期])[一二三四五六日天](?!次)|(?<=月)(?:\d{1,2}日|[上中下]旬))?")
+                        r"(?:(?<=[周期])[一二三四五六日天](?!次)|(?<=月)(?:\d{1,2}日|[上中下]旬))?"
+                        r"(?:(?:\d|[一两二三四])次)?")  # "每两月1次": the count per period is part of how often
 # Words at the edge of a gap that belong to the sentence, not to the name.
-_LEAD = re.compile(r"^(?:如|成员|人员|的|了|为|是|叫|叫做|即|由|在|于|对|向|将|把|从|以|通过|包括|包含|涉及|围绕|聚焦|采取|采用|"
+_LEAD = re.compile(r"^(?:如|并|特邀|特聘|成员|人员|的|了|为|是|叫|叫做|即|由|在|于|对|向|将|把|从|以|通过|包括|包含|涉及|围绕|聚焦|采取|采用|"
                    r"经|被|给|与|同|和|及|赴|到|去|前往|走进|进入|设在|位于|任命|聘请|邀请|请|更名为|命名为|称为|纳入|划入|提交|"
-                   r"列入|依托|利用|运用|推广|推广运用|建立|成立|设立|组建|形成|制定|印发|出台|开展|推进|实施|落实|建成|打造|实行|执行|"
+                   r"列入|依托|利用|运用|推广|推广运用|建立|成立|设立|组建|形成|构建|制定|印发|出台|开展|推进|实施|落实|建成|打造|实行|执行|"
                    r"作为|成为|担任|列席|参加|出席|组织|共|等|全程|常态化|集中|观看)+")
 _TRAIL = re.compile(r"(?:的|了|等|为|(?<!工)作为?|担任|任|负责|牵头|参与|组成|人员组成|共同|一起|参观学习|开展|进行|常态化|组织开展|组织召开|"
                     r"举办|举行|召开)+$")
@@ -33,6 +34,7 @@ _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
+_COMMA = re.compile(r"[，,：:；;]")
 # Written forms an answer may be asked for by shape: 城中政办函〔2025〕19号, 第三批.
 # The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
 _OFFICE = re.compile(r"(?:主席|书记|省长|市长|县长|区长|镇长|乡长|局长|主任|部长|厅长|院长|所长|委员|检察长|庭长|组长)$")
@@ -78,11 +80,18 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
     right_words = [*question.right, *([question.head] if question.head else [])]
     right = _found(right_words, clause)
     head = _found([question.head], clause) if question.head else []
+    # Between the word right before the question word and one after it ("以争创|什么|为抓手"), the gap
+    # holds the name even when other words of the question stand inside it ("省级法治政府建设示范区").
     start = max((e for _, e in left), default=0)
+    last = _found(question.left[-1:], clause)
+    if last and any(s >= last[0][1] for s, _ in right):
+        start = last[0][1]
     # The first of the question's later words that stands after the gap closes it ("警示教育", not
     # the "教育" of an earlier "廉政教育馆"), so a name holding a later word stays whole.
     after = [s for s, _ in right if s >= start]
     end = after[0] if after else len(clause)
+    if not head and not after and _closed_elsewhere(question, clause):
+        return None
     if head:
         h_start, h_end = head[0]
         if h_start >= start:
@@ -94,8 +103,11 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
         first = min(s for s, _ in left)
         while first > 0 and clause[first - 1] in "“‘《(（\"":
             first -= 1  # the words the question puts first may be quoted: the name stands before the quote
-        begin = max((m.end() for m in _BREAK.finditer(clause, 0, first)), default=0)
-        span = _trim(clause, begin, first)
+        # "党委领导、警种齐抓、全警参与的…工作格局": a phrase that qualifies the noun with 的 runs back
+        # over its own 、 and quotes, to the clause's start or a comma.
+        qualifies = clause[first - 1 : first] == "的"
+        begin = max((m.end() for m in (_COMMA if qualifies else _BREAK).finditer(clause, 0, first)), default=0)
+        span = _lead_trimmed(clause, begin, first - 1) if qualifies else _trim(clause, begin, first)
         # A name marked between the question's words ("郝铁川作《…》专题讲座") is the unsaid part itself.
         between = any(first < s and e <= start and not any(ls <= s < le for ls, le in left) for s, e in marked_names(clause))
         if span and 2 <= span[1] - span[0] <= MAX_NAME and not between:
@@ -107,6 +119,28 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
         begin = max((m.end() for m in _BREAK.finditer(clause, 0, min(s for s, _ in left))), default=0)
         span = _trim(clause, begin, end)
     return span if span and span[1] - span[0] <= MAX_NAME else None
+
+
+def _called(question: Question) -> str:
+    """Return the noun a "叫什么名字" question names the thing by ("课堂" of "培训课堂叫什么名字"), or ""."""
+    return question.left[-1] if question.wants_name and not question.head and question.left else ""
+
+
+def _closed_elsewhere(question: Question, clause: str) -> bool:
+    """Tell whether the words after the question word are all missing here ("…目录放在哪里公开" at
+    "形成…规范性文件目录"): the gap they close is in another clause, not before the clause's words."""
+    closing = _closing(question)
+    return bool(closing) and not any(w in clause for w in closing)
+
+
+def _closing(question: Question) -> list[str]:
+    """Return the verbs after the question word ("公开" of "放在哪里公开"): they close the gap."""
+    return [w for w in question.right if len(w) >= 2 and w != question.head and (w in question.verbs or _adverbial(w))]
+
+
+def _adverbial(word: str) -> bool:
+    """Tell a word jieba reads as an adverbial verb ("公开"), which closes a gap as a verb does."""
+    return [pair.flag for pair in jieba.posseg.cut(word)] == ["ad"]
 
 
 def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
@@ -153,6 +187,12 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         if placed is not None:
             return placed
     names = marked_names(clause)
+    compound = _named_noun(clause, question.head) if _names_kind(question.head) else None
+    compound = compound and _trim(clause, *compound)
+    if compound is not None and compound[1] - compound[0] <= len(question.head):
+        compound = None  # "为载体": the noun alone names nothing
+    if compound is not None and gap is not None and gap[1] == compound[1] and compound[0] < gap[0]:
+        gap = compound  # "执法监督管理委员会" asked "哪个委员会": the compound runs back past the question's words
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
         # A brand in quotes with its noun right after ("“太湖e”综合服务中心") is named whole.
@@ -162,11 +202,17 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             holding = [n for n in names if known and all(w in clause[n[0] : n[1]] for w in known)]
             if holding:
                 return holding[0]
+        # "培训课堂叫什么名字": a quoted name ending in the noun asked of (“法学课堂”) is the name.
+        called = _called(question)
         headed = [
+            n for n in names if called and clause[n[0] : n[1]].endswith(called)
+        ] or [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
                 or question.head in clause[n[1] : n[1] + 1 + len(question.head) + NOUN_GAP])  # “东区发布”微信公众号
         ]
+        if not headed and compound is not None and not any(s <= compound[0] < e for s, e in names):
+            return compound  # "修订区园林绿化局“三定”规定" asked "哪个局": the 局, not the quoted term
         if headed:
             start, end = headed[0]
             if clause[end : end + 1] in "”’\"" and clause.startswith(question.head, end + 1):
@@ -187,8 +233,8 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         if beside:
             return beside[-1]  # "观看《越界》等警示教育片"
         named = _named_noun(clause, question.left[-1])
-        if named is not None:
-            return named
+        if named is not None and not (gap is not None and clause[gap[1] : gap[1] + 1] == "的"):
+            return named  # unless the gap qualifies the noun ("党委统筹、部门协同的…格局")
     if question.head and question.head in clause and (gap is None or question.head not in clause[gap[0] : gap[1]]):
         # "联系局里哪个处" in "请与市人社局法规处联系": the name written into the noun asked for.
         named = _named_noun(clause, question.head)
@@ -220,13 +266,20 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     """
     asks_holder = question.asks_person
     lists = question.kind == "list"
-    if not question.head and not asks_holder and not lists:
+    # "目录放在哪里公开" matches "形成…规范性文件目录", and the gap closes before 公开 in the next clause.
+    closing = _closing(question)
+    if any(w in units[i].text for w in closing):
+        closing = []  # the gap closes in clause i itself
+    called = _called(question)
+    if not question.head and not asks_holder and not lists and not closing and not called:
         return None
 
     def names_it(text: str) -> bool:
         if lists and "、" in text:
             return not _restates(question, text)  # "在官方微博微信、办事大厅显示屏等" beside "推送解读文章、公益视频"
-        return (bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
+        return ((bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
+                or (not lists and not asks_holder and bool(closing) and all(w in text for w in closing))
+                or (bool(called) and any(text[a:b].endswith(called) for a, b in marked_names(text))))
 
     if names_it(units[i].text):
         return None
@@ -246,7 +299,7 @@ def holder(question: Question, clause: str) -> tuple[int, int] | None:
             continue
         # "主任由分管党政办的街道领导担任": the role first, its holder between 由 and 担任.
         given = re.search(rf"(?<!副)(?<!常务){re.escape(role)}由([^，,；;]{{2,30}}?)(?:担任|兼任|负责)", clause)
-        given = given or re.search(rf"由([^，,；;]{{2,30}}?)(?:担任|兼任)[^，,；;]{{0,8}}?(?<!副){re.escape(role)}", clause)
+        given = given or re.search(rf"由([^，,；;]{{2,30}}?)(?:担任|兼任|做|当)[^，,；;]{{0,8}}?(?<!副){re.escape(role)}", clause)
         if given is not None:
             return given.span(1)
         match = re.search(rf"(?:担任|任|为|当)(?:双|常务)?{re.escape(role)}", clause)
@@ -305,12 +358,25 @@ def _place_of(clause: str, gap: tuple[int, int]) -> tuple[int, int] | None:
     return _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
 
 
+_LEADING_FLAGS = ("a", "ad", "d", "v", "vd", "vn", "p", "c", "x")  # verbs, adverbs, marks before a name ("高效运作")
+
+
+def _names_kind(head: str) -> bool:
+    """Tell whether an asked noun names a kind of body or thing ("委员会", "局"), not a bare character ("会")."""
+    return len(head) >= 2 or (len(head) == 1 and head in "局处科所院站室厅馆社")
+
+
 def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
-    """Return the name written into a noun ("镇和为贵调解室" for 调解室): back from the noun to a break."""
+    """Return the name written into a noun ("镇和为贵调解室" for 调解室): back from the noun to a break,
+    less the words leading to it that are no noun ("重新修订区园林绿化局" -> "区园林绿化局")."""
     at = clause.find(noun)
-    if at <= 0:
-        return None
+    if at <= 0 or clause[at - 1] in "为是作的":
+        return None  # "…为载体": the noun is what the thing before serves as, not a name's end
     start = max((m.end() for m in re.finditer(r"[、，,：:；“”‘’《》()（）]|通过|利用|依托|建立|设立|成立", clause[:at])), default=0)
+    for pair in jieba.posseg.cut(clause[start:at]):
+        if pair.flag not in _LEADING_FLAGS or start + len(pair.word) >= at:
+            break
+        start += len(pair.word)
     return (start, at + len(noun)) if at - start >= 1 and at + len(noun) - start <= MAX_NAME else None
 
 
@@ -361,6 +427,12 @@ def _trim(clause: str, start: int, end: int) -> tuple[int, int] | None:
     if trail and trail.start() > 0:
         end = start + trail.start()
     return _strip_edges(clause, start, end)
+
+
+def _lead_trimmed(clause: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim only the words that lead into a phrase: its last words are its own ("…群众参与")."""
+    lead = _LEAD.match(clause[start:end])
+    return _strip_edges(clause, start + lead.end() if lead and start + lead.end() < end else start, end)
 
 
 def _strip_edges(clause: str, start: int, end: int) -> tuple[int, int] | None:

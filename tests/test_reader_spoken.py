@@ -1,0 +1,57 @@
+"""The reader on everyday wording: spoken question words, a count's noun, money in plain words, a
+later part asked in the first part's scene, a name ending in the noun asked, a gap closed by a verb in
+the next clause, a quoted name called by its noun, a list qualifying a noun with 的, a frequency with
+its count. Retrieval is simulated as in tests/test_reader.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from qa.evaluation import same_text
+from qa.reader.answers import extract_answer, is_supported
+from qa.reader.questions import analyse
+from tests.test_answers import search
+
+QINGSHI = """2024年,青石镇坚持以习近平法治思想为指导,以创建省级法治政府建设示范镇为抓手,推进依法行政。
+(一)强化组织保障。成立法治建设工作办公室,由镇党政办牵头,综治办配合。清理后形成现行有效的规范性文件目录,并在镇人民政府门户网站公示。重新调整镇农业农村局“三定”方案。高效运作镇行政执法协调委员会,研究部署执法工作。开设镇级“法治夜校”,邀请律师为村干部授课。
+(二)推进依法决策。印发《青石镇2024年法治建设工作要点》,明确6个方面28项重点任务。14个站所对96个事项推行证明事项告知承诺。组织行政执法人员业务培训3场次,参训42人次。每年支付法律顾问费用逾8万元。以每季度1次频次开展党委理论学习中心组学法。构建党委统筹、部门协同、群众参与的基层治理格局。
+"""
+SOURCE = "2024_青石镇.txt"
+TEXTS = {SOURCE: QINGSHI}
+PLACES = ("青石镇",)
+
+
+def ask(question: str):
+    answer = extract_answer(analyse(question, places=PLACES), search(question, TEXTS, SOURCE), TEXTS.__getitem__)
+    assert not answer.found or is_supported(answer, TEXTS.__getitem__)
+    return answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the noun a count is of binds the figure, and a short one stays in the answer
+    ("青石镇工作要点明确了几个方面、多少项重点任务？", "6个方面；28项"),
+    ("青石镇有几个站所推行了告知承诺，涉及多少个事项？", "14个站所；96个事项"),
+    # a later part that says little of its own is answered beside the first part's quote
+    ("青石镇执法人员业务培训办了几场、多少人次参加？", "3场次；42人次"),
+    # money asked in everyday words
+    ("青石镇一年法律顾问费花多少钱？", "逾8万元"),
+    # how often, with the count per period
+    ("青石镇中心组学法多长时间搞一次？", "每季度1次"),
+    # a name ending in the noun asked: the compound back to its verb, not a quoted term beside it
+    ("青石镇调整了哪个局的“三定”方案？", "镇农业农村局"),
+    ("青石镇研究部署执法工作靠的是哪个委员会？", "镇行政执法协调委员会"),
+    # the gap between the word before the question word and the one after it
+    ("青石镇是以创建什么为抓手推进依法行政的？", "省级法治政府建设示范镇"),
+    # the verb after the question word closes the gap in the next clause
+    ("青石镇的法治建设工作办公室是哪个部门牵头？", "镇党政办"),
+    ("青石镇清理后的规范性文件目录放在哪里公示？", "镇人民政府门户网站"),
+    # a quoted name called by the noun the question names it by, in the clause beside
+    ("青石镇给村干部开的那个夜校叫什么名字？", "法治夜校"),
+    # items qualifying a noun with 的, as the report words them
+    ("青石镇基层治理格局是怎么表述的？", "党委统筹、部门协同、群众参与"),
+])
+def test_everyday_wording_gets_the_short_answer(question: str, expected: str) -> None:
+    answer = ask(question)
+    assert answer.found, question
+    assert same_text(answer.text) == same_text(expected) or (
+        same_text(expected) in same_text(answer.text) and len(answer.text) <= len(expected) + 2), (question, answer.text)
