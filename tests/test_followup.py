@@ -73,3 +73,17 @@ def test_follow_ups_with_locators_fillers_and_relative_years(question: str, expe
 def test_these_two_are_the_last_two_places_named() -> None:
     history = ["田镇街道2024年调处矛盾纠纷多少件", "那春城街道呢？"]
     assert resolve("这两个街道调处矛盾纠纷次数对比一下", history, PLACES) == "田镇街道和春城街道调处矛盾纠纷次数对比一下"
+
+
+def test_a_follow_up_counting_in_another_unit_asks_within_the_last_scene() -> None:
+    from qa.reader.followup import resolve_followup
+
+    asked = resolve_followup("一共开了多少次？", ["青山镇2024年在几个村开了法治课堂？"], PLACES)
+    assert asked.within_scene and "几个村开了法治课堂" in asked.text and asked.text.endswith("一共开了多少次")
+    same_unit = resolve_followup("一共开了多少个？", ["青山镇2024年在几个村开了法治课堂？"], PLACES)
+    assert not same_unit.within_scene
+
+
+def test_these_two_years_are_the_last_two_years_named_of_the_last_place() -> None:
+    history = ["田镇街道2023年调处矛盾纠纷多少件", "2024年呢？"]
+    assert resolve("把这两年的调处数对比一下", history, PLACES) == "田镇街道把2023年和2024年的调处数对比一下"

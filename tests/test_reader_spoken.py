@@ -15,6 +15,7 @@ from tests.test_answers import search
 QINGSHI = """2024年,青石镇坚持以习近平法治思想为指导,以创建省级法治政府建设示范镇为抓手,推进依法行政。
 (一)强化组织保障。成立法治建设工作办公室,由镇党政办牵头,综治办配合。清理后形成现行有效的规范性文件目录,并在镇人民政府门户网站公示。重新调整镇农业农村局“三定”方案。高效运作镇行政执法协调委员会,研究部署执法工作。开设镇级“法治夜校”,邀请律师为村干部授课。
 (二)推进依法决策。印发《青石镇2024年法治建设工作要点》,明确6个方面28项重点任务。14个站所对96个事项推行证明事项告知承诺。组织行政执法人员业务培训3场次,参训42人次。每年支付法律顾问费用逾8万元。以每季度1次频次开展党委理论学习中心组学法。构建党委统筹、部门协同、群众参与的基层治理格局。
+(三)严格考核问效。将依法行政工作纳入了目标管理考核和干部年度考核。制定《青石镇行政执法公示办法》。行政诉讼败诉率12.5%,同比下降6.3个百分点。成立矛盾纠纷化解领导小组,各站所协同配合,每半月定期召开会议。
 """
 SOURCE = "2024_青石镇.txt"
 TEXTS = {SOURCE: QINGSHI}
@@ -49,6 +50,15 @@ def ask(question: str):
     ("青石镇给村干部开的那个夜校叫什么名字？", "法治夜校"),
     # items qualifying a noun with 的, as the report words them
     ("青石镇基层治理格局是怎么表述的？", "党委统筹、部门协同、群众参与"),
+    # items joined by 和, each ending in the noun asked
+    ("青石镇把依法行政纳入了哪些考核？", "目标管理考核和干部年度考核"),
+    # a title is a document: it holds the noun "什么文件" asks with
+    ("青石镇为规范执法公示出台了什么文件？", "《青石镇行政执法公示办法》"),
+    # a rate's change is said in points; the rate itself in %
+    ("青石镇败诉率比上年降了多少？", "6.3个百分点"),
+    ("青石镇行政诉讼败诉率是多少？", "12.5%"),
+    # how often, said in a clause of its own beside the one naming the group
+    ("青石镇矛盾纠纷化解领导小组多久开一次会？", "每半月"),
 ])
 def test_everyday_wording_gets_the_short_answer(question: str, expected: str) -> None:
     answer = ask(question)

@@ -96,3 +96,12 @@ def test_a_generic_word_shaped_like_a_place_is_not_an_unknown_place():
     texts = (normalise_question("推动执法权限向乡镇下放，赋权事项32项"),)
     assert not resolve_scope("向乡镇下放了多少项执法权限？", REPORTS, texts).out_of_scope
     assert resolve_scope("红旗街道受理信访多少件", REPORTS, texts).out_of_scope
+
+
+def test_a_parent_place_one_years_report_does_not_write_keeps_the_other_years_report():
+    reports = (
+        ReportInfo("2022.txt", "", "西安市未央区", ("西安市", "未央区", "西安", "未央"), 2022),
+        ReportInfo("2024.txt", "", "未央区", ("未央区", "未央"), 2024),
+    )
+    assert resolve_scope("西安未央区2024年审结了多少件行政应诉案件？", reports).sources == ("2024.txt",)
+    assert resolve_scope("西安未央区2022年审结了多少件行政应诉案件？", reports).sources == ("2022.txt",)

@@ -29,6 +29,8 @@ def asked_unit(question: Question) -> str | None:
     if question.unit and "百分点" in question.unit:
         return question.unit
     wording = question.asked or question.text
+    if _RATE.search(wording) and _CHANGE.search(wording):
+        return "个百分点"  # "败诉率比上年降了多少": a rate's change is said in points, or else in %
     if _RATE.search(wording) or (not question.unit and _CHANGE.search(wording)):
         return "%"
     if _MONEY.search(wording):

@@ -22,6 +22,17 @@ RANK_STEP = 0.01
 _CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年初|\d{4}年)|同比|环比|占(?:比|全|总|[^，。；]{1,15}?的))")
 
 
+# Nouns a title (《…》) is an instance of: a clause holding a title holds the noun "什么文件" asks with.
+_DOCUMENT_NOUNS = frozenset("文件 方案 意见 办法 规定 制度 条例 通知 规划 清单 决定 细则 规则 指引 手册 规范性文件".split())
+
+
+def _with_kind_named(question: Question, clause: str) -> str:
+    """Return a clause as matched: with the noun asked for when a title in it is an instance of that noun."""
+    if question.head in _DOCUMENT_NOUNS and question.head not in clause and "《" in clause:
+        return clause + question.head
+    return clause
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A clause of a searched passage, scored by how much of the question it holds."""
@@ -51,7 +62,7 @@ def score_clauses(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
             if before and _CONTINUATION.match(own):
                 own = before + own
                 before = units[i - 2].text if i > 1 and units[i - 2].sentence == clause.sentence else ""
-            match = coverage(weighting, own, before, sentence, heading)
+            match = coverage(weighting, _with_kind_named(question, own), before, sentence, heading)
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             found.append(Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found

@@ -35,6 +35,10 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         segment = opening + 1 if quoted else segment  # “服务零距离、工作零差错…”: the list is the quote
         # The question's words before the first item cut it only where words remain before the 、.
         cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
+        # The word right before the question word opens the list ("公开|行政执法主体、…" for
+        # "要公开哪些内容"); the question's other words inside the first item ("执法") do not cut it.
+        last = [e for _, e in _found(question.left[-1:], clause) if e in cuts]
+        cuts = last or cuts
         begin = _item_start(clause, first, max([segment, *cuts]))
         # Words the first item holds too ("社区" of 鹤山社区) are the items' kind, not what follows them.
         said = [w for w in (*question.left, *question.right) if len(w) >= 2 and w not in clause[begin:first]]
@@ -67,10 +71,25 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
     if gap is not None and _ASKS_PLACE.search(question.text):
         gap = _place_of(clause, gap)
     if gap is not None:
+        gap = _joined_to_next_head(question, clause, gap)
         items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]
         if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):
             return _without_head(question, clause, gap)
     return None
+
+
+def _joined_to_next_head(question: Question, clause: str, gap: tuple[int, int]) -> tuple[int, int]:
+    """Run a gap that ends in the noun asked on to the next item ending in it ("目标管理考核和机关干部
+    年度考核" asked "哪些考核"): each item names the noun, and the join says another follows."""
+    head = question.head
+    if not head or not clause[gap[0] : gap[1]].endswith(head):
+        return gap
+    join = re.match(r"和|及|与|以及", clause[gap[1] :])
+    if join is None:
+        return gap
+    stop = re.search(r"[，,。；;：:]", clause[gap[1] :])
+    at = clause.find(head, gap[1] + join.end(), gap[1] + stop.start() if stop else len(clause))
+    return (gap[0], at + len(head)) if at > 0 else gap
 
 
 def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tuple[int, int]:

@@ -27,6 +27,7 @@ _TAIL = re.compile(
 MAX_LOCATOR = 8  # the most characters of parent places written before a named one
 _SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
 _BOTH = re.compile(r"这两个?(?:街道|镇|乡|区|县|市|单位|部门|局|地方|地)?|两(?:个|家|地)(?:街道|镇|乡|区|县|单位|部门|局)")
+_BOTH_YEARS = re.compile(r"这两年|这两个年份|这两个年度|两个年度")
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
 SCENE_BREAK = "？"
@@ -71,6 +72,13 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
         named = list(dict.fromkeys(p for earlier in history for p in _places_in(earlier, places)))
         if len(named) >= 2:
             return FollowUp(question.replace(both.group(), "和".join(named[-2:]), 1))
+    if _BOTH_YEARS.search(question) and history and not _YEAR.search(question):
+        # "把这两年的学习次数对比列一下": the last two years the conversation named, of its last place.
+        years = list(dict.fromkeys(m.group(1) for earlier in history for m in _YEAR.finditer(earlier)))
+        if len(years) >= 2:
+            said = _BOTH_YEARS.sub("和".join(f"{year}年" for year in years[-2:]), question, count=1)
+            owner = next((p for earlier in reversed(history) for p in _places_in(earlier, places)), "")
+            return FollowUp(said if not owner or _places_in(question, places) else owner + said)
     previous: str | None = None
     for earlier in history:
         if earlier and earlier.strip():
@@ -78,12 +86,21 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
     if previous is None:
         return FollowUp(question)
     question = question.strip()
-    return FollowUp(_resolve(question, previous, places), _within_scene(question, places))
+    within = _within_scene(question, places) or _counts_anew(question, previous, places)
+    return FollowUp(_resolve(question, previous, places), within)
 
 
 def _within_scene(question: str, places: Sequence[str]) -> bool:
     core = _TRAIL.sub("", _LEAD.sub("", question))
     return bool(_SUBSET.match(core)) and not _places_in(core, places)
+
+
+def _counts_anew(question: str, previous: str, places: Sequence[str]) -> bool:
+    """Tell a follow-up that names nothing new but counts in another unit ("一共开了多少次？" after
+    "在几个行政村开了…"): it asks another figure of the same scene."""
+    asked = analyse(question, places=places)
+    return (asked.kind == "number" and not asked.phrases and asked.unit is not None
+            and not _places_in(question, places) and analyse(previous, places=places).unit not in (None, asked.unit))
 
 
 def _scene(question: str, previous: str) -> str:
@@ -99,7 +116,7 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
         if not _places_in(question, places):  # "去年呢？": a year counted from the last question's
             for word, step in _RELATIVE_YEAR.items():
                 question = question.replace(word, f"{int(said.group(1)) + step}年", 1)
-    if _within_scene(question, places):
+    if _within_scene(question, places) or _counts_anew(question, previous, places):
         return _scene(question, previous)
     core = _TRAIL.sub("", _LEAD.sub("", question))
     core = _OWNER.sub("", core)

@@ -191,8 +191,11 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     compound = compound and _trim(clause, *compound)
     if compound is not None and compound[1] - compound[0] <= len(question.head):
         compound = None  # "为载体": the noun alone names nothing
-    if compound is not None and gap is not None and gap[1] == compound[1] and compound[0] < gap[0]:
-        gap = compound  # "执法监督管理委员会" asked "哪个委员会": the compound runs back past the question's words
+    if (compound is not None and gap is not None and gap[1] == compound[1] and compound[0] < gap[0]
+            and sum(w in clause[compound[0] : gap[0]] for w in question.left) <= 1):
+        # "市局执法监督管理委员会" asked "哪个委员会": the compound runs back past a word of the question
+        # inside it; past several ("政企通平台升级至2.0版本") they are the scene before the name.
+        gap = compound
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
         # A brand in quotes with its noun right after ("“太湖e”综合服务中心") is named whole.
@@ -205,7 +208,7 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         # "培训课堂叫什么名字": a quoted name ending in the noun asked of (“法学课堂”) is the name.
         called = _called(question)
         headed = [
-            n for n in names if called and clause[n[0] : n[1]].endswith(called)
+            n for n in names if called and clause[n[0] : n[1]].rstrip("》").endswith(called)
         ] or [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
@@ -271,7 +274,8 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     if any(w in units[i].text for w in closing):
         closing = []  # the gap closes in clause i itself
     called = _called(question)
-    if not question.head and not asks_holder and not lists and not closing and not called:
+    often = question.frequency  # "领导小组多久开一次会": how often is said in a clause of its own
+    if not question.head and not asks_holder and not lists and not closing and not called and not often:
         return None
 
     def names_it(text: str) -> bool:
@@ -279,7 +283,8 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
             return not _restates(question, text)  # "在官方微博微信、办事大厅显示屏等" beside "推送解读文章、公益视频"
         return ((bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
                 or (not lists and not asks_holder and bool(closing) and all(w in text for w in closing))
-                or (bool(called) and any(text[a:b].endswith(called) for a, b in marked_names(text))))
+                or (bool(called) and any(text[a:b].endswith(called) for a, b in marked_names(text)))
+                or (often and frequency_span(text) is not None))
 
     if names_it(units[i].text):
         return None
@@ -370,7 +375,7 @@ def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
     """Return the name written into a noun ("镇和为贵调解室" for 调解室): back from the noun to a break,
     less the words leading to it that are no noun ("重新修订区园林绿化局" -> "区园林绿化局")."""
     at = clause.find(noun)
-    if at <= 0 or clause[at - 1] in "为是作的":
+    if at <= 0 or clause[at - 1] in "为是的":
         return None  # "…为载体": the noun is what the thing before serves as, not a name's end
     start = max((m.end() for m in re.finditer(r"[、，,：:；“”‘’《》()（）]|通过|利用|依托|建立|设立|成立", clause[:at])), default=0)
     for pair in jieba.posseg.cut(clause[start:at]):

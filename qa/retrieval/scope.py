@@ -152,6 +152,10 @@ class ScopeResolver:
             if unknown:
                 return Scope(sources=(), places=(), year=year, unknown_place=unknown)
             return Scope(sources=_by_year(tuple(self._reports.values()), None, year, TextMentions({})), places=(), year=year)
+        # "西安未央区2024年": the 2024 report may not write the city the 2022 one does; the reports of
+        # the year asked are weighed among themselves.
+        of_year = {source: n for source, n in matched.items() if year is not None and self._reports[source].year == year}
+        matched = of_year or matched
         best = max(matched.values())
         # In index order, without going through every report (100,000 of them) per question.
         named = [self._reports[source] for source in sorted((s for s, n in matched.items() if n == best), key=self._order.get)]
