@@ -105,3 +105,12 @@ def test_a_parent_place_one_years_report_does_not_write_keeps_the_other_years_re
     )
     assert resolve_scope("西安未央区2024年审结了多少件行政应诉案件？", reports).sources == ("2024.txt",)
     assert resolve_scope("西安未央区2022年审结了多少件行政应诉案件？", reports).sources == ("2022.txt",)
+
+
+def test_a_year_given_by_two_digits_is_written_in_full():
+    from qa.retrieval.scope import simplified
+
+    assert simplified("田镇街道24年调处矛盾纠纷多少件") == "田镇街道2024年调处矛盾纠纷多少件"
+    assert simplified("田镇街道24年度调处多少件") == "田镇街道2024年度调处多少件"
+    assert simplified("近10年来调处多少件") == "近10年来调处多少件"  # a count of years stays
+    assert simplified("服务期12.5年") == "服务期12.5年"

@@ -70,12 +70,12 @@ _SHAPE_WORDS = (
     ("until", re.compile(r"截至|截止|为止|到哪(?:一)?天|到什么时候")),
     ("since", re.compile(r"从哪(?:一)?天|(?:哪一?天|什么时候)(?:开始|起)")),
 )
-_NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题|(?:怎么|如何)表述|提法")
+_NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|主题|(?:怎么|如何)(?:表述|概括)|提法")
 # Words around a question word that ask rather than say: a question's own scaffolding.
 _ASK_OTHER = re.compile(
     r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时"
     r"|哪些|哪几|哪个|哪家|哪位|哪里|哪儿|哪|是否|有没有|是不是|有何|吗|呢|么|啥|谁|多久|多长时间"
-    r"|提到|提及|谈到|讲到|说到|涉及到|表述|提法"
+    r"|提到|提及|谈到|讲到|说到|涉及到|表述|概括|提法"
 )
 _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
 _BOUNDS = ("until", "since")  # shapes of a date question only: "截至2024年，…几年" asks a count
@@ -86,7 +86,7 @@ _EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
 _CLASSIFIER = "个家位项种类所条部批些份次届"
 # Nouns that say a name is wanted without saying of what kind.
-_GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题", "表述", "提法")
+_GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题", "表述", "概括", "提法")
 # Tokens that carry no content of their own: fillers, light verbs, particles, deictics.
 STOP_TOKENS = frozenset(
     """
@@ -293,7 +293,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
     verbs = tuple(w for w in words if _is_verb(w))
-    counted = _counted(body[unit_match.end():]) if kind == "number" and unit_match and unit_match.group("unit") else ""
+    counted = _counted(body[unit_match.end():]) if kind == "number" and unit_match and not _ASK_MONEY.search(body) else ""
     if unit == "个" and body[unit_match.end() : unit_match.end() + 1] == "人":
         unit, counted = "人", ""  # "几个人" counts people, in whatever unit of people the report writes (名, 位)
     return Question(text, kind, comparison, terms, tuple(phrases), unit, tuple(focus), tuple(left_words),

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import jieba.posseg
 
-from qa.reader.figures import find_ordinals
+from qa.reader.figures import find_ordinals, find_years
 from qa.reader.report_marks import DOCUMENT_NUMBER
 from qa.reader.questions import Question
 
@@ -32,6 +32,7 @@ _TRAIL = re.compile(r"(?:的|了|等|为|(?<!工)作为?|担任|任|负责|牵�
                     r"举办|举行|召开)+$")
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
+_YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 _COMMA = re.compile(r"[，,：:；;]")
@@ -41,6 +42,7 @@ _OFFICE = re.compile(r"(?:主席|书记|省长|市长|县长|区长|镇长|乡�
 # The commonest surnames: a name the tokenizer does not know still starts with one of them.
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
                 "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲")
+QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
 _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
 # What leads into a list's first item without being part of it.
@@ -105,6 +107,10 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
             first -= 1  # the words the question puts first may be quoted: the name stands before the quote
         # "党委领导、警种齐抓、全警参与的…工作格局": a phrase that qualifies the noun with 的 runs back
         # over its own 、 and quotes, to the clause's start or a comma.
+        # "“党工委引领、…”的分层分类学习体系": the qualifier's 的 may stand a few characters before.
+        de = clause.rfind("的", max(0, first - QUALIFIED_NOUN), first)
+        if de >= 0 and not _BREAK.search(clause, de, first):
+            first = de + 1
         qualifies = clause[first - 1 : first] == "的"
         begin = max((m.end() for m in (_COMMA if qualifies else _BREAK).finditer(clause, 0, first)), default=0)
         span = _lead_trimmed(clause, begin, first - 1) if qualifies else _trim(clause, begin, first)
@@ -144,7 +150,17 @@ def _adverbial(word: str) -> bool:
 
 
 def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
-    """Return the span of the name, frequency or short fact the question asks for in a clause."""
+    """Return the span of the name, frequency or short fact the question asks for in a clause;
+    the year written in it when the question asks which year's document it is ("哪一年的工作要点")."""
+    span = _entity_span(question, clause)
+    if span is not None and _YEAR_OF.search(question.text):
+        years = find_years(clause[span[0] : span[1]])
+        if len(years) == 1:
+            return span[0] + years[0][0], span[0] + years[0][1]
+    return span
+
+
+def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if question.frequency:
         return frequency_span(clause)
     if question.shape == "document number":

@@ -81,12 +81,17 @@ def normalise_question(text: str) -> str:
 
 
 def simplified(text: str) -> str:
-    """Fold traditional characters to simplified, since the reports are written in simplified ones.
+    """Fold traditional characters to simplified, since the reports are written in simplified ones,
+    and write a year given by its last two digits in full ("24年" -> "2024年"), as the reports do.
 
     Without it "田鎮街道" names no known place, so the question is refused as out of scope.
     Simplified text comes back unchanged.
     """
-    return zhconv.convert(text, "zh-hans")
+    return _SHORT_YEAR.sub(r"20\1年", zhconv.convert(text, "zh-hans"))
+
+
+# "嘉善24年批了几次": two digits and 年, not a count of years ("24年来", "10年间") nor part of a number.
+_SHORT_YEAR = re.compile(r"(?<![\d.．])([0-3]\d)年(?![来间内里代前后多余]|以来)")
 
 
 def known_names(info: ReportInfo) -> tuple[str, ...]:
