@@ -87,3 +87,9 @@ def test_a_follow_up_counting_in_another_unit_asks_within_the_last_scene() -> No
 def test_these_two_years_are_the_last_two_years_named_of_the_last_place() -> None:
     history = ["田镇街道2023年调处矛盾纠纷多少件", "2024年呢？"]
     assert resolve("把这两年的调处数对比一下", history, PLACES) == "田镇街道把2023年和2024年的调处数对比一下"
+
+
+def test_a_whole_comparison_naming_its_place_and_years_is_not_a_follow_up() -> None:
+    history = ["田镇街道2024年调处矛盾纠纷多少件", "前年呢？"]
+    question = "把2022年和2024年田镇街道的调处件数列一下"
+    assert resolve(question, history, PLACES) == question

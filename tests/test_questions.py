@@ -126,3 +126,13 @@ def test_money_asked_in_everyday_words_is_asked_in_yuan() -> None:
 def test_the_noun_a_count_is_of(text: str, unit: str, counted: str) -> None:
     question = analyse(text, places=PLACES)
     assert (question.unit, question.counted) == (unit, counted)
+
+
+def test_everyday_words_are_said_as_the_reports_say_them() -> None:
+    from qa.reader.questions import official_wording
+
+    assert official_wording("青山镇行政诉讼输了几件官司？", ["行政诉讼败诉2件"]) == "青山镇行政诉讼败诉了几件案件？"
+    # a report that writes the everyday word itself keeps it, unless a person is asked
+    assert official_wording("青山镇一把手述法几次？", ["“一把手”述法3次"]) == "青山镇一把手述法几次？"
+    assert official_wording("青山镇一把手是谁？", ["“一把手”工程"]) == "青山镇主要负责人是谁？"
+    assert official_wording("交通运输局的情况", []) == "交通运输局的情况"  # word by word, never inside a word

@@ -23,7 +23,7 @@ from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span
-from qa.reader.spans import entity_span, holder, naming_neighbour
+from qa.reader.spans import entity_span, holder, names_person, naming_neighbour
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
@@ -144,7 +144,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         if listed is not None and (question.kind == "list" or _beats_sentences(listed, candidates)):
             return checked(listed[1], texts, hits)
     if question.kind == "date":
-        answer = _date_answer(question, candidates, hits, texts)
+        answer = _date_answer(question, candidates, hits, texts, bar)
     elif question.kind == "number":
         answer = _figure_answer(question, candidates, weighting, bar)
     else:
@@ -189,7 +189,8 @@ def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str
                 text.startswith(("《", "“", "‘"), span[0]) or (span[0] > 0 and text[span[0] - 1] in "“‘\""))
             named = text[span[0] : span[1]]
             held = question.asks_person and holder(question, text) is not None
-            sure = marked or held or bool(question.head and question.head in text and (
+            person = question.asks_person and names_person(named)  # "马炜同志", not a role's description
+            sure = marked or held or person or bool(question.head and question.head in text and (
                 question.kind != "entity" or (named.endswith(question.head) and len(named) > len(question.head))))
             scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0) + (HELD if held else 0.0), span=span))
     if not scored:
@@ -241,7 +242,7 @@ def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Ca
     return replace(cand, index=j, leaning=leaning, span=(figure.start, figure.end))
 
 
-def _date_answer(question: Question, candidates: list[Candidate], hits, texts) -> Answer | None:
+def _date_answer(question: Question, candidates: list[Candidate], hits, texts, bar: float = FOUND) -> Answer | None:
     scored = []
     for cand in candidates:
         clause = cand.clauses[cand.index]
@@ -266,7 +267,7 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts) -
                 continue
         bonus = BOUND if bounded else -BOUND if other else 0.0  # "至2021年12月31日止" for "统计到哪一天为止"
         scored.append(replace(cand, score=cand.score + bonus, match=cand.match + bonus, span=(bounded or after or dates)[0]))
-    answer = _best_answer(question, scored)
+    answer = _best_answer(question, scored, bar)
     if answer is None and _REPORT_DATE.search(question.text):
         return report_mark(question, hits, texts)
     return answer

@@ -55,12 +55,13 @@ _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|件数|场次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
 # Words everyone says for what the reports always write otherwise: "一把手" is 主要负责人.
-_OFFICIAL_WORDS = (("一把手", "主要负责人"),)
+_OFFICIAL_WORDS = dict((("一把手", "主要负责人"), ("输", "败诉"), ("打输", "败诉"), ("赢", "胜诉"), ("打赢", "胜诉"),
+                        ("官司", "案件")))
 # Spoken question words, read as the written ones the rest of the reading knows ("啥时候" is 什么时候).
 _SPOKEN_QUESTION_WORDS = (("啥", "什么"), ("咋", "怎么"))
 # Money asked in everyday words ("花了多少钱"): the answer is in 元, and the words say no topic.
 _ASK_MONEY = re.compile(r"(?:花|花了|花费了?|用了|投了)?多少钱")
-_PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记|主任|主席)的?(?:名字)?(?:叫|是)什么")
+_PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记|主任|主席|负责人|一把手)的?(?:名字)?(?:叫|是)什么")
 _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:周|月|星期)(?:几|哪天|哪一天)|周几|星期几")
 # Answers of a fixed written form, asked for by what the question names.
 _SHAPE_WORDS = (
@@ -166,13 +167,16 @@ class Question:
 
 
 def official_wording(question: str, passages: Iterable[str]) -> str:
-    """Say a question's everyday words ("一把手") as the reports do ("主要负责人"), unless the passages
-    found use the everyday word themselves (“一把手”述法)."""
+    """Say a question's everyday words ("一把手", "输了几件官司") as the reports do ("主要负责人",
+    "败诉…案件"), word by word, unless the passages found use the everyday word themselves
+    (“一把手”述法); a question after a person ("一把手是谁") asks for the official's name, which the
+    reports give with the official word."""
     written = list(passages)
-    for said, official in _OFFICIAL_WORDS:
-        if said in question and not any(said in passage for passage in written):
-            question = question.replace(said, official)
-    return question
+    person = bool(_PERSON_WORDS.search(question))
+    return "".join(
+        _OFFICIAL_WORDS[word] if word in _OFFICIAL_WORDS and (person or not any(word in p for p in written)) else word
+        for word in jieba.cut(question)
+    )
 
 
 def analyse(text: str, *, places: Iterable[str] = ()) -> Question:

@@ -38,7 +38,7 @@ _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 _COMMA = re.compile(r"[，,：:；;]")
 # Written forms an answer may be asked for by shape: 城中政办函〔2025〕19号, 第三批.
 # The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
-_OFFICE = re.compile(r"(?:主席|书记|省长|市长|县长|区长|镇长|乡长|局长|主任|部长|厅长|院长|所长|委员|检察长|庭长|组长)$")
+_OFFICE = re.compile(r"(?:主席|书记|负责人|省长|市长|县长|区长|镇长|乡长|局长|主任|部长|厅长|院长|所长|委员|检察长|庭长|组长)$")
 # The commonest surnames: a name the tokenizer does not know still starts with one of them.
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
                 "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲")
@@ -354,6 +354,14 @@ def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
         while before and not before[-1][1].startswith(("v", "p", "u", "c", "x", "r")):
             start = before.pop()[0]
     return start, title.end() if title else person[1]
+
+
+def names_person(text: str) -> bool:
+    """Tell whether a span names a person: a name the tokenizer tags as one ("马炜同志"), or two or
+    three characters after a common surname ("周立新", which it does not know)."""
+    name = re.sub(r"(?:同志|教授|律师|老师|博士)$", "", text)
+    return (2 <= len(name) <= 3 and name[0] in _SURNAMES) or any(
+        pair.flag == "nr" and 2 <= len(pair.word) <= 4 for pair in jieba.posseg.cut(text))
 
 
 def with_quotes(clause: str, span: tuple[int, int]) -> tuple[int, int]:
