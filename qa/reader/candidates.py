@@ -62,7 +62,10 @@ def score_clauses(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
             if before and _CONTINUATION.match(own):
                 own = before + own
                 before = units[i - 2].text if i > 1 and units[i - 2].sentence == clause.sentence else ""
-            match = coverage(weighting, _with_kind_named(question, own), before, sentence, heading)
+            # An inline item's label ("(一)规范决策程序。") names what its sentences do, as the clause
+            # before does: its words count as much.
+            match = coverage(weighting, _with_kind_named(question, own), labels.get(clause.sentence, "") + before,
+                             sentence, heading)
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             found.append(Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found
