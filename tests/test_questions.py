@@ -136,3 +136,12 @@ def test_everyday_words_are_said_as_the_reports_say_them() -> None:
     assert official_wording("青山镇一把手述法几次？", ["“一把手”述法3次"]) == "青山镇一把手述法几次？"
     assert official_wording("青山镇一把手是谁？", ["“一把手”工程"]) == "青山镇主要负责人是谁？"
     assert official_wording("交通运输局的情况", []) == "交通运输局的情况"  # word by word, never inside a word
+
+
+@pytest.mark.parametrize("text, shape", [
+    ("青山镇复议决定有没有被法院撤销的？", "yes-no"),
+    ("青山镇是否存在败诉案件？", "yes-no"),
+    ("青山镇2022年那份报告里有没有说败诉率是多少？", ""),  # a figure is asked, not yes or no
+])
+def test_a_question_asked_yes_or_no(text: str, shape: str) -> None:
+    assert analyse(text, places=PLACES).shape == shape

@@ -49,7 +49,9 @@ _ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公�
 # The organ a known place names ("白云区委", "区政府" after 白云) locates too.
 _PLACE_ORGAN = re.compile(r"(?<=\|)(?:党委|党工委|区委|县委|市委|人民政府|政府|委)")
 _INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和与及])")
-_WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有")
+_WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有|没有(?=[？?])")
+# A question asked yes or no ("有没有被法院撤销的？", "发现问题没有？"): the answer is what the report says of it.
+_YES_NO = re.compile(r"有没有|是否|是不是|没有[？?]*$|吗[？?]*$")
 _DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个)?年(?!的[\u4e00-\u9fff])|哪个月|多会儿|什么年份")
 _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|件数|场次数|[^\W\d_]率")
@@ -76,7 +78,7 @@ _NAME_WORDS = re.compile(r"名字|名称|全称|叫什么|叫啥|题目|标题|�
 _ASK_OTHER = re.compile(
     r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时"
     r"|哪些|哪几|哪个|哪家|哪位|哪里|哪儿|哪|是否|有没有|是不是|有何|吗|呢|么|啥|谁|多久|多长时间"
-    r"|提到|提及|谈到|讲到|说到|涉及到|表述|概括|提法"
+    r"|提到|提及|谈到|讲到|说到|涉及到|表述|概括|提法|没有(?=[？?]*$)"
 )
 _PARTICLES = re.compile(r"了(?!解)|(?<![目])的(?!确)")
 _BOUNDS = ("until", "since")  # shapes of a date question only: "截至2024年，…几年" asks a count
@@ -128,7 +130,8 @@ class Question:
             "办了多少场？覆盖率多少？"): what decides its unit.
         shape: a fixed written form the answer takes: "frequency" (每季度), "document number"
             (城中政办函〔2025〕19号), "ordinal" (第三批), "year" (2023年度), "until" / "since" (the
-            date a period ends or starts: 截至…, 自…起); "" for none.
+            date a period ends or starts: 截至…, 自…起), "yes-no" (有没有…, …没有？: what the report
+            says of it, "没有出现…"); "" for none.
         counted: the noun a number question counts ("委办局" in "有几个委办局参与"): the figure
             written right before it ("17个委办局") is the one asked for; "" for none.
     """
@@ -273,6 +276,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     wants_name = bool(_NAME_WORDS.search(body))
     shape = "frequency" if _FREQUENCY_WORDS.search(body) else next(
         (name for name, words in _SHAPE_WORDS if words.search(body) and (name not in _BOUNDS or kind == "date")), "")
+    if not shape and kind == "text" and _YES_NO.search(body):
+        shape = "yes-no"
     if shape in ("year", "until", "since"):
         kind = "date"
     elif shape or (kind == "text" and wants_name):

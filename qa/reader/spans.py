@@ -33,6 +33,7 @@ _TRAIL = re.compile(r"(?:的|了|等|为|(?<!工)作为?|担任|任|负责|牵�
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
+_NEGATION = re.compile(r"暂无|暂未|没有|未(?:发生|出现|发现|有|收到)|不存在|“?零(?:败诉|事故|投诉|差错|发生)”?")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 _BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
 _COMMA = re.compile(r"[，,：:；;]")
@@ -51,6 +52,15 @@ _PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官
 def marked_names(clause: str) -> list[tuple[int, int]]:
     """Return the spans of titles (with their 《》, as titles are written) and quoted names (inside the quotes)."""
     return [m.span() if m.group().startswith("《") else (m.start() + 1, m.end() - 1) for m in _MARKED.finditer(clause)]
+
+
+def negation_span(clause: str) -> tuple[int, int] | None:
+    """Return what a clause says did not happen ("没有出现被法院撤销现象发生", "暂无发现…问题"), or None:
+    the report's own no to a yes-or-no question."""
+    match = _NEGATION.search(clause)
+    if match is None:
+        return None
+    return _strip_edges(clause, match.start(), min(len(clause), match.start() + MAX_NAME))
 
 
 def frequency_span(clause: str) -> tuple[int, int] | None:
@@ -163,6 +173,8 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
 def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if question.frequency:
         return frequency_span(clause)
+    if question.shape == "yes-no":
+        return negation_span(clause)
     if question.shape == "document number":
         match = DOCUMENT_NUMBER.search(clause)
         return match.span() if match else None
