@@ -84,3 +84,11 @@ def test_everyday_wording_gets_the_short_answer(question: str, expected: str) ->
     assert answer.found, question
     assert same_text(answer.text) == same_text(expected) or (
         same_text(expected) in same_text(answer.text) and len(answer.text) <= len(expected) + 2), (question, answer.text)
+
+
+def test_items_joined_by_he_each_ending_in_the_noun_asked() -> None:
+    texts = {"2024_白沙镇.txt": "2024年,白沙镇深化“证照分离”改革,上传建筑施工许可证和食品经营许可证电子证照1200个,方便群众办事。\n"}
+    question = "白沙镇上传的电子证照是哪几类许可证？"
+    hits = search(question, texts, "2024_白沙镇.txt")
+    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    assert answer.found and answer.text == "建筑施工许可证和食品经营许可证", answer.text

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+import jieba.posseg
+
 from qa.reader.figures import chinese_number
 from qa.reader.questions import Question
-from qa.reader.spans import _ASKS_PLACE, _ITEM_SEP, _found, _place_of, _restates, _strip_edges, gap_span, marked_names, with_quotes
+from qa.reader.spans import _ASKS_PLACE, _LEADING_FLAGS, _ITEM_SEP, _found, _place_of, _restates, _strip_edges, gap_span, marked_names, with_quotes
 
 _ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
 _ITEMS_END = re.compile(r"等|均|分别|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
@@ -66,6 +68,9 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
             return _without_head(question, clause, span)
     if runs:
         return with_quotes(clause, runs[0])  # “扫楼”“五经普”, each item in its quotes
+    headed = _headed_items(question, clause)
+    if headed is not None:
+        return headed
     # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
     gap = gap_span(question, clause)
     if gap is not None and _ASKS_PLACE.search(question.text):
@@ -76,6 +81,28 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):
             return _without_head(question, clause, gap)
     return None
+
+
+def _headed_items(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return items joined by 和/及/与 that each end in the noun asked ("上传教师资格证书和中等职业学校
+    毕业证书电子证照" asked "哪几类证书"), wherever the question's own words stand."""
+    head = question.head
+    if len(head) < 2:
+        return None
+    item = rf"[^，,。；;：:、和及与]{{1,20}}?{re.escape(head)}"
+    match = re.search(rf"{item}(?:(?:和|及|与|以及){item})+", clause)
+    if match is None:
+        return None
+    first_end = clause.find(head, match.start()) + len(head)
+    # The question's words inside the first item lead into the items ("…纳入了|目标管理考核").
+    start = max([match.start(), *(e for s, e in _found(question.left, clause) if match.start() <= s and e < first_end)])
+    lead = _ITEM_LEAD.match(clause[start:first_end])
+    start += lead.end() if lead else 0
+    for pair in jieba.posseg.cut(clause[start : match.end()]):
+        if pair.flag not in _LEADING_FLAGS:
+            break
+        start += len(pair.word)  # "上传|教师资格证书": the verb leading into the items
+    return _strip_edges(clause, start, match.end())
 
 
 def _joined_to_next_head(question: Question, clause: str, gap: tuple[int, int]) -> tuple[int, int]:
