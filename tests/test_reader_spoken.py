@@ -92,3 +92,18 @@ def test_items_joined_by_he_each_ending_in_the_noun_asked() -> None:
     hits = search(question, texts, "2024_白沙镇.txt")
     answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
     assert answer.found and answer.text == "建筑施工许可证和食品经营许可证", answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # when in the year, said without a date
+    ("白沙镇每年什么时候开专题会部署法治工作？", "每年年初"),
+    ("白沙镇在什么时候组织宪法宣誓？", "国家宪法日来临之际"),
+    # two name questions joined by 和, each answered
+    ("白沙镇紧扣的是省委哪个部署和市委哪个安排？", "“1310”；“138”"),
+])
+def test_times_of_year_and_two_names_joined_by_he(question: str, expected: str) -> None:
+    texts = {"2024_白沙镇.txt": "2024年,白沙镇每年年初召开一次专题会议部署全年法治工作。组织机关干部在国家宪法日来临之际开展宪法宣誓活动。"
+                               "紧扣省委“1310”具体部署和市委“138”工作安排,推进依法行政。\n"}
+    hits = search(question, texts, "2024_白沙镇.txt")
+    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    assert answer.found and answer.text == expected, answer.text

@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 from qa.reader.candidates import LEANING, Candidate, score_clauses
 from qa.reader.clauses import ITEM_LEAD, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER
-from qa.reader.figures import bound_dates, find_dates, find_figures, find_years
+from qa.reader.figures import bound_dates, find_dates, find_figures, find_times_of_year, find_years
 from qa.reader.report_marks import document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
@@ -248,6 +248,8 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
         clause = cand.clauses[cand.index]
         # "哪年成立的" is answered by the year ("2024年成立…"), a date or not.
         dates = find_years(clause.text) if question.shape == "year" else find_dates(clause.text)
+        if not dates and not question.shape:
+            dates = find_times_of_year(clause.text)  # "每年什么时候开专题会": 每年年初
         if not dates:
             near = _neighbour_date(cand)
             if near is not None:

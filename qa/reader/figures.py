@@ -111,6 +111,18 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATE.finditer(text)]
 
 
+# When in the year a thing is done, said without a date ("每年年初", "国家宪法日来临之际").
+_TIME_OF_YEAR = re.compile(
+    r"(?:每年|每季度|每月|当年|年度)?(?:年初|年底|年末|年中|年终|岁末|上半年|下半年|一季度|二季度|三季度|四季度|季度末|季末|月初|月底|月末)"
+    r"|(?<=[在于])[^，,。；;在于]{2,10}?(?:来临之际|之际|前夕|期间)"
+)
+
+
+def find_times_of_year(text: str) -> list[tuple[int, int]]:
+    """Return the spans of times in the year said without a date ("每年年底", "国家宪法日来临之际")."""
+    return [(m.start(), m.end()) for m in _TIME_OF_YEAR.finditer(text)]
+
+
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|初|末)?")
 
 

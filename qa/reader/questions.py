@@ -86,7 +86,7 @@ _BOUNDS = ("until", "since")  # shapes of a date question only: "截至2024年�
 _ECHO = re.compile(r"[？?]\s*([^？?]{1,12}?)呢[？?]?\s*$")
 # Two things asked the same of each: "A和B分别…几次", "A、B各是多少".
 _EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?)(?:分别|各自|各(?=[^，,；;？?]{0,3}(?:多少|几)))(?P<rest>[^，,；;？?]*)")
-_PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又")
+_PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又|和|与|及")
 _CLASSIFIER = "个家位项种类所条部批些份次届"
 # Nouns that say a name is wanted without saying of what kind.
 _GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题", "表述", "概括", "提法")
