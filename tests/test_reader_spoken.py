@@ -107,3 +107,14 @@ def test_times_of_year_and_two_names_joined_by_he(question: str, expected: str) 
     hits = search(question, texts, "2024_白沙镇.txt")
     answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
     assert answer.found and answer.text == expected, answer.text
+
+
+def test_a_numbered_slogan_is_the_run_of_items_that_each_hold_its_word() -> None:
+    texts = {"2024_白沙镇.txt": "2024年,白沙镇党政主要负责同志认真履行法治建设第一责任人职责,在镇党委会上专题听取法治工作汇报,"
+                               "对重点工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办。\n"}
+    question = "白沙镇主要负责人落实的“四个亲自”是哪几个？"
+    hits = search(question, texts, "2024_白沙镇.txt")
+    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    assert answer.found and answer.text == "重点工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办", answer.text
+    other = extract_answer(analyse("白沙镇落实的“三个亲自”是哪几个？", places=("白沙镇",)), hits, texts.__getitem__)
+    assert other.text != answer.text  # three items are not the four the report lists

@@ -22,7 +22,7 @@ from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
-from qa.reader.enumerations import asked_count, item_count, items_span
+from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
 from qa.reader.spans import entity_span, holder, names_person, naming_neighbour
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
@@ -41,7 +41,8 @@ HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks a
 MAX_TEXT_QUOTES = 3
 BESIDE = 120  # characters between a later part's quote and the first part's, for it to share the scene
 MEASURE_NOUN = 2  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
-SCENE = 0.1  # a later part answered beside the first part's quote needs a little less of its wording
+SCENE = 0.1
+SLOGAN = 0.3  # the least match of a clause whose items spell out the numbered slogan asked of  # a later part answered beside the first part's quote needs a little less of its wording
 _QUOTED = re.compile(r"“([^”]{2,30})”")
 # A target ("力争调解成功率保持在98%以上") is weaker evidence of a figure than the result itself,
 # unless the question asks for the target.
@@ -126,7 +127,12 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     weighting = weights(question, texts.values())
     candidates = score_clauses(question, hits, texts, weighting)
     if question.kind == "list":
-        inline = _span_answer(question, [c for c in candidates if not _is_heading(c)], items_span, "list")
+        stated = [c for c in candidates if not _is_heading(c)]
+        # A numbered slogan (“四个亲自”) is found by its shape too: that many items each holding its word.
+        slogan = _span_answer(question, stated, slogan_span, "list", SLOGAN) if slogan_asked(question) else None
+        if slogan is not None:
+            return checked(slogan, texts, hits)
+        inline = _span_answer(question, stated, items_span, "list")
         listed = list_answer(question, hits, texts, weighting, FOUND)
         # A section whose heading says the question ("存在哪些不足") lists its items as subsections.
         names_a_section = any(word in question.text for family in SECTION_FAMILIES for word in family)
@@ -170,12 +176,12 @@ def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], tex
     return Answer(question.text, None, any(row.found for row in rows), quotes, tuple(rows), kind="comparison")
 
 
-def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str) -> Answer | None:
-    """Answer with the span `cut` finds in the best-matching clause that holds one."""
+def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str, bar: float = FOUND) -> Answer | None:
+    """Answer with the span `cut` finds in the best-matching clause of at least `bar` that holds one."""
     scored = []
     count = asked_count(question.text) if kind == "list" else None
     for cand in [*candidates, *_beside_head(question, candidates)]:
-        if cand.match < FOUND - (COUNTED if count else 0.0):
+        if cand.match < bar - (COUNTED if count else 0.0):
             continue
         text = cand.clauses[cand.index].text
         span = cut(question, text)

@@ -16,6 +16,8 @@ from qa.reader.questions import Question
 from qa.reader.spans import _ASKS_PLACE, _LEADING_FLAGS, _ITEM_SEP, _found, _place_of, _restates, _strip_edges, gap_span, marked_names, with_quotes
 
 _ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
+# A numbered slogan in quotes: “四个亲自” stands for four items that each say 亲自, “三有” for three with 有.
+_SLOGAN = re.compile(r"“([一二两三四五六七八九十]+)个?([\u4e00-\u9fff]{1,3})”")
 _ITEMS_END = re.compile(r"等|均|分别|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
 
 
@@ -80,6 +82,28 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]
         if 2 <= len(items) <= 4 and all(len(i) >= 2 for i in items):
             return _without_head(question, clause, gap)
+    return None
+
+
+def slogan_asked(question: Question) -> bool:
+    """Tell whether a list question asks for the items of a numbered slogan ("“四个亲自”是哪几个")."""
+    return _SLOGAN.search(question.text) is not None
+
+
+def slogan_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return the items a numbered slogan asked of stands for ("重点工作亲自部署、重大问题亲自过问、…" for
+    “四个亲自”): that many items in a row that each hold its word; None when the clause has no such run."""
+    slogan = _SLOGAN.search(question.text)
+    count = chinese_number(slogan.group(1)) if slogan else None
+    if not count:
+        return None
+    word = slogan.group(2)
+    pieces = [(m.start(), m.end()) for m in re.finditer(r"[^、，,；;：:。]+", clause)]
+    for i in range(len(pieces) - count + 1):
+        run = pieces[i : i + count]
+        if all(word in clause[a:b] for a, b in run):
+            lead = _ITEM_LEAD.match(clause[run[0][0] : run[0][1]])
+            return _strip_edges(clause, run[0][0] + (lead.end() if lead else 0), run[-1][1])
     return None
 
 
@@ -208,8 +232,8 @@ _ASKED_COUNT = re.compile(r"哪([两二三四五六七八九十])")
 
 
 def asked_count(question: str) -> int | None:
-    """Return how many items a question asks for ("哪三个方向" -> 3), or None."""
-    match = _ASKED_COUNT.search(question)
+    """Return how many items a question asks for ("哪三个方向", "“四个亲自”是哪几个" -> 3, 4), or None."""
+    match = _ASKED_COUNT.search(question) or _SLOGAN.search(question)
     return chinese_number(match.group(1)) if match else None
 
 
