@@ -101,7 +101,9 @@ def slogan_span(question: Question, clause: str) -> tuple[int, int] | None:
     pieces = [(m.start(), m.end()) for m in re.finditer(r"[^、，,；;：:。]+", clause)]
     for i in range(len(pieces) - count + 1):
         run = pieces[i : i + count]
-        if all(word in clause[a:b] for a, b in run):
+        beside = pieces[i - 1 : i] + pieces[i + count : i + count + 1]
+        # The whole run: a longer one ("四个亲自" as three of them) is another slogan's.
+        if all(word in clause[a:b] for a, b in run) and not any(word in clause[a:b] for a, b in beside):
             lead = _ITEM_LEAD.match(clause[run[0][0] : run[0][1]])
             return _strip_edges(clause, run[0][0] + (lead.end() if lead else 0), run[-1][1])
     return None
