@@ -259,3 +259,23 @@ def test_an_extended_tokenizer_is_the_dictionary_a_restored_one_loads():
                        {"user_words": ["绿洲街道"], "frequencies": [frequencies["绿洲街道"]]})
     assert restored._loaded().FREQ == extended._loaded().FREQ and restored._loaded().total == extended._loaded().total
     assert "绿洲街道" not in current._loaded().FREQ  # the one in use is left as it was
+
+
+def test_words_of_recorded_frequencies_added_at_once_are_the_dictionary_add_word_gives():
+    import jieba
+
+    # Prefixes of each other, a word jieba knows, two words alike but for case, a word shorter than its prefix's word.
+    words = ["红星街道办事处", "红星街道", "人民政府", "AB街道", "Ab街道", "河东区", "河东"]
+    worked_out = Tokenizer(words)
+    frequencies = worked_out.frequencies()
+    one_by_one = jieba.Tokenizer()
+    one_by_one.initialize()
+    for word in worked_out.user_words:
+        one_by_one.add_word(word.lower(), frequencies[word])
+    at_once = Tokenizer(words, frequencies)._loaded()
+    assert at_once.FREQ == one_by_one.FREQ == worked_out._loaded().FREQ
+    assert at_once.total == one_by_one.total == worked_out._loaded().total
+    # Recorded for the first words only (an update's new names come last): the rest worked out in order, as a build does.
+    partly = Tokenizer(words, {word: frequencies[word] for word in words[:4]})
+    assert partly.frequencies() == frequencies and partly._loaded().FREQ == one_by_one.FREQ
+    assert partly._loaded().total == one_by_one.total

@@ -207,3 +207,34 @@ def test_changes_are_found_by_stat_and_only_changed_files_are_read(tmp_path: Pat
     (corpus / ".hidden.txt").write_text("x", encoding="utf-8")
     assert changes._plain_walk(corpus) is None
     assert [failure.path for failure in changes.find_changes(corpus, indexed, stats).skipped] == [".hidden.txt"]
+
+
+def test_the_stats_kept_from_the_load_are_those_recorded_in_the_index(without_tian, tmp_path: Path):
+    import json
+
+    from qa.retrieval import records
+
+    _, _, index = without_tian
+    lines = (index._generation / records.INFOS).read_text(encoding="utf-8").splitlines()
+    written = []
+    for number, line in enumerate(lines):
+        record = json.loads(line)
+        # Stats as recorded, none (an index written before they were), or damaged.
+        record["stat"] = [[4096 + number, 10**18 + number, 10**18 + 7], None, ["x", 1, 2]][min(number, 2)]
+        written.append(json.dumps(record, ensure_ascii=False))
+    path = tmp_path / records.INFOS
+    path.write_text("\n".join(written) + "\n", encoding="utf-8")
+    infos, counts, stats = records.read_metadata(path)
+    assert (infos, counts) == records.read_infos(path)
+    assert records.stats_by_source(infos, stats) == {infos[0].source: [4096, 10**18, 10**18 + 7]}
+    # A damaged stat matches no file's stat either way: read_stats kept it, so such a file was hashed; now it is too.
+    assert records.stats_by_source(infos, stats) == {s: v for s, v in records.read_stats(path).items() if "x" not in v}
+
+
+def test_a_report_file_suffix_is_found_as_splitext_finds_it():
+    import os
+
+    from qa.retrieval.changes import _suffix
+
+    for name in ("a.txt", "A.TXT", "a.b.Docx", ".txt", "..txt", ".hidden.pdf", "noext", "a.", "~$a.docx", "x..html"):
+        assert _suffix(name) == os.path.splitext(name)[1].lower(), name

@@ -227,15 +227,15 @@ class CorpusView:
     def stats(self) -> dict[str, list[int]]:
         """Return the report files' stats recorded when they were read, by source (the segment's win)."""
         if self.base_stats is None:
-            self.base_stats = records.read_stats(self.generation / records.INFOS)
+            self.base_stats = records.stats_by_source(self.base_part[0], self.base_part[4])
         return {**self.base_stats, **self.segment_stats()}
 
     def segment_stats(self) -> dict[str, list[int]]:
         return records.read_stats(self.segment / records.INFOS) if self.segment else {}
 
 
-def _open_part(folder: Path) -> tuple[list[ReportInfo], list[int], records.StoredPassages, records.StoredReports]:
-    infos, counts = records.read_infos(folder / records.INFOS)
+def _open_part(folder: Path) -> tuple[list[ReportInfo], dict, records.StoredPassages, records.StoredReports, np.ndarray]:
+    infos, counts, stats = records.read_metadata(folder / records.INFOS)
     passages = records.StoredPassages(records.LineFile(folder / records.PASSAGES, sum(counts)))
     ranges, start = {}, 0
     for info, count in zip(infos, counts):
@@ -243,7 +243,7 @@ def _open_part(folder: Path) -> tuple[list[ReportInfo], list[int], records.Store
         start += count
     reports = records.StoredReports([info.source for info in infos],
                                     records.LineFile(folder / records.REPORTS, len(infos)), passages, ranges)
-    return infos, ranges, passages, reports
+    return infos, ranges, passages, reports, stats
 
 
 def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None,
@@ -255,10 +255,10 @@ def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None
     metadata need not be read again after writing a segment.
     """
     if previous is not None and previous.generation == generation:
-        infos, ranges, passages, reports = previous.base_part
+        base_part = previous.base_part
     else:
-        infos, ranges, passages, reports = _open_part(generation)
-    base_part = (infos, ranges, passages, reports)
+        base_part = _open_part(generation)
+    infos, ranges, passages, reports, _ = base_part
     plan = storage.load_vectors(generation / PLAN)
     if not segment:
         return CorpusView(generation, None, tuple(infos), ranges, passages, reports, plan, vectors,
@@ -266,7 +266,7 @@ def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None
                           base_stats=previous.base_stats if previous is not None and previous.generation == generation else None)
     folder = Path(segment["path"])
     removed = frozenset(segment.get("removed", ()))
-    more_infos, more_ranges, more_passages, more_reports = _open_part(folder)
+    more_infos, more_ranges, more_passages, more_reports, _ = _open_part(folder)
     delta_vectors = storage.load_vectors(folder / VECTORS)
     if len(delta_vectors) != len(more_passages) or delta_vectors.shape[1:] != vectors.shape[1:]:
         raise storage.IndexLoadError(f"{folder / VECTORS} does not fit the segment's {len(more_passages)} passages; rebuild the index.")
