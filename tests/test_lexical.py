@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -279,3 +281,17 @@ def test_words_of_recorded_frequencies_added_at_once_are_the_dictionary_add_word
     partly = Tokenizer(words, {word: frequencies[word] for word in words[:4]})
     assert partly.frequencies() == frequencies and partly._loaded().FREQ == one_by_one.FREQ
     assert partly._loaded().total == one_by_one.total
+
+
+def test_a_mapped_index_reads_its_postings_from_the_files_and_scores_as_in_memory(tmp_path: Path):
+    rng = random.Random(11)
+    words = [f"词{i}" for i in range(200)]
+    docs = [[rng.choice(words[: rng.choice([5, 60, 200])]) for _ in range(rng.randint(1, 30))] for _ in range(2000)]
+    built = LexicalIndex.build(docs)
+    built.save(tmp_path / "lexical")
+    mapped = LexicalIndex.load(tmp_path / "lexical", mmap=True)
+    assert mapped._data._file is not None and mapped._indices._file is not None
+    for query in (["词1", "词2", "词150"], ["词0"], ["不在"], ["词199", "词0", "词0"]):
+        assert np.array_equal(mapped.scores(query), built.scores(query))
+        assert [a.tolist() for a in mapped.search(query, 7)] == [a.tolist() for a in built.search(query, 7)]
+    assert mapped.document_frequency("词3") == built.document_frequency("词3") > 0

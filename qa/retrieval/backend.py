@@ -12,6 +12,8 @@ import numpy as np
 
 from embeddings.store import VectorStore
 
+from qa.retrieval.file_rows import FileRows
+
 
 class LexicalSearch(Protocol):
     """BM25 over passages whose ids are their positions (qa.retrieval.lexical.LexicalIndex)."""
@@ -37,11 +39,14 @@ class LocalDense:
     """A FAISS store for the whole collection; the exact vectors, memory-mapped, for subsets and rescoring.
 
     An approximate store hands `rescore` times n candidates, ranked again exactly, so the
-    ranking equals exact search whenever the true top n are among the candidates.
+    ranking equals exact search whenever the true top n are among the candidates. Those rows
+    are read from the file (qa.retrieval.file_rows), not through the mapping, so they leave no
+    pages resident in the process; `vectors` may offer rows(ids) itself (segment_view.StackedVectors).
     """
 
     def __init__(self, vectors: np.ndarray, store: VectorStore, *, rescore: int = 1) -> None:
         self._vectors = vectors
+        self._rows = vectors.rows if hasattr(vectors, "rows") else FileRows(vectors).take
         self._store = store
         self._rescore = rescore
 
@@ -52,6 +57,6 @@ class LocalDense:
             if self._rescore == 1:
                 return found
             allowed = np.sort(np.asarray(found, dtype=np.int64))
-        scores = np.asarray(self._vectors[allowed], dtype=np.float32) @ vector
+        scores = np.asarray(self._rows(allowed), dtype=np.float32) @ vector
         top = np.argsort(-scores, kind="stable")[:n]
         return [int(allowed[i]) for i in top]

@@ -19,6 +19,7 @@ import numpy as np
 from qa.model import Passage, Report, ReportInfo
 from qa.retrieval import names, records, storage
 from qa.retrieval.backend import LocalDense
+from qa.retrieval.file_rows import FileRows
 from qa.retrieval.lexical import LexicalIndex, top_scores
 from qa.retrieval.scope import normalise_question
 
@@ -26,10 +27,14 @@ VECTORS, PLAN = "vectors.npy", "plan.npy"
 
 
 class StackedVectors:
-    """The generation's memory-mapped vectors followed by the segment's, indexed by passage id."""
+    """The generation's memory-mapped vectors followed by the segment's, indexed by passage id.
+
+    Rows asked for by id are read from the files (qa.retrieval.file_rows), not through the mappings.
+    """
 
     def __init__(self, base: np.ndarray, delta: np.ndarray) -> None:
         self._base, self._delta = base, delta
+        self._base_rows, self._delta_rows = FileRows(base), FileRows(delta)
         self.shape = (len(base) + len(delta), base.shape[1])
 
     def __len__(self) -> int:
@@ -40,10 +45,15 @@ class StackedVectors:
         if ids.ndim == 0:
             i = int(ids)
             return self._base[i] if i < len(self._base) else self._delta[i - len(self._base)]
+        return self.rows(ids)
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """Return the vectors of these passage ids, in their order."""
+        ids = np.asarray(ids, dtype=np.int64)
         rows = np.empty((len(ids), self.shape[1]), dtype=np.float32)
         low = ids < len(self._base)
-        rows[low] = self._base[ids[low]]
-        rows[~low] = self._delta[ids[~low] - len(self._base)]
+        rows[low] = self._base_rows.take(ids[low])
+        rows[~low] = self._delta_rows.take(ids[~low] - len(self._base))
         return rows
 
     def __iter__(self) -> Iterator[np.ndarray]:
