@@ -480,7 +480,7 @@ class ReportIndex:
     def _query(self, question: str) -> "_Query":
         """Tokenise, score and embed a question once, however many report subsets it is ranked in."""
         tokens = self._tokenizer.tokens(question)
-        lexical_scores = self._lexical.scores(tokens) if tokens and self._remote is None else None
+        lexical_scores = self._lexical.query(tokens) if tokens and self._remote is None else None
         vector = self._encoder.encode([question])[0]
         return _Query(lexical_scores, vector, bool(PLAN_WORDS.search(question)), tuple(tokens))
 
@@ -534,9 +534,9 @@ class ReportIndex:
 
 @dataclass(frozen=True, eq=False)
 class _Query:
-    """A question prepared for ranking: BM25 scores of every passage (None without tokens), its vector."""
+    """A question prepared for ranking: its BM25 scores, worked out on demand (None without tokens), its vector."""
 
-    lexical_scores: np.ndarray | None
+    lexical_scores: object | None
     vector: np.ndarray
     asks_about_plans: bool
     tokens: tuple[str, ...] = ()

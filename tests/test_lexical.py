@@ -295,3 +295,22 @@ def test_a_mapped_index_reads_its_postings_from_the_files_and_scores_as_in_memor
         assert np.array_equal(mapped.scores(query), built.scores(query))
         assert [a.tolist() for a in mapped.search(query, 7)] == [a.tolist() for a in built.search(query, 7)]
     assert mapped.document_frequency("词3") == built.document_frequency("词3") > 0
+
+
+def test_scores_of_a_few_documents_are_the_floats_of_all_scores_and_rank_alike(tmp_path: Path):
+    rng = random.Random(5)
+    words = [f"词{i}" for i in range(120)]
+    docs = [[rng.choice(words[: rng.choice([4, 40, 120])]) for _ in range(rng.randint(1, 25))] for _ in range(3200)]
+    built = LexicalIndex.build(docs)
+    built.save(tmp_path / "lexical")
+    for index in (built, LexicalIndex.load(tmp_path / "lexical", mmap=True)):
+        for query in (["词1", "词2", "词77"], ["词0", "词3"], ["不在"], ["词119"]):
+            everything = index.scores(query)
+            for documents in (np.arange(100, 117), np.array([0, 5, 3199]), np.arange(3000, 3200), np.array([], dtype=np.int64)):
+                few = index.query(query)
+                assert few.of(documents).tobytes() == everything[documents].tobytes()
+                assert few._full is None  # worked out for those documents only
+                # Ranked within a report's passages from a lazy query, as from all scores.
+                assert [a.tolist() for a in index.top(index.query(query), 5, allowed_ids=documents[::-1])] == \
+                    [a.tolist() for a in index.top(everything, 5, allowed_ids=documents)]
+            assert [a.tolist() for a in index.top(index.query(query), 9)] == [a.tolist() for a in index.top(everything, 9)]

@@ -81,7 +81,10 @@ def test_the_other_reports_answer_as_before(without_tian, fake_encoder):
     assert answers(index.update(corpus))[:3] == before
 
 
-def test_a_replaced_report_answers_from_its_new_text_only(tmp_path: Path, fake_encoder):
+def test_a_replaced_report_answers_from_its_new_text_only(tmp_path: Path, fake_encoder, monkeypatch):
+    from qa.retrieval import lexical as lexical_module
+
+    monkeypatch.setattr(lexical_module, "FEW_SHARE", 1.0)  # the tiny index's subsets are scored on their own
     corpus = corpus_copy(tmp_path / "corpus")
     folder = tmp_path / "index"
     index = ReportIndex.build(corpus, folder, config=SEGMENTED, encoder=fake_encoder)
@@ -94,6 +97,12 @@ def test_a_replaced_report_answers_from_its_new_text_only(tmp_path: Path, fake_e
     hits = updated.search("调处矛盾纠纷806件", k=50)
     assert not [hit for hit in hits if "806件" in hit.text]
     assert sorted(info.source for info in updated.reports) == sorted(p.name for p in corpus.iterdir())
+    # Scores of a few passages (the masked old version, the new one in the segment, others) are those of all.
+    lexical, tokens = updated._lexical, updated._tokenizer.tokens("田镇街道调处矛盾纠纷806件")
+    masked, count = updated._view.masked, len(updated.passages)
+    for documents in (np.arange(count), np.unique(np.r_[masked, count - 3 : count, 0:4]), masked, np.arange(count - 2, count)):
+        assert lexical.query(tokens).of(documents).tobytes() == lexical.scores(tokens)[documents].tobytes()
+    assert not lexical.scores(tokens)[masked].any()
     # Replaced again: the segment holds the newest version only, and one segment folder remains.
     path.write_text(path.read_text(encoding="utf-8").replace("912件", "333件"), encoding="utf-8")
     again = updated.update(corpus)

@@ -22,6 +22,10 @@ class LexicalSearch(Protocol):
         """Return the BM25 score of every passage, float32 of shape (passages,)."""
         ...
 
+    def query(self, query_tokens: list[str]):
+        """Return the scores of scores() worked out on demand, to hand to top() (only those of the allowed ids when given)."""
+        ...
+
     def top(self, scores: np.ndarray, k: int, *, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, ids) of the k best passages with a positive score, best first, ties by lower id."""
         ...

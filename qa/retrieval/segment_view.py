@@ -20,7 +20,7 @@ from qa.model import Passage, Report, ReportInfo
 from qa.retrieval import names, records, storage
 from qa.retrieval.backend import LocalDense
 from qa.retrieval.file_rows import FileRows
-from qa.retrieval.lexical import LexicalIndex, top_scores
+from qa.retrieval.lexical import LexicalIndex, QueryScores, allowed, check_k, ranked, top_scores
 from qa.retrieval.scope import normalise_question
 
 VECTORS, PLAN = "vectors.npy", "plan.npy"
@@ -150,12 +150,40 @@ class SegmentedLexical:
         return len(self._base) + len(self._delta)
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        base = np.array(self._base.scores(query_tokens), dtype=np.float32)
-        base[self._masked] = 0.0
-        return np.concatenate([base, self._delta.scores(query_tokens)])
+        return self.query(query_tokens).full()
 
-    def top(self, scores: np.ndarray, k: int, *, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        return top_scores(scores, k, len(self), allowed_ids)
+    def query(self, query_tokens: Sequence[str]) -> "SegmentedScores":
+        return SegmentedScores(self._base.query(query_tokens), self._delta, query_tokens, self._masked)
+
+    def top(self, scores, k: int, *, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(scores, SegmentedScores):
+            return top_scores(scores, k, len(self), allowed_ids)
+        if allowed_ids is None:
+            return top_scores(scores.full(), k, len(self))
+        check_k(k)
+        candidates = allowed(allowed_ids, len(self))
+        return ranked(scores.of(candidates), candidates, k)
+
+
+class SegmentedScores:
+    """One query's BM25 scores over the generation (masked passages 0) and the segment, all or a few (lexical.QueryScores)."""
+
+    def __init__(self, base: QueryScores, delta: DeltaBM25, query_tokens: Sequence[str], masked: np.ndarray) -> None:
+        self._base, self._masked = base, masked
+        self._delta = delta.scores(query_tokens)  # the segment is small (segments.MAX_SHARE)
+
+    def full(self) -> np.ndarray:
+        base = np.array(self._base.full(), dtype=np.float32)  # a copy: the generation's scores stay as worked out
+        base[self._masked] = 0.0
+        return np.concatenate([base, self._delta])
+
+    def of(self, documents: np.ndarray) -> np.ndarray:
+        """Return the scores of these passage ids (sorted, unique), in their order."""
+        count = len(self._base._index)
+        split = int(np.searchsorted(documents, count))
+        base = self._base.of(documents[:split])
+        base[np.isin(documents[:split], self._masked)] = 0.0
+        return np.concatenate([base, self._delta[documents[split:] - count]])
 
 
 class SegmentedDense:
