@@ -508,8 +508,8 @@ class ReportIndex:
         return [self._hit(i, score) for i, score in fused[:k]]
 
     def _passage_ids(self, sources: Sequence[str]) -> np.ndarray:
-        parts = [np.arange(*self._ranges[s]) for s in sources if s in self._ranges]
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        bounds = np.array([self._ranges[s] for s in sources if s in self._ranges], dtype=np.int64).reshape(-1, 2)
+        return segment_view.concatenated_ranges(bounds[:, 0], bounds[:, 1])
 
     def _lexical_ranking(self, query: "_Query", n: int, allowed: np.ndarray | None) -> list[int]:
         if query.lexical_scores is None:

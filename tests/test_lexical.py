@@ -312,5 +312,6 @@ def test_scores_of_a_few_documents_are_the_floats_of_all_scores_and_rank_alike(t
                 assert few._full is None  # worked out for those documents only
                 # Ranked within a report's passages from a lazy query, as from all scores.
                 assert [a.tolist() for a in index.top(index.query(query), 5, allowed_ids=documents[::-1])] == \
-                    [a.tolist() for a in index.top(everything, 5, allowed_ids=documents)]
+                    [a.tolist() for a in index.top(everything, 5, allowed_ids=documents)] == \
+                    [a.tolist() for a in index.top(everything, 5, allowed_ids=np.r_[documents, documents])]
             assert [a.tolist() for a in index.top(index.query(query), 9)] == [a.tolist() for a in index.top(everything, 9)]

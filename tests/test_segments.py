@@ -247,3 +247,12 @@ def test_a_report_file_suffix_is_found_as_splitext_finds_it():
 
     for name in ("a.txt", "A.TXT", "a.b.Docx", ".txt", "..txt", ".hidden.pdf", "noext", "a.", "~$a.docx", "x..html"):
         assert _suffix(name) == os.path.splitext(name)[1].lower(), name
+
+
+def test_ranges_are_concatenated_in_order():
+    from qa.retrieval.segment_view import concatenated_ranges
+
+    starts, ends = np.array([5, 0, 9, 9, 20]), np.array([8, 2, 9, 11, 21])
+    assert concatenated_ranges(starts, ends).tolist() == [5, 6, 7, 0, 1, 9, 10, 20]
+    assert concatenated_ranges(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []
+    assert concatenated_ranges(np.array([3]), np.array([3])).dtype == np.int64

@@ -39,6 +39,11 @@ class DenseSearch(Protocol):
         ...
 
 
+# A scope of more passages than this is searched in an approximate store, not scored exactly: the exact
+# way reads every row of the scope (a gigabyte for a year's reports at 100,000 reports).
+EXACT_AT_MOST = 20_000
+
+
 class LocalDense:
     """A FAISS store for the whole collection; the exact vectors, memory-mapped, for subsets and rescoring.
 
@@ -55,7 +60,14 @@ class LocalDense:
         self._rescore = rescore
 
     def ranking(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
-        if allowed is None:
+        if allowed is not None and self._rescore > 1 and len(allowed) > EXACT_AT_MOST and hasattr(self._store, "search_among"):
+            # A broad scope ("2023年…": every report of a year, 250,000 passages at 100,000 reports) is
+            # searched in the approximate store among its passages, then its candidates ranked again exactly.
+            allowed = np.asarray(allowed, dtype=np.int64)
+            stored = allowed < len(self._store)
+            _, ids = self._store.search_among(vector[None, :], n * self._rescore, allowed[stored])
+            allowed = np.unique(np.concatenate([ids[0][ids[0] >= 0], allowed[~stored]]))  # a segment's are not in the store
+        elif allowed is None:
             _, ids = self._store.search(vector[None, :], n * self._rescore)
             found = [int(i) for i in ids[0] if i >= 0]
             if self._rescore == 1:

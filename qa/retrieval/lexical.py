@@ -284,7 +284,9 @@ def check_k(k: int) -> None:
 
 def allowed(allowed_ids: np.ndarray, count: int) -> np.ndarray:
     """Return the allowed ids sorted and without repeats, or raise ValueError when one lies outside [0, count)."""
-    candidates = np.unique(np.asarray(allowed_ids, dtype=np.int64))
+    candidates = np.asarray(allowed_ids, dtype=np.int64)
+    if not (candidates.ndim == 1 and np.all(candidates[1:] > candidates[:-1])):  # a scope's ids come sorted
+        candidates = np.unique(candidates)
     if len(candidates) and (candidates[0] < 0 or candidates[-1] >= count):
         raise ValueError(f"allowed_ids must lie within [0, {count}); got {candidates[0]}..{candidates[-1]}.")
     return candidates

@@ -215,6 +215,17 @@ class Mentions:
         return normalise_question(self._text_of(source))
 
 
+def concatenated_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the ids start..end-1 of every range, in order, as one int64 array, without a Python loop over them
+    (a year's 14,000 reports at 100,000 reports)."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return offsets + np.arange(total, dtype=np.int64)
+
+
 @dataclass
 class CorpusView:
     """What ReportIndex reads from a generation and its segment (None without one)."""
