@@ -256,3 +256,23 @@ def test_ranges_are_concatenated_in_order():
     assert concatenated_ranges(starts, ends).tolist() == [5, 6, 7, 0, 1, 9, 10, 20]
     assert concatenated_ranges(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []
     assert concatenated_ranges(np.array([3]), np.array([3])).dtype == np.int64
+
+
+def test_a_removal_keeps_the_segment_words_frequencies_without_loading_the_dictionary(without_tian, fake_encoder):
+    import json
+
+    corpus, folder, index = without_tian
+    shutil.copy(REPO / "corpus" / TIAN, corpus / TIAN)
+    index.update(corpus)
+    fields = pointer(folder)
+    added = json.loads((folder / fields[0] / fields[2] / "manifest.json").read_text(encoding="utf-8"))
+    assert added["user_words"] and len(added["frequencies"]) == len(added["user_words"])
+    fresh = ReportIndex.load(folder, encoder=fake_encoder)
+    removed = next(info.source for info in fresh.reports if info.source != TIAN)
+    (corpus / removed).unlink()
+    updated = fresh.update(corpus)
+    assert updated._tokenizer._segmenter is None  # nothing to tokenise: jieba's dictionary was not loaded
+    fields = pointer(folder)
+    after = json.loads((folder / fields[0] / fields[2] / "manifest.json").read_text(encoding="utf-8"))
+    assert (after["user_words"], after["frequencies"]) == (added["user_words"], added["frequencies"])
+    assert removed not in {info.source for info in updated.reports} and updated.answer(TIAN_QUESTION).found
