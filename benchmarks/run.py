@@ -65,6 +65,11 @@ def run_step(step: dict) -> dict:
     if name == "serve":
         from hashing import RenamedEncoder
 
+        if step.get("threads"):  # as the web app serves (webui/serving.py): one thread per search and forward pass
+            from embeddings.encoder import limit_threads
+
+            limit_threads(int(step["threads"]))
+
         def make():
             encoder = _encoder("real")
             return encoder if step["encoder"] == "real" else RenamedEncoder(encoder, "hash-bigram-512")

@@ -71,13 +71,14 @@ def render(results: dict, hash_note: str) -> str:
     scoped = [(label, r) for label, r in serve.items() if "scoped_search_answer_p95_ms" in r]
     if scoped:
         out.append(_table("\nSCOPED vs UNSCOPED (search + answer of one question; unscoped = the same questions "
-                          "without place or year)",
+                          "without place or year; year only = 20 of those with a year before them)",
                           ["corpus", "first question ms", "scoped n", "scoped p50", "scoped p95", "unscoped n",
-                           "unscoped p50", "unscoped p95"],
+                           "unscoped p50", "unscoped p95", "year only p50", "year only p95"],
                           [[label, r.get("first_question_ms"), r.get("scoped_questions"),
                             r.get("scoped_search_answer_p50_ms"), r.get("scoped_search_answer_p95_ms"),
                             r.get("unscoped_questions"), r.get("unscoped_search_answer_p50_ms"),
-                            r.get("unscoped_search_answer_p95_ms")] for label, r in scoped]))
+                            r.get("unscoped_search_answer_p95_ms"), r.get("year_only_search_answer_p50_ms"),
+                            r.get("year_only_search_answer_p95_ms")] for label, r in scoped]))
     for label, ivf in results.get("ivf", {}).items():
         if ivf.get("rows"):
             out.append(_table(f"\nIVF 8-bit + exact rescoring of 4x candidates vs exact search, corpus {label} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import re
+import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -260,9 +261,10 @@ def limit_threads(threads: int) -> None:
     if threads < 1:
         raise ValueError(f"threads of {threads} is below 1; give a positive number such as 1.")
     import faiss
-    import torch
 
-    torch.set_num_threads(threads)
+    torch = sys.modules.get("torch")
+    if torch is not None:  # else it is never imported for this (220 MB of RSS): a torch encoder loaded later is told
+        torch.set_num_threads(threads)
     faiss.omp_set_num_threads(threads)
     _thread_limit = threads
 

@@ -480,7 +480,7 @@ class ReportIndex:
     def _query(self, question: str) -> "_Query":
         """Tokenise, score and embed a question once, however many report subsets it is ranked in."""
         tokens = self._tokenizer.tokens(question)
-        lexical_scores = self._lexical.scores(tokens) if tokens and self._remote is None else None
+        lexical_scores = self._lexical.query(tokens) if tokens and self._remote is None else None
         vector = self._encoder.encode([question])[0]
         return _Query(lexical_scores, vector, bool(PLAN_WORDS.search(question)), tuple(tokens))
 
@@ -508,8 +508,8 @@ class ReportIndex:
         return [self._hit(i, score) for i, score in fused[:k]]
 
     def _passage_ids(self, sources: Sequence[str]) -> np.ndarray:
-        parts = [np.arange(*self._ranges[s]) for s in sources if s in self._ranges]
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        bounds = np.array([self._ranges[s] for s in sources if s in self._ranges], dtype=np.int64).reshape(-1, 2)
+        return segment_view.concatenated_ranges(bounds[:, 0], bounds[:, 1])
 
     def _lexical_ranking(self, query: "_Query", n: int, allowed: np.ndarray | None) -> list[int]:
         if query.lexical_scores is None:
@@ -534,9 +534,9 @@ class ReportIndex:
 
 @dataclass(frozen=True, eq=False)
 class _Query:
-    """A question prepared for ranking: BM25 scores of every passage (None without tokens), its vector."""
+    """A question prepared for ranking: its BM25 scores, worked out on demand (None without tokens), its vector."""
 
-    lexical_scores: np.ndarray | None
+    lexical_scores: object | None
     vector: np.ndarray
     asks_about_plans: bool
     tokens: tuple[str, ...] = ()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -259,3 +261,57 @@ def test_an_extended_tokenizer_is_the_dictionary_a_restored_one_loads():
                        {"user_words": ["绿洲街道"], "frequencies": [frequencies["绿洲街道"]]})
     assert restored._loaded().FREQ == extended._loaded().FREQ and restored._loaded().total == extended._loaded().total
     assert "绿洲街道" not in current._loaded().FREQ  # the one in use is left as it was
+
+
+def test_words_of_recorded_frequencies_added_at_once_are_the_dictionary_add_word_gives():
+    import jieba
+
+    # Prefixes of each other, a word jieba knows, two words alike but for case, a word shorter than its prefix's word.
+    words = ["红星街道办事处", "红星街道", "人民政府", "AB街道", "Ab街道", "河东区", "河东"]
+    worked_out = Tokenizer(words)
+    frequencies = worked_out.frequencies()
+    one_by_one = jieba.Tokenizer()
+    one_by_one.initialize()
+    for word in worked_out.user_words:
+        one_by_one.add_word(word.lower(), frequencies[word])
+    at_once = Tokenizer(words, frequencies)._loaded()
+    assert at_once.FREQ == one_by_one.FREQ == worked_out._loaded().FREQ
+    assert at_once.total == one_by_one.total == worked_out._loaded().total
+    # Recorded for the first words only (an update's new names come last): the rest worked out in order, as a build does.
+    partly = Tokenizer(words, {word: frequencies[word] for word in words[:4]})
+    assert partly.frequencies() == frequencies and partly._loaded().FREQ == one_by_one.FREQ
+    assert partly._loaded().total == one_by_one.total
+
+
+def test_a_mapped_index_reads_its_postings_from_the_files_and_scores_as_in_memory(tmp_path: Path):
+    rng = random.Random(11)
+    words = [f"词{i}" for i in range(200)]
+    docs = [[rng.choice(words[: rng.choice([5, 60, 200])]) for _ in range(rng.randint(1, 30))] for _ in range(2000)]
+    built = LexicalIndex.build(docs)
+    built.save(tmp_path / "lexical")
+    mapped = LexicalIndex.load(tmp_path / "lexical", mmap=True)
+    assert mapped._data._file is not None and mapped._indices._file is not None
+    for query in (["词1", "词2", "词150"], ["词0"], ["不在"], ["词199", "词0", "词0"]):
+        assert np.array_equal(mapped.scores(query), built.scores(query))
+        assert [a.tolist() for a in mapped.search(query, 7)] == [a.tolist() for a in built.search(query, 7)]
+    assert mapped.document_frequency("词3") == built.document_frequency("词3") > 0
+
+
+def test_scores_of_a_few_documents_are_the_floats_of_all_scores_and_rank_alike(tmp_path: Path):
+    rng = random.Random(5)
+    words = [f"词{i}" for i in range(120)]
+    docs = [[rng.choice(words[: rng.choice([4, 40, 120])]) for _ in range(rng.randint(1, 25))] for _ in range(3200)]
+    built = LexicalIndex.build(docs)
+    built.save(tmp_path / "lexical")
+    for index in (built, LexicalIndex.load(tmp_path / "lexical", mmap=True)):
+        for query in (["词1", "词2", "词77"], ["词0", "词3"], ["不在"], ["词119"]):
+            everything = index.scores(query)
+            for documents in (np.arange(100, 117), np.array([0, 5, 3199]), np.arange(3000, 3200), np.array([], dtype=np.int64)):
+                few = index.query(query)
+                assert few.of(documents).tobytes() == everything[documents].tobytes()
+                assert few._full is None  # worked out for those documents only
+                # Ranked within a report's passages from a lazy query, as from all scores.
+                assert [a.tolist() for a in index.top(index.query(query), 5, allowed_ids=documents[::-1])] == \
+                    [a.tolist() for a in index.top(everything, 5, allowed_ids=documents)] == \
+                    [a.tolist() for a in index.top(everything, 5, allowed_ids=np.r_[documents, documents])]
+            assert [a.tolist() for a in index.top(index.query(query), 9)] == [a.tolist() for a in index.top(everything, 9)]

@@ -91,6 +91,16 @@ def test_limit_threads_reaches_encoders_loaded_afterwards(model_folder: Path, mo
     assert limited.threads == 1 and told.threads == 2
 
 
+def test_limit_threads_does_not_import_torch_for_an_onnx_server():
+    import subprocess
+    import sys
+
+    script = ("import sys, faiss; from embeddings.encoder import limit_threads; limit_threads(1); "
+              "print('torch' in sys.modules, faiss.omp_get_max_threads())")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=Path(__file__).parents[1], check=True)
+    assert done.stdout.split() == ["False", "1"]
+
+
 # ----------------------------------------------------------------------------- the real model (slow)
 
 

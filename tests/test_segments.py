@@ -81,7 +81,10 @@ def test_the_other_reports_answer_as_before(without_tian, fake_encoder):
     assert answers(index.update(corpus))[:3] == before
 
 
-def test_a_replaced_report_answers_from_its_new_text_only(tmp_path: Path, fake_encoder):
+def test_a_replaced_report_answers_from_its_new_text_only(tmp_path: Path, fake_encoder, monkeypatch):
+    from qa.retrieval import lexical as lexical_module
+
+    monkeypatch.setattr(lexical_module, "FEW_SHARE", 1.0)  # the tiny index's subsets are scored on their own
     corpus = corpus_copy(tmp_path / "corpus")
     folder = tmp_path / "index"
     index = ReportIndex.build(corpus, folder, config=SEGMENTED, encoder=fake_encoder)
@@ -94,6 +97,12 @@ def test_a_replaced_report_answers_from_its_new_text_only(tmp_path: Path, fake_e
     hits = updated.search("调处矛盾纠纷806件", k=50)
     assert not [hit for hit in hits if "806件" in hit.text]
     assert sorted(info.source for info in updated.reports) == sorted(p.name for p in corpus.iterdir())
+    # Scores of a few passages (the masked old version, the new one in the segment, others) are those of all.
+    lexical, tokens = updated._lexical, updated._tokenizer.tokens("田镇街道调处矛盾纠纷806件")
+    masked, count = updated._view.masked, len(updated.passages)
+    for documents in (np.arange(count), np.unique(np.r_[masked, count - 3 : count, 0:4]), masked, np.arange(count - 2, count)):
+        assert lexical.query(tokens).of(documents).tobytes() == lexical.scores(tokens)[documents].tobytes()
+    assert not lexical.scores(tokens)[masked].any()
     # Replaced again: the segment holds the newest version only, and one segment folder remains.
     path.write_text(path.read_text(encoding="utf-8").replace("912件", "333件"), encoding="utf-8")
     again = updated.update(corpus)
@@ -207,3 +216,63 @@ def test_changes_are_found_by_stat_and_only_changed_files_are_read(tmp_path: Pat
     (corpus / ".hidden.txt").write_text("x", encoding="utf-8")
     assert changes._plain_walk(corpus) is None
     assert [failure.path for failure in changes.find_changes(corpus, indexed, stats).skipped] == [".hidden.txt"]
+
+
+def test_the_stats_kept_from_the_load_are_those_recorded_in_the_index(without_tian, tmp_path: Path):
+    import json
+
+    from qa.retrieval import records
+
+    _, _, index = without_tian
+    lines = (index._generation / records.INFOS).read_text(encoding="utf-8").splitlines()
+    written = []
+    for number, line in enumerate(lines):
+        record = json.loads(line)
+        # Stats as recorded, none (an index written before they were), or damaged.
+        record["stat"] = [[4096 + number, 10**18 + number, 10**18 + 7], None, ["x", 1, 2]][min(number, 2)]
+        written.append(json.dumps(record, ensure_ascii=False))
+    path = tmp_path / records.INFOS
+    path.write_text("\n".join(written) + "\n", encoding="utf-8")
+    infos, counts, stats = records.read_metadata(path)
+    assert (infos, counts) == records.read_infos(path)
+    assert records.stats_by_source(infos, stats) == {infos[0].source: [4096, 10**18, 10**18 + 7]}
+    # A damaged stat matches no file's stat either way: read_stats kept it, so such a file was hashed; now it is too.
+    assert records.stats_by_source(infos, stats) == {s: v for s, v in records.read_stats(path).items() if "x" not in v}
+
+
+def test_a_report_file_suffix_is_found_as_splitext_finds_it():
+    import os
+
+    from qa.retrieval.changes import _suffix
+
+    for name in ("a.txt", "A.TXT", "a.b.Docx", ".txt", "..txt", ".hidden.pdf", "noext", "a.", "~$a.docx", "x..html"):
+        assert _suffix(name) == os.path.splitext(name)[1].lower(), name
+
+
+def test_ranges_are_concatenated_in_order():
+    from qa.retrieval.segment_view import concatenated_ranges
+
+    starts, ends = np.array([5, 0, 9, 9, 20]), np.array([8, 2, 9, 11, 21])
+    assert concatenated_ranges(starts, ends).tolist() == [5, 6, 7, 0, 1, 9, 10, 20]
+    assert concatenated_ranges(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []
+    assert concatenated_ranges(np.array([3]), np.array([3])).dtype == np.int64
+
+
+def test_a_removal_keeps_the_segment_words_frequencies_without_loading_the_dictionary(without_tian, fake_encoder):
+    import json
+
+    corpus, folder, index = without_tian
+    shutil.copy(REPO / "corpus" / TIAN, corpus / TIAN)
+    index.update(corpus)
+    fields = pointer(folder)
+    added = json.loads((folder / fields[0] / fields[2] / "manifest.json").read_text(encoding="utf-8"))
+    assert added["user_words"] and len(added["frequencies"]) == len(added["user_words"])
+    fresh = ReportIndex.load(folder, encoder=fake_encoder)
+    removed = next(info.source for info in fresh.reports if info.source != TIAN)
+    (corpus / removed).unlink()
+    updated = fresh.update(corpus)
+    assert updated._tokenizer._segmenter is None  # nothing to tokenise: jieba's dictionary was not loaded
+    fields = pointer(folder)
+    after = json.loads((folder / fields[0] / fields[2] / "manifest.json").read_text(encoding="utf-8"))
+    assert (after["user_words"], after["frequencies"]) == (added["user_words"], added["frequencies"])
+    assert removed not in {info.source for info in updated.reports} and updated.answer(TIAN_QUESTION).found

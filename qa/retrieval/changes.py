@@ -43,7 +43,7 @@ def _plain_walk(root: Path) -> dict[str, list[int]] | None:
             with os.scandir(directory) as entries:
                 for entry in entries:
                     name = entry.name
-                    candidate = os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES
+                    candidate = _suffix(name) in SUPPORTED_SUFFIXES
                     if entry.is_symlink():
                         return None
                     if entry.is_dir(follow_symlinks=False):
@@ -60,6 +60,13 @@ def _plain_walk(root: Path) -> dict[str, list[int]] | None:
         except OSError:
             return None
     return stats
+
+
+def _suffix(name: str) -> str:
+    """Return os.path.splitext(name)[1].lower() without its per-call cost (100,000 names per update)."""
+    stem = name.lstrip(".")
+    dot = stem.rfind(".")
+    return stem[dot:].lower() if dot > 0 else ""
 
 
 def _corpus_stats(root: Path) -> tuple[dict[str, list[int]], tuple[ReadFailure, ...]]:

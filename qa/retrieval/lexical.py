@@ -16,8 +16,11 @@ import numpy as np
 
 from qa.errors import IndexLoadError
 from qa.retrieval.bm25_matrix import score_matrix
+from qa.retrieval.file_rows import FileRows
 
 MANIFEST_FILE = "lexical.json"
+# Above this share of the documents, scores of some are taken from the scores of all (QueryScores.of).
+FEW_SHARE = 1 / 16
 FORMAT_VERSION = 1
 
 
@@ -35,6 +38,10 @@ class LexicalIndex:
                 segment added later can be scored with this index's statistics.
         """
         self._bm25 = bm25
+        # Postings are read from the files of a mapped index, not through the mappings: pages read through
+        # a mapping stay in the process's RSS (617 MB of them after 162 questions at 100,000 reports).
+        self._data, self._indices = FileRows(bm25.scores["data"]), FileRows(bm25.scores["indices"])
+        self._indptr = np.array(bm25.scores["indptr"])  # one offset per token, in memory: 2 MB at 100,000 reports
         self._vocabulary = vocabulary
         self._count = count
         self.avgdl = avgdl
@@ -95,8 +102,7 @@ class LexicalIndex:
         i = self._vocabulary.get(token)
         if i is None:
             return 0
-        indptr = self._bm25.scores["indptr"]
-        return int(indptr[i + 1] - indptr[i])
+        return int(self._indptr[i + 1] - self._indptr[i])
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """Return the BM25 score of every document for the query, float32 of shape (len(self),).
@@ -104,17 +110,14 @@ class LexicalIndex:
         Args:
             query_tokens: the question's tokens; repeats count once, unknown tokens are ignored.
         """
+        return self.query(query_tokens).full()
+
+    def query(self, query_tokens: Sequence[str]) -> "QueryScores":
+        """Return the query's BM25 scores worked out on demand: all of them, or only those of some documents."""
         if isinstance(query_tokens, str):
             raise TypeError("query_tokens is one string; pass the question's list of tokens.")
         ids = [self._vocabulary[token] for token in dict.fromkeys(query_tokens) if token in self._vocabulary]
-        scores = np.zeros(self._count, dtype=np.float32)
-        data, indices, indptr = (self._bm25.scores[key] for key in ("data", "indices", "indptr"))
-        for i in ids:
-            # A token's postings name each document once, so a plain indexed add is exact and, at 1.75 M
-            # passages, many times faster than the np.add.at bm25s uses (same order of additions, same sums).
-            start, end = int(indptr[i]), int(indptr[i + 1])
-            scores[indices[start:end]] += data[start:end]
-        return scores
+        return QueryScores(self, ids)
 
     def search(
         self, query_tokens: Sequence[str], k: int, *, allowed_ids: np.ndarray | None = None
@@ -138,11 +141,17 @@ class LexicalIndex:
     def top(
         self, scores: np.ndarray, k: int, *, allowed_ids: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Rank documents by scores from scores(), so one query can be ranked within many subsets.
+        """Rank documents by scores from scores() or query(), so one query can be ranked within many subsets.
 
         Args, Returns and Raises as in search(), with `scores` in place of the query tokens.
         """
-        return top_scores(scores, k, self._count, allowed_ids)
+        if not isinstance(scores, QueryScores):
+            return top_scores(scores, k, self._count, allowed_ids)
+        if allowed_ids is None:
+            return top_scores(scores.full(), k, self._count)
+        check_k(k)
+        candidates = allowed(allowed_ids, self._count)
+        return ranked(scores.of(candidates), candidates, k)
 
     def save(self, folder: Path) -> None:
         """Write the index into folder: numpy arrays, vocabulary JSON, and lexical.json.
@@ -218,24 +227,95 @@ def _ids_are_a_range(ids: set[int], size: int) -> bool:
     return len(ids) == size and (size == 0 or (min(ids) == 0 and max(ids) == size - 1))
 
 
+class QueryScores:
+    """One query's BM25 scores, worked out for every document (full) or for a few (of).
+
+    A question about one report needs the scores of its 17 passages, not of 1.75 M: of()
+    reads each query token's postings (document ids, ascending: bm25_matrix and bm25s both
+    write them so), finds the documents asked among them by binary search and reads only
+    their scores. The sums are made token by token in the same order as full(), so they are
+    the same floats.
+    """
+
+    def __init__(self, index: LexicalIndex, token_ids: list[int]) -> None:
+        self._index, self._ids = index, token_ids
+        self._full: np.ndarray | None = None
+        self._documents: dict[int, np.ndarray] = {}
+
+    def full(self) -> np.ndarray:
+        """Return the score of every document, float32 of shape (len(index),); worked out once."""
+        if self._full is None:
+            index = self._index
+            scores = np.zeros(len(index), dtype=np.float32)
+            for i in self._ids:
+                # A token's postings name each document once, so a plain indexed add is exact and, at 1.75 M
+                # passages, many times faster than the np.add.at bm25s uses (same order of additions, same sums).
+                start, end = int(index._indptr[i]), int(index._indptr[i + 1])
+                scores[self._postings(i)] += index._data.range(start, end)
+            self._full = scores
+        return self._full
+
+    def of(self, documents: np.ndarray) -> np.ndarray:
+        """Return the scores of these documents (sorted, unique ids), float32, in their order."""
+        if self._full is not None or len(documents) > FEW_SHARE * len(self._index):
+            return self.full()[documents]
+        scores = np.zeros(len(documents), dtype=np.float32)
+        for i in self._ids:
+            postings = self._postings(i)
+            at = np.searchsorted(postings, documents)
+            found = at < len(postings)
+            found[found] = postings[at[found]] == documents[found]
+            if found.any():
+                scores[found] += self._index._data.take(at[found] + int(self._index._indptr[i]))
+        return scores
+
+    def _postings(self, i: int) -> np.ndarray:
+        """Return the ids of the documents holding token i, read once per query."""
+        if i not in self._documents:
+            start, end = int(self._index._indptr[i]), int(self._index._indptr[i + 1])
+            self._documents[i] = self._index._indices.range(start, end)
+        return self._documents[i]
+
+
+def check_k(k: int) -> None:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k of {k!r} is not a positive integer; ask for at least 1 result.")
+
+
+def allowed(allowed_ids: np.ndarray, count: int) -> np.ndarray:
+    """Return the allowed ids sorted and without repeats, or raise ValueError when one lies outside [0, count)."""
+    candidates = np.asarray(allowed_ids, dtype=np.int64)
+    if not (candidates.ndim == 1 and np.all(candidates[1:] > candidates[:-1])):  # a scope's ids come sorted
+        candidates = np.unique(candidates)
+    if len(candidates) and (candidates[0] < 0 or candidates[-1] >= count):
+        raise ValueError(f"allowed_ids must lie within [0, {count}); got {candidates[0]}..{candidates[-1]}.")
+    return candidates
+
+
 def top_scores(scores: np.ndarray, k: int, count: int, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return (scores, ids) of the k best of `count` documents with a positive score, best first, ties by lower id.
 
     Raises:
         ValueError: k below 1, or allowed_ids outside [0, count).
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k of {k!r} is not a positive integer; ask for at least 1 result.")
-    candidates = np.arange(count, dtype=np.int64)
-    if allowed_ids is not None:
-        candidates = np.unique(np.asarray(allowed_ids, dtype=np.int64))
-        if len(candidates) and (candidates[0] < 0 or candidates[-1] >= count):
-            raise ValueError(f"allowed_ids must lie within [0, {count}); got {candidates[0]}..{candidates[-1]}.")
-        scores = scores[candidates]
+    check_k(k)
+    if allowed_ids is None:
+        return ranked(scores, None, k)
+    candidates = allowed(allowed_ids, count)
+    return ranked(scores[candidates], candidates, k)
+
+
+def ranked(scores: np.ndarray, candidates: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return (scores, ids) of the k best positive scores, best first, ties by lower id.
+
+    `scores` are those of `candidates` (sorted ids), or of ids 0..len(scores)-1 when None:
+    no array of every id is made for a search over all of them.
+    """
     positive = np.flatnonzero(scores > 0)
     if len(positive) > k:
         # Keep every document tied with the k-th best, so ties resolve by id, not by partition order.
         kth_best = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
         positive = positive[scores[positive] >= kth_best]
-    order = positive[np.lexsort((candidates[positive], -scores[positive]))][:k]
-    return scores[order].astype(np.float32), candidates[order]
+    ids = positive if candidates is None else candidates[positive]
+    order = np.lexsort((ids, -scores[positive]))[:k]
+    return scores[positive[order]].astype(np.float32), ids[order]

@@ -19,17 +19,22 @@ import numpy as np
 from qa.model import Passage, Report, ReportInfo
 from qa.retrieval import names, records, storage
 from qa.retrieval.backend import LocalDense
-from qa.retrieval.lexical import LexicalIndex, top_scores
+from qa.retrieval.file_rows import FileRows
+from qa.retrieval.lexical import LexicalIndex, QueryScores, allowed, check_k, ranked, top_scores
 from qa.retrieval.scope import normalise_question
 
 VECTORS, PLAN = "vectors.npy", "plan.npy"
 
 
 class StackedVectors:
-    """The generation's memory-mapped vectors followed by the segment's, indexed by passage id."""
+    """The generation's memory-mapped vectors followed by the segment's, indexed by passage id.
+
+    Rows asked for by id are read from the files (qa.retrieval.file_rows), not through the mappings.
+    """
 
     def __init__(self, base: np.ndarray, delta: np.ndarray) -> None:
         self._base, self._delta = base, delta
+        self._base_rows, self._delta_rows = FileRows(base), FileRows(delta)
         self.shape = (len(base) + len(delta), base.shape[1])
 
     def __len__(self) -> int:
@@ -40,10 +45,15 @@ class StackedVectors:
         if ids.ndim == 0:
             i = int(ids)
             return self._base[i] if i < len(self._base) else self._delta[i - len(self._base)]
+        return self.rows(ids)
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """Return the vectors of these passage ids, in their order."""
+        ids = np.asarray(ids, dtype=np.int64)
         rows = np.empty((len(ids), self.shape[1]), dtype=np.float32)
         low = ids < len(self._base)
-        rows[low] = self._base[ids[low]]
-        rows[~low] = self._delta[ids[~low] - len(self._base)]
+        rows[low] = self._base_rows.take(ids[low])
+        rows[~low] = self._delta_rows.take(ids[~low] - len(self._base))
         return rows
 
     def __iter__(self) -> Iterator[np.ndarray]:
@@ -140,12 +150,43 @@ class SegmentedLexical:
         return len(self._base) + len(self._delta)
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        base = np.array(self._base.scores(query_tokens), dtype=np.float32)
-        base[self._masked] = 0.0
-        return np.concatenate([base, self._delta.scores(query_tokens)])
+        return self.query(query_tokens).full()
 
-    def top(self, scores: np.ndarray, k: int, *, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        return top_scores(scores, k, len(self), allowed_ids)
+    def query(self, query_tokens: Sequence[str]) -> "SegmentedScores":
+        return SegmentedScores(self._base.query(query_tokens), self._delta, query_tokens, self._masked)
+
+    def top(self, scores, k: int, *, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(scores, SegmentedScores):
+            return top_scores(scores, k, len(self), allowed_ids)
+        if allowed_ids is None:
+            return top_scores(scores.full(), k, len(self))
+        check_k(k)
+        candidates = allowed(allowed_ids, len(self))
+        return ranked(scores.of(candidates), candidates, k)
+
+
+class SegmentedScores:
+    """One query's BM25 scores over the generation (masked passages 0) and the segment, all or a few (lexical.QueryScores)."""
+
+    def __init__(self, base: QueryScores, delta: DeltaBM25, query_tokens: Sequence[str], masked: np.ndarray) -> None:
+        self._base, self._masked = base, masked
+        self._delta = delta.scores(query_tokens)  # the segment is small (segments.MAX_SHARE)
+
+    def full(self) -> np.ndarray:
+        base = self._base.full()
+        scores = np.empty(len(base) + len(self._delta), dtype=np.float32)  # one copy of 1.75 M scores, not two
+        scores[: len(base)] = base
+        scores[self._masked] = 0.0
+        scores[len(base) :] = self._delta
+        return scores
+
+    def of(self, documents: np.ndarray) -> np.ndarray:
+        """Return the scores of these passage ids (sorted, unique), in their order."""
+        count = len(self._base._index)
+        split = int(np.searchsorted(documents, count))
+        base = self._base.of(documents[:split])
+        base[np.isin(documents[:split], self._masked)] = 0.0
+        return np.concatenate([base, self._delta[documents[split:] - count]])
 
 
 class SegmentedDense:
@@ -175,6 +216,17 @@ class Mentions:
 
     def text(self, source: str) -> str | None:
         return normalise_question(self._text_of(source))
+
+
+def concatenated_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the ids start..end-1 of every range, in order, as one int64 array, without a Python loop over them
+    (a year's 14,000 reports at 100,000 reports)."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return offsets + np.arange(total, dtype=np.int64)
 
 
 @dataclass
@@ -227,15 +279,15 @@ class CorpusView:
     def stats(self) -> dict[str, list[int]]:
         """Return the report files' stats recorded when they were read, by source (the segment's win)."""
         if self.base_stats is None:
-            self.base_stats = records.read_stats(self.generation / records.INFOS)
+            self.base_stats = records.stats_by_source(self.base_part[0], self.base_part[4])
         return {**self.base_stats, **self.segment_stats()}
 
     def segment_stats(self) -> dict[str, list[int]]:
         return records.read_stats(self.segment / records.INFOS) if self.segment else {}
 
 
-def _open_part(folder: Path) -> tuple[list[ReportInfo], list[int], records.StoredPassages, records.StoredReports]:
-    infos, counts = records.read_infos(folder / records.INFOS)
+def _open_part(folder: Path) -> tuple[list[ReportInfo], dict, records.StoredPassages, records.StoredReports, np.ndarray]:
+    infos, counts, stats = records.read_metadata(folder / records.INFOS)
     passages = records.StoredPassages(records.LineFile(folder / records.PASSAGES, sum(counts)))
     ranges, start = {}, 0
     for info, count in zip(infos, counts):
@@ -243,7 +295,7 @@ def _open_part(folder: Path) -> tuple[list[ReportInfo], list[int], records.Store
         start += count
     reports = records.StoredReports([info.source for info in infos],
                                     records.LineFile(folder / records.REPORTS, len(infos)), passages, ranges)
-    return infos, ranges, passages, reports
+    return infos, ranges, passages, reports, stats
 
 
 def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None,
@@ -255,10 +307,10 @@ def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None
     metadata need not be read again after writing a segment.
     """
     if previous is not None and previous.generation == generation:
-        infos, ranges, passages, reports = previous.base_part
+        base_part = previous.base_part
     else:
-        infos, ranges, passages, reports = _open_part(generation)
-    base_part = (infos, ranges, passages, reports)
+        base_part = _open_part(generation)
+    infos, ranges, passages, reports, _ = base_part
     plan = storage.load_vectors(generation / PLAN)
     if not segment:
         return CorpusView(generation, None, tuple(infos), ranges, passages, reports, plan, vectors,
@@ -266,7 +318,7 @@ def open_view(generation: Path, vectors: np.ndarray, segment: dict | None = None
                           base_stats=previous.base_stats if previous is not None and previous.generation == generation else None)
     folder = Path(segment["path"])
     removed = frozenset(segment.get("removed", ()))
-    more_infos, more_ranges, more_passages, more_reports = _open_part(folder)
+    more_infos, more_ranges, more_passages, more_reports, _ = _open_part(folder)
     delta_vectors = storage.load_vectors(folder / VECTORS)
     if len(delta_vectors) != len(more_passages) or delta_vectors.shape[1:] != vectors.shape[1:]:
         raise storage.IndexLoadError(f"{folder / VECTORS} does not fit the segment's {len(more_passages)} passages; rebuild the index.")

@@ -95,10 +95,12 @@ def append(folder: Path, view: CorpusView, corpus: Path, found: CorpusChanges, e
     names.write_names(segment / names.TABLE, (report.text for report in reports))
     storage.save_vectors(segment / building.VECTORS, vectors.reshape(len(pairs), encoder.dimension))
     records.write_tokens(segment / records.TOKENS, tokens)
-    frequencies = tokenizer.frequencies()
+    ordered = Tokenizer(words).user_words
+    frequencies = tokenizer.frequencies_of(ordered)  # known without loading jieba's dictionary (a removal needs none)
+    if len(frequencies) < len(ordered):
+        frequencies = tokenizer.frequencies()
     manifest = {"format": FORMAT_VERSION, "model": encoder.name, "reports": len(reports), "passages": len(pairs),
-                "removed": removed, "user_words": words,
-                "frequencies": [frequencies[word] for word in Tokenizer(words).user_words]}
+                "removed": removed, "user_words": words, "frequencies": [frequencies[word] for word in ordered]}
     manifest = storage.commit_segment(folder, view.generation, segment, manifest)
     progress(1.0, f"added {len(fresh)} reports as a segment ({len(reports)} reports, {len(pairs)} passages in it)")
     return Appended(dict(manifest, path=str(segment)), tuple(failures), tokenizer)
