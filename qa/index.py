@@ -30,7 +30,8 @@ from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.recent import RecentResults
 from qa.retrieval.lexical import LexicalIndex
 from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
-from qa.reader.questions import Question, analyse, official_wording
+from qa.reader.questions import Question, analyse
+from qa.reader.wording import official_wording
 from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from qa.retrieval import tokenize

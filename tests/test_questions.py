@@ -129,7 +129,7 @@ def test_the_noun_a_count_is_of(text: str, unit: str, counted: str) -> None:
 
 
 def test_everyday_words_are_said_as_the_reports_say_them() -> None:
-    from qa.reader.questions import official_wording
+    from qa.reader.wording import official_wording
 
     assert official_wording("青山镇行政诉讼输了几件官司？", ["行政诉讼败诉2件"]) == "青山镇行政诉讼败诉了几件案件？"
     # a report that writes the everyday word itself keeps it, unless a person is asked

@@ -11,7 +11,6 @@ from dataclasses import replace
 import pytest
 
 from qa.evaluation import same_text
-from qa.model import Hit
 from qa.reader.answers import extract_answer, is_supported
 from qa.reader.questions import analyse
 from qa.retrieval.scope import resolve_scope
@@ -150,6 +149,6 @@ def test_as_many_items_as_asked_answer_a_clause_a_little_under_the_bar() -> None
 
 
 def test_everyday_words_are_read_as_the_reports_write_them() -> None:
-    from qa.reader.questions import official_wording
+    from qa.reader.wording import official_wording
     assert official_wording("东湖街道的一把手是谁？", [DONGHU]) == "东湖街道的主要负责人是谁？"
     assert official_wording("部门“一把手”述法多少人次？", ["部门“一把手”述法93人次"]) == "部门“一把手”述法多少人次？"

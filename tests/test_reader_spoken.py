@@ -9,7 +9,8 @@ import pytest
 
 from qa.evaluation import same_text
 from qa.reader.answers import extract_answer, is_supported
-from qa.reader.questions import analyse, official_wording
+from qa.reader.questions import analyse
+from qa.reader.wording import official_wording
 from tests.test_answers import search
 
 QINGSHI = """2024年,青石镇坚持以习近平法治思想为指导,以创建省级法治政府建设示范镇为抓手,推进依法行政。

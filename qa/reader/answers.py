@@ -13,7 +13,8 @@ import re
 from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
-from qa.reader.candidates import LEANING, Candidate, score_clauses
+from qa.reader.candidates import Candidate, score_clauses
+from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_key, sentence_of, span_text
 from qa.reader.clauses import ITEM_LEAD, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER
 from qa.reader.figures import bound_dates, find_dates, find_figures, find_times_of_year, find_years
@@ -23,7 +24,8 @@ from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
-from qa.reader.spans import entity_span, holder, names_person, naming_neighbour
+from qa.reader.persons import holder, names_person
+from qa.reader.spans import entity_span, naming_neighbour
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
@@ -31,8 +33,6 @@ from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 # sets refusals stay 1.0 down to 0.45 (one fails at 0.40), but 0.50 answered one question of the
 # unseen blind5 set that its reports do not answer: 0.55 keeps refusals whole there too.
 FOUND = 0.55
-MAX_QUOTE, MAX_TEXT_QUOTE = 60, 120  # characters of a quote: of a figure's or name's, of a list's or text's
-HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
 HEADING_ANSWERS = 0.8
 NEIGHBOUR = 0.05  # a date or name in the clause beside the matched one is a little weaker evidence
 NAMED = 0.15
@@ -127,7 +127,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     weighting = weights(question, texts.values())
     candidates = score_clauses(question, hits, texts, weighting)
     if question.kind == "list":
-        stated = [c for c in candidates if not _is_heading(c)]
+        stated = [c for c in candidates if not is_heading(c)]
         # A numbered slogan (“四个亲自”) is found by its shape too: that many items each holding its word.
         slogan = _span_answer(question, stated, slogan_span, "list", SLOGAN) if slogan_asked(question) else None
         if slogan is not None:
@@ -202,8 +202,8 @@ def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str
     if not scored:
         return None
     best = max(scored, key=lambda c: c.score)
-    quote = _quote(best, MAX_TEXT_QUOTE if kind == "list" else MAX_QUOTE)
-    return Answer(question.text, _span_text(quote), True, (quote,), kind=kind)
+    quote = quote_of(best, MAX_TEXT_QUOTE if kind == "list" else MAX_QUOTE)
+    return Answer(question.text, span_text(quote), True, (quote,), kind=kind)
 
 
 def _beside_head(question: Question, candidates: list[Candidate]) -> list[Candidate]:
@@ -227,7 +227,7 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
         if not figures:
             continue
         figure, fit = choose_figure(question, asked, figures, clause.text, weighting)
-        if _TARGET.search(_sentence_of(cand)) and not _TARGET.search(question.text):
+        if _TARGET.search(sentence_of(cand)) and not _TARGET.search(question.text):
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
         # A short noun counted stays with its figure when the report writes it so ("9个方面").
@@ -308,16 +308,16 @@ def _text_answer(question: Question, candidates: list[Candidate], texts: Mapping
     for cand in ranked[1:]:
         if len(chosen) == MAX_TEXT_QUOTES or cand.match < max(FOUND, 0.85 * best.match):
             break
-        if cand.hit.source == best.hit.source and all(_sentence_key(cand) != _sentence_key(c) for c in chosen):
+        if cand.hit.source == best.hit.source and all(sentence_key(cand) != sentence_key(c) for c in chosen):
             chosen.append(cand)
     clause = best.clauses[best.index]
     key = anchor(question.phrases, clause.text)
     quoted = [m for m in _QUOTED.finditer(clause.text) if key is None or m.start() >= key[0]]
-    if quoted and not _is_heading(best):
+    if quoted and not is_heading(best):
         best = replace(best, span=quoted[0].span(1))
         chosen[0] = best
-    quotes = [_body_quote(c, texts) if _is_heading(c) else _quote(c, MAX_TEXT_QUOTE) for c in chosen]
-    return Answer(question.text, _span_text(quotes[0]), True, tuple(dict.fromkeys(quotes)), kind="text")
+    quotes = [_body_quote(c, texts) if is_heading(c) else quote_of(c, MAX_TEXT_QUOTE) for c in chosen]
+    return Answer(question.text, span_text(quotes[0]), True, tuple(dict.fromkeys(quotes)), kind="text")
 
 
 def _body_quote(cand: Candidate, texts: Mapping[str, str]) -> Quote:
@@ -333,7 +333,7 @@ def _body_quote(cand: Candidate, texts: Mapping[str, str]) -> Quote:
                     break
                 end = next_end
             return Quote(text[start:end], cand.hit.source, cand.hit.report, cand.hit.section, None, start)
-    return _quote(cand, MAX_TEXT_QUOTE)
+    return quote_of(cand, MAX_TEXT_QUOTE)
 
 
 def _best_answer(question: Question, scored: list[Candidate], bar: float = FOUND) -> Answer | None:
@@ -341,65 +341,15 @@ def _best_answer(question: Question, scored: list[Candidate], bar: float = FOUND
     if not scored:
         return None
     best = max(scored, key=lambda c: c.score)
-    quote = _quote(best)
-    return Answer(question.text, _span_text(quote), True, (quote,), kind=question.kind)
-
-
-def _quote(cand: Candidate, limit: int = MAX_QUOTE) -> Quote:
-    """Cut the quote: the matched clause (and the one before when it holds key terms), then on to
-    the end of the sentence, and back to its start, while it stays within `limit` characters."""
-    units, i = cand.clauses, cand.index
-    clause = units[i]
-    first = i - 1 if cand.leaning >= LEANING else i
-    while (
-        limit > MAX_QUOTE and first > 0 and units[first - 1].sentence == clause.sentence
-        and clause.end - units[first - 1].start <= limit
-    ):
-        first -= 1
-    last = i
-    while (
-        last + 1 < len(units)
-        and units[last + 1].sentence == clause.sentence
-        and units[last + 1].end - units[first].start <= limit
-    ):
-        last += 1
-    start, end = units[first].start, units[last].end
-    text = cand.hit.text[start - cand.hit.passage.start : end - cand.hit.passage.start]
-    span = None
-    if cand.span is not None:
-        raw_start, raw_end = clause.raw_span(*cand.span)
-        span = (raw_start - start, raw_end - start)
-    return Quote(text, cand.hit.source, cand.hit.report, cand.hit.section, span, start)
-
-
-def _sentence_of(cand: Candidate) -> str:
-    sentence = cand.clauses[cand.index].sentence
-    return "".join(u.text for u in cand.clauses if u.sentence == sentence)
-
-
-def _sentence_key(cand: Candidate) -> tuple[str, int]:
-    return cand.hit.source, cand.clauses[cand.index].start
-
-
-def _span_text(quote: Quote) -> str | None:
-    if quote.answer_span is None:
-        return None
-    return quote.text[quote.answer_span[0] : quote.answer_span[1]]
+    quote = quote_of(best)
+    return Answer(question.text, span_text(quote), True, (quote,), kind=question.kind)
 
 
 def _beats_sentences(listed: tuple[float, Answer], candidates: list[Candidate]) -> bool:
     """Tell whether a matched section heading fits a text question better than any sentence does."""
     heading_match, _ = listed
-    body = [c.match for c in candidates if not _is_heading(c)]
+    body = [c.match for c in candidates if not is_heading(c)]
     return heading_match >= HEADING_ANSWERS and heading_match > max(body, default=0.0)
-
-
-def _is_heading(cand: Candidate) -> bool:
-    """Tell whether a candidate clause belongs to a numbered heading ("（二）强化普法宣传，营造良好法治氛围")."""
-    clause = cand.clauses[cand.index]
-    sentence = [u for u in cand.clauses if u.sentence == clause.sentence]
-    labelled = HEADING_MARKER.match(sentence[0].text) is not None or ITEM_LEAD.match(sentence[0].text) is not None
-    return labelled and sentence[-1].end - sentence[0].start <= HEADING_CHARS
 
 
 __all__ = ["compare", "extract_answer", "is_supported"]

@@ -21,6 +21,7 @@ import jieba.posseg
 
 from qa.ingest.cleaning import clean
 from qa.reader.figures import UNITS
+from qa.reader.wording import asks_person, written_question_words
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -56,14 +57,8 @@ _DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日�
 _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|件数|场次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
-# Words everyone says for what the reports always write otherwise: "一把手" is 主要负责人.
-_OFFICIAL_WORDS = dict((("一把手", "主要负责人"), ("输", "败诉"), ("打输", "败诉"), ("赢", "胜诉"), ("打赢", "胜诉"),
-                        ("官司", "案件")))
-# Spoken question words, read as the written ones the rest of the reading knows ("啥时候" is 什么时候).
-_SPOKEN_QUESTION_WORDS = (("啥", "什么"), ("咋", "怎么"))
 # Money asked in everyday words ("花了多少钱"): the answer is in 元, and the words say no topic.
 _ASK_MONEY = re.compile(r"(?:花|花了|花费了?|用了|投了)?多少钱")
-_PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记|主任|主席|负责人|一把手)的?(?:名字)?(?:叫|是)什么")
 _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:周|月|星期)(?:几|哪天|哪一天)|周几|星期几")
 # Answers of a fixed written form, asked for by what the question names.
 _SHAPE_WORDS = (
@@ -156,7 +151,7 @@ class Question:
     @property
     def asks_person(self) -> bool:
         """Tell whether the answer is a person ("谁", "哪位领导"): a name with its title, never a quoted name."""
-        return bool(_PERSON_WORDS.search(self.asked or self.text))
+        return asks_person(self.asked or self.text)
 
     @property
     def frequency(self) -> bool:
@@ -169,19 +164,6 @@ class Question:
         return tuple(t for t in self.terms if len(t) == 2 or (len(t) == 1 and t in self.phrases))
 
 
-def official_wording(question: str, passages: Iterable[str]) -> str:
-    """Say a question's everyday words ("一把手", "输了几件官司") as the reports do ("主要负责人",
-    "败诉…案件"), word by word, unless the passages found use the everyday word themselves
-    (“一把手”述法); a question after a person ("一把手是谁") asks for the official's name, which the
-    reports give with the official word."""
-    written = list(passages)
-    person = bool(_PERSON_WORDS.search(question))
-    return "".join(
-        _OFFICIAL_WORDS[word] if word in _OFFICIAL_WORDS and (person or not any(word in p for p in written)) else word
-        for word in jieba.cut(question)
-    )
-
-
 def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     """Read a question's kind, parts and content words.
 
@@ -192,9 +174,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     Returns:
         The Question; its terms are empty when nothing but places and question words was asked.
     """
-    cleaned = clean(text).text
-    for spoken, written in _SPOKEN_QUESTION_WORDS:
-        cleaned = cleaned.replace(spoken, written)
+    cleaned = written_question_words(clean(text).text)
     comparison = bool(_COMPARISON.search(cleaned))
     body = _COMPARISON.sub("|", cleaned)
     names = sorted({clean(p).text for p in places if p}, key=len, reverse=True)

@@ -16,37 +16,21 @@ import jieba.posseg
 
 from qa.reader.figures import find_ordinals, find_years
 from qa.reader.report_marks import DOCUMENT_NUMBER
+from qa.reader.edges import _BREAK, _COMMA, MAX_NAME, _lead_trimmed, _strip_edges, _trim, _word_end
+from qa.reader.persons import _OFFICE, _name_after_office, _person, holder
 from qa.reader.questions import Question
 
-MAX_NAME = 40
 _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
 _FREQUENCY = re.compile(r"每(?:半|一|两|三|个|隔)?(?:年度|季度|年|季|月|周|星期|旬|天|日)(?:度)?"
                         r"(?:(?<=[周期])[一二三四五六日天](?!次)|(?<=月)(?:\d{1,2}日|[上中下]旬))?"
                         r"(?:(?:\d|[一两二三四])次)?")  # "每两月1次": the count per period is part of how often
-# Words at the edge of a gap that belong to the sentence, not to the name.
-_LEAD = re.compile(r"^(?:如|并|特邀|特聘|成员|人员|的|了|为|是|叫|叫做|即|由|在|于|对|向|将|把|从|以|通过|包括|包含|涉及|围绕|聚焦|采取|采用|"
-                   r"经|被|给|与|同|和|及|赴|到|去|前往|走进|进入|设在|位于|任命|聘请|邀请|请|更名为|命名为|称为|纳入|划入|提交|"
-                   r"列入|依托|利用|运用|推广|推广运用|建立|成立|设立|组建|形成|构建|制定|印发|出台|开展|推进|实施|落实|建成|打造|实行|执行|"
-                   r"作为|成为|担任|列席|参加|出席|组织|共|等|全程|常态化|集中|观看)+")
-_TRAIL = re.compile(r"(?:的|了|等|为|(?<!工)作为?|担任|任|负责|牵头|参与|组成|人员组成|共同|一起|参观学习|开展|进行|常态化|组织开展|组织召开|"
-                    r"举办|举行|召开)+$")
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
 _NEGATION = re.compile(r"暂无|暂未|没有|未(?:发生|出现|发现|有|收到)|不存在|“?零(?:败诉|事故|投诉|差错|发生)”?")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
-_BREAK = re.compile(r"[、，,：:；;“”‘’《》()（）]")
-_COMMA = re.compile(r"[，,：:；;]")
-# Written forms an answer may be asked for by shape: 城中政办函〔2025〕19号, 第三批.
-# The title after a person's name ("郝铁川教授"): what a "谁" question's answer may end with.
-_OFFICE = re.compile(r"(?:主席|书记|负责人|省长|市长|县长|区长|镇长|乡长|局长|主任|部长|厅长|院长|所长|委员|检察长|庭长|组长)$")
-# The commonest surnames: a name the tokenizer does not know still starts with one of them.
-_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
-_PERSON_TITLE = re.compile(r"(?:教授|律师|同志|老师|博士|院士|法官|检察官|主任|书记|局长|院长|所长)?")
-# What leads into a list's first item without being part of it.
 
 
 def marked_names(clause: str) -> list[tuple[int, int]]:
@@ -275,9 +259,6 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     return gap
 
 
-_HOLDING = ("担任", "兼任", "任", "为", "当", "负责", "来当")
-
-
 def _said_after(question: Question, clause: str, at: int) -> int:
     """Return where the question's words written one after another from `at` end ("综合"+"服务中心")."""
     words = sorted({*question.left, *question.right, question.head} - {""}, key=len, reverse=True)
@@ -322,75 +303,11 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     return None
 
 
-def holder(question: Question, clause: str) -> tuple[int, int] | None:
-    """Return who holds a role the question names ("由谁担任副组长"): the words before "为副组长" /
-    "任双组长", back to a break or 由 ("由党委书记、乡长任双组长" -> "党委书记、乡长")."""
-    words = [w for w in (*question.left, *question.right) if w not in _HOLDING]
-    joined = [a + b for a, b in zip(words, words[1:]) if a + b in question.text]  # "副"+"主任"
-    for role in sorted((*joined, *words), key=len, reverse=True):
-        if len(role) < 2:
-            continue
-        # "主任由分管党政办的街道领导担任": the role first, its holder between 由 and 担任.
-        given = re.search(rf"(?<!副)(?<!常务){re.escape(role)}由([^，,；;]{{2,30}}?)(?:担任|兼任|负责)", clause)
-        given = given or re.search(rf"由([^，,；;]{{2,30}}?)(?:担任|兼任|做|当)[^，,；;]{{0,8}}?(?<!副){re.escape(role)}", clause)
-        if given is not None:
-            return given.span(1)
-        match = re.search(rf"(?:担任|任|为|当)(?:双|常务)?{re.escape(role)}", clause)
-        if match is None:
-            continue
-        # Another role given before it ("…任副组长、司法所所长任办公室主任") ends where this holder starts.
-        begin = max((m.end() for m in re.finditer(r"[，,；;：:]|由|(?:担任|任|为)[^、，,]{1,8}、", clause[: match.start()])),
-                    default=0)
-        span = _trim(clause, begin, match.start())
-        if span is not None and span[1] - span[0] <= MAX_NAME:
-            return span
-    return None
-
-
-def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
-    """Cut a "谁" answer to the person it names, with the title after the name ("…宣讲团成员郝铁川教授"
-    -> "郝铁川教授"); a gap naming no person (a role: "分管副主任") stays whole."""
-    offset, person, words = gap[0], None, []
-    for word in jieba.posseg.cut(clause[gap[0] : gap[1]]):
-        if word.flag == "nr" and 2 <= len(word.word) <= 4:
-            person = (offset, offset + len(word.word))  # the last name: the one right before the title
-        words.append((offset, word.flag, offset + len(word.word)))
-        offset += len(word.word)
-    if person is None:
-        return gap
-    title = _PERSON_TITLE.match(clause, person[1], gap[1])
-    start = person[0]
-    before = [w for w in words if w[2] <= person[0]]
-    # An office right before the name ("全国政协副主席周强") is part of who the person is.
-    if before and _OFFICE.search(clause[before[-1][0] : before[-1][2]]):
-        while before and not before[-1][1].startswith(("v", "p", "u", "c", "x", "r")):
-            start = before.pop()[0]
-    return start, title.end() if title else person[1]
-
-
-def names_person(text: str) -> bool:
-    """Tell whether a span names a person: a name the tokenizer tags as one ("马炜同志"), or two or
-    three characters after a common surname ("周立新", which it does not know)."""
-    name = re.sub(r"(?:同志|教授|律师|老师|博士)$", "", text)
-    return (2 <= len(name) <= 3 and name[0] in _SURNAMES) or any(
-        pair.flag == "nr" and 2 <= len(pair.word) <= 4 for pair in jieba.posseg.cut(text))
-
-
 def with_quotes(clause: str, span: tuple[int, int]) -> tuple[int, int]:
     """Widen a name to the quotes around it, when it is quoted (“东区发布”)."""
     start, end = span
     quoted = start > 0 and clause[start - 1] in "“‘" and clause[end : end + 1] in "”’"
     return (start - 1, end + 1) if quoted else span
-
-
-def _name_after_office(question: Question, clause: str, end: int) -> tuple[int, int] | None:
-    """Return the name right after an office ("区长曲海富带队…"), which the tokenizer may not know:
-    a common surname and one or two characters, up to the question's next words, 同志 or a break."""
-    if end >= len(clause) or clause[end] not in _SURNAMES:
-        return None
-    stops = [at for w in (*question.left, *question.right, "同志", "等") if (at := clause.find(w, end + 2)) > 0]
-    stop = min([end + 3, *stops, *(m.start() for m in _BREAK.finditer(clause, end))])
-    return (end, stop) if stop - end >= 2 else None
 
 
 def _place_of(clause: str, gap: tuple[int, int]) -> tuple[int, int] | None:
@@ -446,40 +363,3 @@ def _unsaid(clause: str, said: list[tuple[int, int]]) -> tuple[int, int] | None:
     return best if best and best[1] - best[0] <= MAX_NAME else None
 
 
-def _word_end(clause: str, end: int) -> int:
-    """Extend a matched head noun to the end of its word ("会" -> "会议")."""
-    while end < len(clause) and clause[end] in "议室所局院站点中心处厅馆":
-        end += 1
-    return end
-
-
-def _trim(clause: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim the words that lead into or follow a name in its sentence, and punctuation."""
-    edges = _strip_edges(clause, start, end)
-    if edges is None:
-        return None
-    start, end = edges
-    piece = clause[start:end]
-    lead = _LEAD.match(piece)
-    if lead and lead.end() < len(piece):
-        start += lead.end()
-    piece = clause[start:end]
-    trail = _TRAIL.search(piece)
-    if trail and trail.start() > 0:
-        end = start + trail.start()
-    return _strip_edges(clause, start, end)
-
-
-def _lead_trimmed(clause: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim only the words that lead into a phrase: its last words are its own ("…群众参与")."""
-    lead = _LEAD.match(clause[start:end])
-    return _strip_edges(clause, start + lead.end() if lead and start + lead.end() < end else start, end)
-
-
-def _strip_edges(clause: str, start: int, end: int) -> tuple[int, int] | None:
-    """Strip separators, a closing mark at the start and an opening mark at the end (“…” left of a cut)."""
-    while start < end and clause[start] in "，,：:；、 ”’》)）":
-        start += 1
-    while end > start and clause[end - 1] in "，,：:；、 “‘《(（":
-        end -= 1
-    return (start, end) if end > start else None

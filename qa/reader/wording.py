@@ -1,0 +1,43 @@
+"""Say a question's everyday words as the reports write them, and tell a question after a person.
+
+Users say 一把手, 输了几件官司; the reports write 主要负责人, 败诉…件. The swap is word by word
+(jieba's words), so a word is never replaced inside another (交通运输局 keeps its 输).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import jieba
+
+_PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记|主任|主席|负责人|一把手)的?(?:名字)?(?:叫|是)什么")
+# Spoken question words, read as the written ones the rest of the reading knows ("啥时候" is 什么时候).
+_SPOKEN_QUESTION_WORDS = (("啥", "什么"), ("咋", "怎么"))
+# Words everyone says for what the reports always write otherwise: "一把手" is 主要负责人.
+_OFFICIAL_WORDS = dict((("一把手", "主要负责人"), ("输", "败诉"), ("打输", "败诉"), ("赢", "胜诉"), ("打赢", "胜诉"),
+                        ("官司", "案件")))
+
+
+def official_wording(question: str, passages: Iterable[str]) -> str:
+    """Say a question's everyday words ("一把手", "输了几件官司") as the reports do ("主要负责人",
+    "败诉…案件"), word by word, unless the passages found use the everyday word themselves
+    (“一把手”述法); a question after a person ("一把手是谁") asks for the official's name, which the
+    reports give with the official word."""
+    written = list(passages)
+    person = asks_person(question)
+    return "".join(
+        _OFFICIAL_WORDS[word] if word in _OFFICIAL_WORDS and (person or not any(word in p for p in written)) else word
+        for word in jieba.cut(question)
+    )
+
+
+def asks_person(text: str) -> bool:
+    """Tell whether a question asks for a person ("谁", "哪位领导", "一把手叫什么")."""
+    return bool(_PERSON_WORDS.search(text))
+
+
+def written_question_words(text: str) -> str:
+    """Read spoken question words as written ones ("啥时候" -> "什么时候", "咋" -> "怎么")."""
+    for spoken, written in _SPOKEN_QUESTION_WORDS:
+        text = text.replace(spoken, written)
+    return text
