@@ -119,3 +119,11 @@ def test_a_numbered_slogan_is_the_run_of_items_that_each_hold_its_word() -> None
     assert answer.found and answer.text == "重点工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办", answer.text
     other = extract_answer(analyse("白沙镇落实的“三个亲自”是哪几个？", places=("白沙镇",)), hits, texts.__getitem__)
     assert other.text is None or "重要任务亲自督办" not in other.text  # three of the four are not a slogan of three
+
+
+def test_a_year_asked_of_an_event_is_the_clause_before_it() -> None:
+    texts = {"2024_白沙镇.txt": "2024年,白沙镇坚持依法行政。2023年,白沙中心小学被认定为首批“省依法治校示范校”。\n"}
+    question = "白沙中心小学是哪一年被认定为依法治校示范校的？"
+    hits = search(question, texts, "2024_白沙镇.txt")
+    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    assert answer.found and answer.text == "2023年", answer.text

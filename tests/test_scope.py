@@ -114,3 +114,12 @@ def test_a_year_given_by_two_digits_is_written_in_full():
     assert simplified("田镇街道24年度调处多少件") == "田镇街道2024年度调处多少件"
     assert simplified("近10年来调处多少件") == "近10年来调处多少件"  # a count of years stays
     assert simplified("服务期12.5年") == "服务期12.5年"
+
+
+def test_a_stem_that_is_a_common_word_names_a_report_where_the_question_opens_with_it():
+    reports = (
+        ReportInfo("zj.txt", "", "紫金县卫生健康局", ("紫金卫生健康局", "紫金县"), 2025),
+        ReportInfo("hf.txt", "", "海丰县卫生健康局", ("海丰卫生健康局", "海丰县", "海丰"), 2025),
+    )
+    assert resolve_scope("紫金卫健局专题培训搞了几回？", reports).sources == ("zj.txt",)
+    assert resolve_scope("报告里说的紫金是什么？", reports).sources != ("zj.txt",)  # inside a question it is a word

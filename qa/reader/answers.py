@@ -253,11 +253,12 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
     for cand in candidates:
         clause = cand.clauses[cand.index]
         # "哪年成立的" is answered by the year ("2024年成立…"), a date or not.
-        dates = find_years(clause.text) if question.shape == "year" else find_dates(clause.text)
+        find = find_years if question.shape == "year" else find_dates
+        dates = find(clause.text)
         if not dates and not question.shape:
             dates = find_times_of_year(clause.text)  # "每年什么时候开专题会": 每年年初
         if not dates:
-            near = _neighbour_date(cand)
+            near = _neighbour_date(cand, find)  # "2024年,西塘河小学被认定为…" asked "哪一年被认定"
             if near is not None:
                 scored.append(near)
             continue
@@ -281,7 +282,7 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
     return answer
 
 
-def _neighbour_date(cand: Candidate) -> Candidate | None:
+def _neighbour_date(cand: Candidate, find=find_dates) -> Candidate | None:
     """Move a matched clause without a date to the date its sentence gives it in the next clause over.
 
     An event's date is often a clause of its own ("2024年3月15日，县政府召开推进会"), so the
@@ -291,7 +292,7 @@ def _neighbour_date(cand: Candidate) -> Candidate | None:
     units, i = cand.clauses, cand.index
     for j in (i - 1, i + 1):
         if 0 <= j < len(units) and units[j].sentence == units[i].sentence:
-            dates = find_dates(units[j].text)
+            dates = find(units[j].text)
             if dates:
                 span = dates[-1] if j < i else dates[0]
                 leaning = 1.0 if j > i else 0.0

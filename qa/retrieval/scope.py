@@ -126,6 +126,15 @@ class ScopeResolver:
             for name in known_names(info):
                 self._sources_by_name.setdefault(name, []).append(info.source)
         self._longest = max((len(name) for name in self._sources_by_name), default=0)
+        # A place's stem that is also a common word ("紫金" of 紫金县, "永嘉" of 永嘉县) is no name
+        # inside a question, but is one where the question opens with it ("紫金卫健局…").
+        self._opening_stems: dict[str, list[str]] = {}
+        for info in reports:
+            for place in info.places:
+                suffix = next((end for end in _PLACE_SUFFIXES if place.endswith(end)), "")
+                stem = place[: len(place) - len(suffix)]
+                if suffix and len(stem) >= 2 and stem not in self._sources_by_name:
+                    self._opening_stems.setdefault(stem, []).append(info.source)
 
     def resolve(self, question: str) -> Scope:
         """Limit a question to the reports it names by place and year.
@@ -150,7 +159,7 @@ class ScopeResolver:
                 found_places.append(name)
         matched: dict[str, int] = {}
         for place in set(found_places):
-            for source in self._sources_by_name[place]:
+            for source in self._sources_by_name.get(place) or self._opening_stems[place]:
                 matched[source] = matched.get(source, 0) + 1
         unknown = _unknown_place(q, covered, self._mentions)
         if not matched:
@@ -188,6 +197,8 @@ class ScopeResolver:
             for j in range(i + 2, min(len(q), i + self._longest) + 1)
             if q[i:j] in self._sources_by_name
         }
+        if not any(q.startswith(name) for name in found):
+            found |= {q[:n] for n in (4, 3, 2) if q[:n] in self._opening_stems}
         return sorted(found, key=lambda name: (-len(name), name))
 
 
