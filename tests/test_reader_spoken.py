@@ -127,3 +127,17 @@ def test_a_year_asked_of_an_event_is_the_clause_before_it() -> None:
     hits = search(question, texts, "2024_白沙镇.txt")
     answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
     assert answer.found and answer.text == "2023年", answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # what a body 获评 is an honour; what it 依托 a platform; a title a document
+    ("白沙镇2024年拿到了什么市级法治荣誉？", "江湾市法治建设示范乡镇"),
+    ("白沙镇放管服依托的是什么平台？", "镇便民服务中心"),
+    ("白沙镇为规范合同管理出台了什么文件？", "《白沙镇合同管理办法》"),
+])
+def test_a_clause_shows_the_kind_of_thing_asked_without_naming_it(question: str, expected: str) -> None:
+    texts = {"2024_白沙镇.txt": "2024年,白沙镇坚持依法行政,白沙镇获评为江湾市法治建设示范乡镇。深化“放管服”改革,依托镇便民服务中心推行一窗通办。"
+                               "制定印发《白沙镇合同管理办法》,规范合同审查。\n"}
+    hits = search(question, texts, "2024_白沙镇.txt")
+    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    assert answer.found and answer.text == expected, answer.text

@@ -14,6 +14,7 @@ from qa.model import Hit
 from qa.reader.clauses import Clause, clauses, item_labels, whole_clauses
 from qa.reader.matching import Weights, coverage, previous_share
 from qa.reader.questions import Question
+from qa.reader.spans import kind_shown
 
 LEANING = 0.25  # share of the question only the clause before holds, above which it is quoted too
 RANK_STEP = 0.01
@@ -22,14 +23,11 @@ RANK_STEP = 0.01
 _CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年初|\d{4}年)|同比|环比|占(?:比|全|总|[^，。；]{1,15}?的))")
 
 
-# Nouns a title (《…》) is an instance of: a clause holding a title holds the noun "什么文件" asks with.
-_DOCUMENT_NOUNS = frozenset("文件 方案 意见 办法 规定 制度 条例 通知 规划 清单 决定 细则 规则 指引 手册 规范性文件".split())
-
-
 def _with_kind_named(question: Question, clause: str) -> str:
-    """Return a clause as matched: with the noun asked for when a title in it is an instance of that noun."""
-    if question.head in _DOCUMENT_NOUNS and question.head not in clause and "《" in clause:
-        return clause + question.head
+    """Return a clause as matched: with the noun asked for when the clause shows a thing of that kind."""
+    noun, shown = kind_shown(question.head)
+    if noun and noun not in clause and shown.search(clause):
+        return clause + noun
     return clause
 
 
