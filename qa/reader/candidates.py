@@ -14,7 +14,7 @@ from qa.model import Hit
 from qa.reader.clauses import Clause, clauses, item_labels, whole_clauses
 from qa.reader.matching import Weights, coverage, previous_share
 from qa.reader.questions import Question
-from qa.reader.spans import kind_shown
+from qa.reader.kinds import kind_shown
 
 LEANING = 0.25  # share of the question only the clause before holds, above which it is quoted too
 RANK_STEP = 0.01

@@ -18,6 +18,7 @@ from qa.reader.figures import find_ordinals, find_years
 from qa.reader.report_marks import DOCUMENT_NUMBER
 from qa.reader.edges import _BREAK, _COMMA, MAX_NAME, _lead_trimmed, _strip_edges, _trim, _word_end
 from qa.reader.persons import _OFFICE, _name_after_office, _person, holder
+from qa.reader.kinds import HONOURS, PLATFORMS, kind_shown, noun_phrase_end
 from qa.reader.questions import Question
 
 _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
@@ -31,43 +32,6 @@ _NEGATION = re.compile(r"暂无|暂未|没有|未(?:发生|出现|发现|有|收
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
-
-
-HONOURS = frozenset("称号 荣誉 荣誉称号 奖项 表彰 殊荣".split())
-PLATFORMS = frozenset("平台 载体 阵地".split())
-# Kinds of thing a clause shows without naming the kind: a title (《…》) is a document or a work, what
-# a body 获评 is an honour, what it 依托 a platform. A clause showing it holds the noun asked with
-# ("出台了什么文件", "拿到了什么荣誉", "依托的是什么平台").
-KINDS_SHOWN = (
-    (frozenset("文件 方案 意见 办法 规定 制度 条例 通知 规划 清单 决定 细则 规则 指引 手册 片名 电影 微电影 读本 教材".split()),
-     re.compile(r"《")),
-    (HONOURS,
-     re.compile(r"获评|荣获|评为|授予|命名为|入选|认定为|获得")),
-    (PLATFORMS, re.compile(r"依托|利用|借助|通过")),
-)
-
-
-_NOTHING_SHOWN = ("", re.compile(r"(?!)"))
-
-
-def kind_shown(head: str) -> tuple[str, re.Pattern]:
-    """Return the kind noun a head ends with ("荣誉" of 市级法治荣誉) and what shows a thing of that kind."""
-    for nouns, shown in KINDS_SHOWN:
-        noun = next((n for n in nouns if head.endswith(n)), "")
-        if noun:
-            return noun, shown
-    return _NOTHING_SHOWN
-
-
-def _noun_phrase_end(clause: str, start: int) -> int:
-    """Return where the noun phrase from `start` ends: before the first verb after a noun ("镇便民服务中心|推行")."""
-    at, nouns = start, False
-    for pair in jieba.posseg.cut(clause[start:]):
-        if nouns and pair.flag in ("v", "vd"):
-            return at
-        nouns = nouns or pair.flag.startswith("n")
-        at += len(pair.word)
-    return len(clause)
 
 
 def marked_names(clause: str) -> list[tuple[int, int]]:
@@ -200,7 +164,7 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     showing = shown.search(clause) if noun in (*HONOURS, *PLATFORMS) and noun not in clause else None
     if showing is not None:
         # "获评|全省首批校外培训清朗环境试点区", "依托|镇便民服务中心|推行…": the noun phrase after it.
-        end = _noun_phrase_end(clause, showing.end()) if noun in PLATFORMS else len(clause)  # an honour holds verbs: 示范
+        end = noun_phrase_end(clause, showing.end()) if noun in PLATFORMS else len(clause)  # an honour holds verbs: 示范
         return _trim(clause, showing.end(), end)
     if question.shape == "document number":
         match = DOCUMENT_NUMBER.search(clause)

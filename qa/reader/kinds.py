@@ -1,0 +1,42 @@
+"""Kinds of thing a clause shows without naming the kind, and where such a thing's name ends.
+
+A title (《…》) is a document or a work, what a body 获评 is an honour, what it 依托 a platform:
+a question asking "出台了什么文件", "拿到了什么荣誉", "依托的是什么平台" is answered by a clause that
+never writes 文件, 荣誉 or 平台.
+"""
+from __future__ import annotations
+
+import re
+
+import jieba.posseg
+
+DOCUMENTS = frozenset("文件 方案 意见 办法 规定 制度 条例 通知 规划 清单 决定 细则 规则 指引 手册 片名 电影 微电影 读本 教材".split())
+HONOURS = frozenset("称号 荣誉 荣誉称号 奖项 表彰 殊荣".split())
+PLATFORMS = frozenset("平台 载体 阵地".split())
+# Each kind, with what shows a thing of it in a clause.
+KINDS_SHOWN = (
+    (DOCUMENTS, re.compile(r"《")),
+    (HONOURS, re.compile(r"获评|荣获|评为|授予|命名为|入选|认定为|获得")),
+    (PLATFORMS, re.compile(r"依托|利用|借助|通过")),
+)
+_NOTHING_SHOWN = ("", re.compile(r"(?!)"))
+
+
+def kind_shown(head: str) -> tuple[str, re.Pattern]:
+    """Return the kind noun a head ends with ("荣誉" of 市级法治荣誉) and what shows a thing of that kind."""
+    for nouns, shown in KINDS_SHOWN:
+        noun = next((n for n in nouns if head.endswith(n)), "")
+        if noun:
+            return noun, shown
+    return _NOTHING_SHOWN
+
+
+def noun_phrase_end(clause: str, start: int) -> int:
+    """Return where the noun phrase from `start` ends: before the first verb after a noun ("镇便民服务中心|推行")."""
+    at, nouns = start, False
+    for pair in jieba.posseg.cut(clause[start:]):
+        if nouns and pair.flag in ("v", "vd"):
+            return at
+        nouns = nouns or pair.flag.startswith("n")
+        at += len(pair.word)
+    return len(clause)
