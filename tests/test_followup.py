@@ -93,3 +93,8 @@ def test_a_whole_comparison_naming_its_place_and_years_is_not_a_follow_up() -> N
     history = ["田镇街道2024年调处矛盾纠纷多少件", "前年呢？"]
     question = "把2022年和2024年田镇街道的调处件数列一下"
     assert resolve(question, history, PLACES) == question
+
+
+def test_a_measure_of_a_subject_of_its_own_replaces_the_last_subject() -> None:
+    assert resolve("学法考试的优秀率呢？", [FIRST], PLACES) == "田镇街道2024年学法考试的优秀率是多少"
+    assert resolve("成功率呢？", [FIRST], PLACES) == "田镇街道2024年调处矛盾纠纷成功率是多少"

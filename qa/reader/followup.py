@@ -141,6 +141,8 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
     base = _swap_scope(previous, named, year.group(1) if year else None, places)
     stem, tail = _split_tail(base)
     if _ATTRIBUTE.search(rest):
+        # "学法考试的优秀率呢": a measure of a subject of its own, within the last question's scope.
+        stem = _scope_of(base, places) if re.search(r"[\u4e00-\u9fff]{2}的", rest) else stem
         return f"{stem}{rest}是多少" if re.search(r"多少|几", tail) or not tail else f"{stem}{rest}{tail}"
     if not tail and re.search(r"多少|几", base):
         tail = "多少"  # "开了多少次党工委扩大会议" then "理论学习中心组学习呢": a count again
