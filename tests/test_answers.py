@@ -15,6 +15,7 @@ from qa.evaluation import same_text as same
 from qa.reader.figures import figures_in, find_figures
 from qa.model import Answer, Hit, Passage, Quote
 from qa.reader.questions import analyse
+from qa.reader.wording import official_wording
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,6 +84,16 @@ def search(question: str, texts: dict[str, str], first: str | None = None, k: in
         Hit(texts[p.source][p.start : p.end], float(score), p.source, p.source.split(".")[0], "", p)
         for score, _, p in ranked[:k]
     ]
+
+
+def answer_over(question: str, texts: dict[str, str], first: str, places: tuple[str, ...]) -> Answer:
+    """Answer over invented reports as ReportIndex.answer does once it has searched: the search above,
+    everyday words said as the reports say them, then the reader. A found answer must be supported."""
+    hits = search(question, texts, first)
+    official = official_wording(question, (hit.text for hit in hits))
+    answer = extract_answer(analyse(official, places=places), hits, texts.__getitem__)
+    assert not answer.found or is_supported(answer, texts.__getitem__)
+    return answer
 
 
 def ask(question: str, texts: dict[str, str] | None = None, first: str | None = "青山镇.txt") -> Answer:

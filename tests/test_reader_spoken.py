@@ -8,10 +8,7 @@ from __future__ import annotations
 import pytest
 
 from qa.evaluation import same_text
-from qa.reader.answers import extract_answer, is_supported
-from qa.reader.questions import analyse
-from qa.reader.wording import official_wording
-from tests.test_answers import search
+from tests.test_answers import answer_over
 
 QINGSHI = """2024年,青石镇坚持以习近平法治思想为指导,以创建省级法治政府建设示范镇为抓手,推进依法行政。
 (一)强化组织保障。成立法治建设工作办公室,由镇党政办牵头,综治办配合。清理后形成现行有效的规范性文件目录,并在镇人民政府门户网站公示。重新调整镇农业农村局“三定”方案。高效运作镇行政执法协调委员会,研究部署执法工作。开设镇级“法治夜校”,邀请律师为村干部授课。
@@ -27,11 +24,12 @@ PLACES = ("青石镇",)
 
 
 def ask(question: str):
-    hits = search(question, TEXTS, SOURCE)
-    official = official_wording(question, (hit.text for hit in hits))  # as ReportIndex.answer does
-    answer = extract_answer(analyse(official, places=PLACES), hits, TEXTS.__getitem__)
-    assert not answer.found or is_supported(answer, TEXTS.__getitem__)
-    return answer
+    return answer_over(question, TEXTS, SOURCE, PLACES)
+
+
+def ask_baisha(question: str, report: str):
+    """Answer over a one-report town, 白沙镇, whose text each test below writes for itself."""
+    return answer_over(question, {"2024_白沙镇.txt": report}, "2024_白沙镇.txt", ("白沙镇",))
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -88,10 +86,9 @@ def test_everyday_wording_gets_the_short_answer(question: str, expected: str) ->
 
 
 def test_items_joined_by_he_each_ending_in_the_noun_asked() -> None:
-    texts = {"2024_白沙镇.txt": "2024年,白沙镇深化“证照分离”改革,上传建筑施工许可证和食品经营许可证电子证照1200个,方便群众办事。\n"}
+    report = "2024年,白沙镇深化“证照分离”改革,上传建筑施工许可证和食品经营许可证电子证照1200个,方便群众办事。\n"
     question = "白沙镇上传的电子证照是哪几类许可证？"
-    hits = search(question, texts, "2024_白沙镇.txt")
-    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    answer = ask_baisha(question, report)
     assert answer.found and answer.text == "建筑施工许可证和食品经营许可证", answer.text
 
 
@@ -103,29 +100,26 @@ def test_items_joined_by_he_each_ending_in_the_noun_asked() -> None:
     ("白沙镇紧扣的是省委哪个部署和市委哪个安排？", "“1310”；“138”"),
 ])
 def test_times_of_year_and_two_names_joined_by_he(question: str, expected: str) -> None:
-    texts = {"2024_白沙镇.txt": "2024年,白沙镇每年年初召开一次专题会议部署全年法治工作。组织机关干部在国家宪法日来临之际开展宪法宣誓活动。"
-                               "紧扣省委“1310”具体部署和市委“138”工作安排,推进依法行政。\n"}
-    hits = search(question, texts, "2024_白沙镇.txt")
-    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    report = ("2024年,白沙镇每年年初召开一次专题会议部署全年法治工作。组织机关干部在国家宪法日来临之际开展宪法宣誓活动。"
+              "紧扣省委“1310”具体部署和市委“138”工作安排,推进依法行政。\n")
+    answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, answer.text
 
 
 def test_a_numbered_slogan_is_the_run_of_items_that_each_hold_its_word() -> None:
-    texts = {"2024_白沙镇.txt": "2024年,白沙镇党政主要负责同志认真履行法治建设第一责任人职责,在镇党委会上专题听取法治工作汇报,"
-                               "对重点工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办。\n"}
+    report = ("2024年,白沙镇党政主要负责同志认真履行法治建设第一责任人职责,在镇党委会上专题听取法治工作汇报,"
+              "对重点工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办。\n")
     question = "白沙镇主要负责人落实的“四个亲自”是哪几个？"
-    hits = search(question, texts, "2024_白沙镇.txt")
-    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    answer = ask_baisha(question, report)
     assert answer.found and answer.text == "重点工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办", answer.text
-    other = extract_answer(analyse("白沙镇落实的“三个亲自”是哪几个？", places=("白沙镇",)), hits, texts.__getitem__)
+    other = ask_baisha("白沙镇落实的“三个亲自”是哪几个？", report)
     assert other.text is None or "重要任务亲自督办" not in other.text  # three of the four are not a slogan of three
 
 
 def test_a_year_asked_of_an_event_is_the_clause_before_it() -> None:
-    texts = {"2024_白沙镇.txt": "2024年,白沙镇坚持依法行政。2023年,白沙中心小学被认定为首批“省依法治校示范校”。\n"}
+    report = "2024年,白沙镇坚持依法行政。2023年,白沙中心小学被认定为首批“省依法治校示范校”。\n"
     question = "白沙中心小学是哪一年被认定为依法治校示范校的？"
-    hits = search(question, texts, "2024_白沙镇.txt")
-    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    answer = ask_baisha(question, report)
     assert answer.found and answer.text == "2023年", answer.text
 
 
@@ -136,8 +130,7 @@ def test_a_year_asked_of_an_event_is_the_clause_before_it() -> None:
     ("白沙镇为规范合同管理出台了什么文件？", "《白沙镇合同管理办法》"),
 ])
 def test_a_clause_shows_the_kind_of_thing_asked_without_naming_it(question: str, expected: str) -> None:
-    texts = {"2024_白沙镇.txt": "2024年,白沙镇坚持依法行政,白沙镇获评为江湾市法治建设示范乡镇。深化“放管服”改革,依托镇便民服务中心推行一窗通办。"
-                               "制定印发《白沙镇合同管理办法》,规范合同审查。\n"}
-    hits = search(question, texts, "2024_白沙镇.txt")
-    answer = extract_answer(analyse(question, places=("白沙镇",)), hits, texts.__getitem__)
+    report = ("2024年,白沙镇坚持依法行政,白沙镇获评为江湾市法治建设示范乡镇。深化“放管服”改革,依托镇便民服务中心推行一窗通办。"
+              "制定印发《白沙镇合同管理办法》,规范合同审查。\n")
+    answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, answer.text
