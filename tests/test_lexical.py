@@ -215,13 +215,16 @@ def test_load_rejects_missing_or_disagreeing_files(tmp_path, index):
         LexicalIndex.load(tmp_path)
 
 
-def test_scores_equal_bm25s_own_scoring_exactly():
-    import random
+def _random_documents(seed: int, shares: tuple[int, ...], documents: int, longest: int) -> list[list[str]]:
+    """Return random documents, each drawing its words from the first n of the words "词0"… for an n of
+    `shares` (the last is the whole vocabulary), so document frequencies range from rare to common."""
+    rng = random.Random(seed)
+    words = [f"词{i}" for i in range(shares[-1])]
+    return [[rng.choice(words[: rng.choice(shares)]) for _ in range(rng.randint(1, longest))] for _ in range(documents)]
 
-    rng = random.Random(0)
-    words = [f"词{i}" for i in range(300)]
-    docs = [[rng.choice(words[: rng.choice([5, 50, 300])]) for _ in range(rng.randint(1, 40))] for _ in range(3000)]
-    index = LexicalIndex.build(docs)
+
+def test_scores_equal_bm25s_own_scoring_exactly():
+    index = LexicalIndex.build(_random_documents(0, (5, 50, 300), 3000, 40))
     for query in (["词1", "词2", "词100"], ["词3"], ["词299", "词0", "词0", "不在"]):
         ids = [index._vocabulary[token] for token in dict.fromkeys(query) if token in index._vocabulary]
         expected = np.asarray(index._bm25.get_scores_from_ids(ids), dtype=np.float32)
@@ -284,10 +287,7 @@ def test_words_of_recorded_frequencies_added_at_once_are_the_dictionary_add_word
 
 
 def test_a_mapped_index_reads_its_postings_from_the_files_and_scores_as_in_memory(tmp_path: Path):
-    rng = random.Random(11)
-    words = [f"词{i}" for i in range(200)]
-    docs = [[rng.choice(words[: rng.choice([5, 60, 200])]) for _ in range(rng.randint(1, 30))] for _ in range(2000)]
-    built = LexicalIndex.build(docs)
+    built = LexicalIndex.build(_random_documents(11, (5, 60, 200), 2000, 30))
     built.save(tmp_path / "lexical")
     mapped = LexicalIndex.load(tmp_path / "lexical", mmap=True)
     assert mapped._data._file is not None and mapped._indices._file is not None
@@ -298,10 +298,7 @@ def test_a_mapped_index_reads_its_postings_from_the_files_and_scores_as_in_memor
 
 
 def test_scores_of_a_few_documents_are_the_floats_of_all_scores_and_rank_alike(tmp_path: Path):
-    rng = random.Random(5)
-    words = [f"词{i}" for i in range(120)]
-    docs = [[rng.choice(words[: rng.choice([4, 40, 120])]) for _ in range(rng.randint(1, 25))] for _ in range(3200)]
-    built = LexicalIndex.build(docs)
+    built = LexicalIndex.build(_random_documents(5, (4, 40, 120), 3200, 25))
     built.save(tmp_path / "lexical")
     for index in (built, LexicalIndex.load(tmp_path / "lexical", mmap=True)):
         for query in (["词1", "词2", "词77"], ["词0", "词3"], ["不在"], ["词119"]):
