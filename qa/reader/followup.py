@@ -82,12 +82,10 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
     previous: str | None = None
     for earlier in history:
         if earlier and earlier.strip():
-            previous = earlier.strip() if previous is None else _resolve(earlier.strip(), previous, places)
+            previous = earlier.strip() if previous is None else _resolve(earlier.strip(), previous, places).text
     if previous is None:
         return FollowUp(question)
-    question = question.strip()
-    within = _within_scene(question, places) or _counts_anew(question, previous, places)
-    return FollowUp(_resolve(question, previous, places), within)
+    return _resolve(question.strip(), previous, places)
 
 
 def _within_scene(question: str, places: Sequence[str]) -> bool:
@@ -109,7 +107,8 @@ def _scene(question: str, previous: str) -> str:
     return f"{_TRAIL.sub('', previous)}{SCENE_BREAK}{_SUBSET.sub('', core)}"
 
 
-def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
+def _resolve(question: str, previous: str, places: Sequence[str]) -> FollowUp:
+    """Resolve a follow-up against the last question: asked within its scene, or standing alone."""
     said = _YEAR.search(previous)
     if said and not _YEAR.search(question):
         question = _THAT_YEAR.sub(f"{said.group(1)}年", question, count=1)  # "房县那年还搞了几次" after "2022年…"
@@ -117,7 +116,12 @@ def _resolve(question: str, previous: str, places: Sequence[str]) -> str:
             for word, step in _RELATIVE_YEAR.items():
                 question = question.replace(word, f"{int(said.group(1)) + step}年", 1)
     if _within_scene(question, places) or _counts_anew(question, previous, places):
-        return _scene(question, previous)
+        return FollowUp(_scene(question, previous), True)
+    return FollowUp(_standing_alone(question, previous, places))
+
+
+def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
+    """Return the follow-up as a question of its own, with what it leaves out taken from the last one."""
     core = _TRAIL.sub("", _LEAD.sub("", question))
     core = _OWNER.sub("", core)
     named = _places_in(core, places)
