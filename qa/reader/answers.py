@@ -41,8 +41,10 @@ HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks a
 MAX_TEXT_QUOTES = 3
 BESIDE = 120  # characters between a later part's quote and the first part's, for it to share the scene
 MEASURE_NOUN = 2  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
-SCENE = 0.1
-SLOGAN = 0.3  # the least match of a clause whose items spell out the numbered slogan asked of  # a later part answered beside the first part's quote needs a little less of its wording
+SCENE = 0.1  # a later part answered beside the first part's quote needs a little less of its wording
+# The least match of a clause whose items spell out the numbered slogan asked of; a slogan is a count
+# asked, so COUNTED is taken off it too, as for "哪三个方向".
+SLOGAN = 0.3
 _QUOTED = re.compile(r"“([^”]{2,30})”")
 # A target ("力争调解成功率保持在98%以上") is weaker evidence of a figure than the result itself,
 # unless the question asks for the target.

@@ -246,7 +246,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     kind = _kind(body)
     unit_match = _ASK_NUMBER.search(body)
     unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else None
-    if _ASK_MONEY.search(body):
+    money = _ASK_MONEY.search(body) is not None
+    if money:
         unit = "元"
     if unit in ("个",) and kind != "number":
         unit = None
@@ -282,7 +283,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
     verbs = tuple(w for w in words if _is_verb(w))
-    counted = _counted(body[unit_match.end():]) if kind == "number" and unit_match and not _ASK_MONEY.search(body) else ""
+    counted = _counted(body[unit_match.end():]) if kind == "number" and unit_match and not money else ""
     if unit == "个" and body[unit_match.end() : unit_match.end() + 1] == "人":
         unit, counted = "人", ""  # "几个人" counts people, in whatever unit of people the report writes (名, 位)
     return Question(text, kind, comparison, terms, tuple(phrases), unit, tuple(focus), tuple(left_words),
@@ -310,7 +311,7 @@ def _words(text: str) -> list[str]:
 
 _FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
 # "这块牌子", "那项工作": a demonstrative with its classifier points at the topic, it is not one.
-_DEICTIC = re.compile(r"[这那该此]一?[" + "个家位项种类所条部批些份次届块件场回样" + r"]")
+_DEICTIC = re.compile(r"[这那该此]一?[" + _CLASSIFIER + "块件场回样]")
 _COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万]+)?(?:" + _UNIT + r")")
 
 
