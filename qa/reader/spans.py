@@ -9,6 +9,7 @@ and returns [start, end) offsets into it.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Sequence
 
@@ -139,6 +140,7 @@ def _closing(question: Question) -> list[str]:
     return [w for w in question.right if len(w) >= 2 and w != question.head and (w in question.verbs or _adverbial(w))]
 
 
+@functools.lru_cache(maxsize=4096)
 def _adverbial(word: str) -> bool:
     """Tell a word jieba reads as an adverbial verb ("公开"), which closes a gap as a verb does."""
     return [pair.flag for pair in jieba.posseg.cut(word)] == ["ad"]
