@@ -198,6 +198,10 @@ def test_empty_report_is_refused(text):
         ("中共四平市铁东区七马路街道工作委员会", ("七马路街道", "四平市", "铁东区", "七马路", "四平", "铁东")),
         ("四平市乡村振兴局", ("四平乡村振兴局", "四平市", "四平")),  # the stem beside the organ too
         ("市场监督管理局", ()),
+        # An autonomous place is also named without its peoples.
+        ("北岭回族区人民政府", ("北岭回族区", "北岭回族", "北岭区", "北岭")),
+        ("西河土家族苗族自治州", ("西河土家族苗族自治州", "西河土家族苗族", "西河州", "西河")),
+        ("东原维吾尔自治区", ("东原维吾尔自治区", "东原维吾尔", "东原")),
     ],
 )
 def test_place_names_keep_only_safe_short_forms(issuer, places):

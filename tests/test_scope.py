@@ -123,3 +123,10 @@ def test_a_stem_that_is_a_common_word_names_a_report_where_the_question_opens_wi
     )
     assert resolve_scope("紫金卫健局专题培训搞了几回？", reports).sources == ("zj.txt",)
     assert resolve_scope("报告里说的紫金是什么？", reports).sources != ("zj.txt",)  # inside a question it is a word
+
+
+def test_an_autonomous_district_is_named_without_its_people():
+    from qa.ingest.metadata import place_names
+    reports = (*REPORTS, ReportInfo("f.txt", "", "北岭市南川回族区人民政府", place_names("北岭市南川回族区人民政府"), 2022))
+    assert resolve_scope("北岭南川区2022年开了几次常务会议", reports).sources == ("f.txt",)
+    assert resolve_scope("南川区开了几次常务会议", reports).sources == ("f.txt",)

@@ -70,6 +70,9 @@ _DEICTIC = frozenset("我本全该各此辖每")
 _MAX_STEM = 8
 _MAX_STEM_IN_SENTENCE = 5
 _COMMON_FREQ = 100
+# An autonomous place is spoken of without its peoples: 管城回族区 -> 管城区, 恩施土家族苗族自治州 -> 恩施州,
+# 新疆维吾尔自治区 -> 新疆 (维吾尔 is the one people whose region's name has no 族).
+_AUTONOMOUS_RE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:(?:[\u4e00-\u9fff]{1,3}族)+|维吾尔)(自治)?(区|州|县|旗)")
 
 
 def extract_info(text: str, source: str, sha256: str = "") -> ReportInfo:
@@ -140,9 +143,10 @@ def place_names(issuer: str) -> tuple[str, ...]:
     rest = places[len("".join(name for name, _ in units)):]
     if 3 <= len(rest) <= 7 and rest.endswith("街"):
         units.append((rest, rest[:-1]))  # "鹤龙街", a street's short form of 鹤龙街道
-    names = [name for name, _ in units]
+    shorts = [short for name, _ in units if (short := _without_peoples(name))]
+    names = [name for name, _ in units + shorts]
     common = _common_words()
-    names += [stem for _, stem in units if len(stem) >= 2 and stem not in common]
+    names += [stem for _, stem in units + shorts if len(stem) >= 2 and stem not in common]
     # "长治人社局" for 长治市人社局: a stem is safe beside the organ, however common a word it is alone.
     prefix = "".join(name for name, _ in units)
     organ = issuer.strip()[len(prefix):] if prefix and issuer.strip().startswith(prefix) else ""
@@ -150,6 +154,15 @@ def place_names(issuer: str) -> tuple[str, ...]:
         names += [stem + organ for _, stem in units if len(stem) >= 2]
     unique = list(dict.fromkeys(names))
     return tuple(sorted(unique, key=len, reverse=True))
+
+
+def _without_peoples(name: str) -> tuple[str, str] | None:
+    """Return an autonomous place's short name and stem (管城回族区 -> 管城区, 管城); None for other places."""
+    m = _AUTONOMOUS_RE.fullmatch(name)
+    if not m:
+        return None
+    base, autonomous, level = m.groups()
+    return (base, base) if autonomous and level == "区" else (base + level, base)
 
 
 def _clean_line(line: str) -> str:
