@@ -134,3 +134,16 @@ def test_a_clause_shows_the_kind_of_thing_asked_without_naming_it(question: str,
               "制定印发《白沙镇合同管理办法》,规范合同审查。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a day named by its date in quotes: the date written right before the day asked about
+    ("白沙镇借国际禁毒日普法，禁毒日是几号？", "6·26"),
+    ("白沙镇那天在消费者权益日搞的宣传，那个日子是几号？", "3·15"),
+    ("白沙镇国家宪法日是哪天？", "12.4"),
+])
+def test_a_day_named_by_its_quoted_date(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇利用“3·15”消费者权益日、“6·26”国际禁毒日开展普法宣传,发放资料1200份。"
+              "以“12.4”国家宪法日为契机,组织宪法宣誓活动。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

@@ -277,11 +277,24 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
                 scored.append(replace(cand, score=cand.score - NEIGHBOUR, index=i + 1, leaning=1.0, span=ends[0]))
                 continue
         bonus = BOUND if bounded else -BOUND if other else 0.0  # "至2021年12月31日止" for "统计到哪一天为止"
-        scored.append(replace(cand, score=cand.score + bonus, match=cand.match + bonus, span=(bounded or after or dates)[0]))
+        named = _naming(dates, question.phrases, clause.text)
+        span = (bounded or named or after or dates)[0]
+        scored.append(replace(cand, score=cand.score + bonus, match=cand.match + bonus, span=span))
     answer = _best_answer(question, scored, bar)
     if answer is None and _REPORT_DATE.search(question.text):
         return report_mark(question, hits, texts)
     return answer
+
+
+def _naming(dates: list[tuple[int, int]], phrases: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """Keep the dates written right before a phrase asked, as a day's date names it ("“3·15”消费者权益日")."""
+    def names(date: tuple[int, int]) -> bool:
+        for phrase in phrases:
+            at = text.find(phrase, date[1])
+            if len(phrase) >= 2 and 0 <= at - date[1] <= 3 and not re.search(r"[，,。；;、]", text[date[1] : at]):
+                return True
+        return False
+    return [date for date in dates if names(date)]
 
 
 def _neighbour_date(cand: Candidate, find=find_dates) -> Candidate | None:

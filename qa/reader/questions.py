@@ -53,7 +53,7 @@ _INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和
 _WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有|没有(?=[？?])")
 # A question asked yes or no ("有没有被法院撤销的？", "发现问题没有？"): the answer is what the report says of it.
 _YES_NO = re.compile(r"有没有|是否|是不是|没有[？?]*$|吗[？?]*$")
-_DATE_WORDS = re.compile(r"哪(?:一)?天|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个)?年(?!的[\u4e00-\u9fff])|哪个月|多会儿|什么年份")
+_DATE_WORDS = re.compile(r"哪(?:一)?天|(?<!第)几号(?![令文])|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个)?年(?!的[\u4e00-\u9fff])|哪个月|多会儿|什么年份")
 _LIST_WORDS = re.compile(r"哪些|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|件数|场次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称")
@@ -84,7 +84,7 @@ _EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又|和|与|及")
 _CLASSIFIER = "个家位项种类所条部批些份次届"
 # Nouns that say a name is wanted without saying of what kind.
-_GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "样子", "题目", "标题", "主题", "表述", "概括", "提法")
+_GENERIC_HEADS = ("名字", "名称", "全称", "内容", "东西", "情况", "地方", "时候", "日子", "样子", "题目", "标题", "主题", "表述", "概括", "提法")
 # Tokens that carry no content of their own: fillers, light verbs, particles, deictics.
 STOP_TOKENS = frozenset(
     """
@@ -92,7 +92,7 @@ STOP_TOKENS = frozenset(
     一共 总共 共 共计 累计 合计 总计 一下 请问 那边 这边 那个 这个 那份 这份 该 其中 到底 究竟 大概 大约 左右
     报告 报告里 里 里面 中 上 说 讲 提到 提及 称 具体 主要 分别 又 还 再 都 曾 已 已经 总 各 各种 各类
     搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
-    针对 对于 关于 按照 按 据 写 名字 名称 全称 内容 东西 情况 地方 时候 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
+    针对 对于 关于 按照 按 据 写 名字 名称 全称 内容 东西 情况 地方 时候 日子 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
     完后 之后 以后 随后 然后 后来 下面 底下 下边 那次 这次 那回 这回
     次数 列 列一下 列出 列出来 对比 对比一下 比较 比较一下 说说 讲讲 看看
@@ -269,6 +269,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
         if name == shape:
             marked = words.sub("‖", marked)  # "文号" says the answer's form, not what a clause must hold
     marked = _ASK_MONEY.sub("‖", marked)
+    if kind == "date":
+        marked = _DATE_WORDS.sub("‖", marked)  # "几号" asks a day; its 号 is no word a clause must hold
     marked = _ASK_NUMBER.sub("‖", marked)
     marked = _ASK_OTHER.sub("‖", marked)
     marked = _PARTICLES.sub("|", marked)
@@ -310,8 +312,8 @@ def _words(text: str) -> list[str]:
 
 
 _FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
-# "这块牌子", "那项工作": a demonstrative with its classifier points at the topic, it is not one.
-_DEICTIC = re.compile(r"[这那该此]一?[" + _CLASSIFIER + "块件场回样]")
+# "这块牌子", "那项工作", "那天": a demonstrative with its classifier points at the topic, it is not one.
+_DEICTIC = re.compile(r"[这那该此]一?[" + _CLASSIFIER + "块件场回样天]")
 _COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万]+)?(?:" + _UNIT + r")")
 
 
