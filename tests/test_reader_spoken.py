@@ -147,3 +147,19 @@ def test_a_day_named_by_its_quoted_date(question: str, expected: str) -> None:
               "以“12.4”国家宪法日为契机,组织宪法宣誓活动。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # items of one enumeration share their form: the words before the first title are no item
+    ("白沙镇夜学时学了哪几部法律法规？", "《安全生产法》、《信访条例》"),
+    # an item ending in the noun asked holds the question's words as its kind
+    ("白沙镇执行哪几项干部学法制度？", "党委中心组学法、常务会议学法、干部任前法律知识考试制度"),
+    # 些什么 asks for items, as 哪些 does
+    ("白沙镇专题会议都研究了些什么问题？", "配齐执法力量、组织执法资格考试、调整执法人员编制"),
+])
+def test_list_items_in_their_shared_form(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇利用周三夜学时机,两次组织班子成员、相关干部学习《安全生产法》、《信访条例》。"
+              "严格执行党委中心组学法、常务会议学法、干部任前法律知识考试制度。"
+              "召开专题会议1次,会议研究配齐执法力量、组织执法资格考试、调整执法人员编制等问题。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

@@ -62,7 +62,12 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         later = [at for at in (clause.find(w, last) for w in said) if at >= last + 3 and clause[at:].strip("，,。；") not in said]
         # "…法治教育网组织干部学法" asked "依托哪些平台组织干部学法": the list ends before 组织, unless
         # 等 closes it after those words ("微信群意见征集等方式" asked "征集意见用了哪些办法").
-        stop = stop if closed else min([stop, *later])
+        # "…、领导干部任前法律知识考试制度" asked "哪几项领导干部学法制度": an item ending in the noun asked
+        # holds the question's words as its kind; they do not end the list.
+        head = question.head
+        ends_in_head = len(head) >= 2 and clause[:stop].endswith(head[-2:]) and not clause[:stop].endswith(head)
+        stop = stop if closed or ends_in_head else min([stop, *later])
+        begin = _parallel_titles(clause, begin, stop)
         span = _strip_edges(clause, begin, stop)
         while span and clause[span[1] - 1] in "在于的为和及与":
             span = _strip_edges(clause, span[0], span[1] - 1)
@@ -143,6 +148,18 @@ def _joined_to_next_head(question: Question, clause: str, gap: tuple[int, int]) 
     stop = re.search(r"[，,。；;：:]", clause[gap[1] :])
     at = clause.find(head, gap[1] + join.end(), gap[1] + stop.start() if stop else len(clause))
     return (gap[0], at + len(head)) if at > 0 else gap
+
+
+def _parallel_titles(clause: str, begin: int, stop: int) -> int:
+    """Start the list at a title when the items after it are titles ("…干部学习《安全生产法》、《信访条例》"):
+    items of one enumeration share their form, so words before the first title are not an item."""
+    items = clause[begin:stop].split("、")
+    k = len(items) - 1
+    while k > 0 and re.fullmatch(r"《[^《》]+》", items[k]):
+        k -= 1
+    if k < len(items) - 1 and re.search(r"《[^《》]+》$", items[k]):
+        return begin + sum(len(item) + 1 for item in items[:k]) + items[k].rfind("《")
+    return begin
 
 
 def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tuple[int, int]:
