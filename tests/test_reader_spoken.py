@@ -163,3 +163,16 @@ def test_list_items_in_their_shared_form(question: str, expected: str) -> None:
               "召开专题会议1次,会议研究配齐执法力量、组织执法资格考试、调整执法人员编制等问题。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the noun counted picks its figure even where another figure's label is the question's words
+    ("白沙镇编制公布了多少个行政许可事项，含多少个子项？", "21个；47个子项"),
+    # a preposition the reports do not write says how, it does not count against a clause; 案子 is 案件
+    ("白沙镇通过网格+监督跟进处理了多少件案子？", "50余件"),
+])
+def test_counted_nouns_and_words_that_say_how(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇编制公布应急管理系统21个行政许可事项(47个子项)实施规范及办事指南。"
+              "推行“网格+监督”模式,联动民情热线及信访平台,及时跟进处理案件50余件,群众满意度高。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

@@ -153,6 +153,8 @@ def listed_figure(question: Question, asked: str | None, units: Sequence, i: int
             break
         figures = [f for f in find_figures(units[j].text) if f.unit or not asked]
         labelled += [((j, f), label_of(units[j].text, figures, f)) for f in figures]
+    # "含多少个子项": the figure written before the noun counted is the one, whatever the labels say.
+    labelled = [(item, label) for item, label in labelled if counts(question, units[item[0]].text, item[1])] or labelled
     if len(labelled) < 2:
         return None
     best_fit = max(unit_fit(asked, f.unit) for (_, f), _ in labelled)

@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+import jieba.posseg
+
 from qa.ingest.cleaning import clean
 from qa.reader.questions import Question
 
@@ -111,10 +113,10 @@ def weights(question: Question, texts: Iterable[str]) -> Weights:
 
     # A verb the reports never write is most likely their deed in other words ("拿到" for "收到"):
     # it weighs little and does not count against a clause.
-    runs = tuple(
-        run for phrase in question.phrases if phrase not in question.verbs for run in _unknown_runs(phrase, frequency)
-    )
-    paraphrased = {v for v in question.verbs if _unknown_runs(v, frequency)}
+    # So is a preposition ("通过…跟进处理"): it says how, and the reports say it otherwise or not at all.
+    deeds = {*question.verbs, *(p for p in question.phrases if _is_preposition(p))}
+    runs = tuple(run for phrase in question.phrases if phrase not in deeds for run in _unknown_runs(phrase, frequency))
+    paraphrased = {v for v in deeds if _unknown_runs(v, frequency)}
     # Words outside the part of the question that holds the question word set the scene; the
     # words beside the question word say which figure of the scene is asked for.
     emphasis = {p: (1.0 if p in question.focus else CONTEXT) for p in question.phrases} if question.focus else {}
@@ -139,6 +141,12 @@ def _sentence_units(text: str) -> tuple[str, ...]:
     The cache is safe to share: the result depends only on the (immutable) text.
     """
     return tuple(u for u in _UNITS_OF_COUNT.split(clean(text).text) if u)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_preposition(word: str) -> bool:
+    """Tell whether jieba tags a word as a preposition and nothing else ("通过", "根据")."""
+    return [pair.flag for pair in jieba.posseg.cut(word)] == ["p"]
 
 
 def _unknown_runs(phrase: str, frequency: Counter[str]) -> list[str]:
