@@ -25,7 +25,7 @@ from qa.retrieval.building import (
 )
 from qa.config import IndexConfig
 from qa.errors import IndexLoadError, QAError, QuestionError
-from qa.reader.followup import FollowUp, resolve_followup
+from qa.reader.followup import FollowUp, resolve_followup, without_carried_year
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.recent import RecentResults
 from qa.retrieval.lexical import LexicalIndex
@@ -381,6 +381,12 @@ class ReportIndex:
         followup = resolve_followup(question, list(history), named) if history else FollowUp(question)
         standalone = followup.text
         scope = self.scope(standalone, sources=sources, year=year)
+        lighter = without_carried_year(standalone, question) if history and scope.out_of_scope else None
+        if lighter:
+            # A year carried over from the conversation does not rule out a place that only has other years.
+            wider = self.scope(lighter, sources=sources, year=year)
+            if not wider.out_of_scope and wider.sources:
+                standalone, scope = lighter, wider
         # The issuers in scope are places too: "市场监管局" abbreviates "绍兴市市场监督管理局".
         issuers = [self._info[s].issuer for s in scope.sources or () if s in self._info][:3]
         parsed = analyse(standalone, places=[*named, *issuers])

@@ -98,3 +98,8 @@ def test_a_whole_comparison_naming_its_place_and_years_is_not_a_follow_up() -> N
 def test_a_measure_of_a_subject_of_its_own_replaces_the_last_subject() -> None:
     assert resolve("学法考试的优秀率呢？", [FIRST], PLACES) == "田镇街道2024年学法考试的优秀率是多少"
     assert resolve("成功率呢？", [FIRST], PLACES) == "田镇街道2024年调处矛盾纠纷成功率是多少"
+
+
+def test_a_body_of_the_place_named_is_no_subject_of_its_own() -> None:
+    history = ["铁西区2024年中心组学法几次？", "2023年的时候多久学一次？"]
+    assert resolve("青山镇交通局呢？", history, PLACES) == resolve("青山镇呢？", history, PLACES)

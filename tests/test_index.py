@@ -282,6 +282,13 @@ def test_that_year_in_a_follow_up_is_the_year_asked_before(index: ReportIndex):
     assert index.answer("白塔街道那年举办法律讲座多少场？", history=history).text == "19场"
 
 
+def test_a_year_carried_from_the_conversation_does_not_rule_out_a_place_of_another_year(index: ReportIndex):
+    history = ["白塔街道2023年调处矛盾纠纷多少件？"]
+    answer = index.answer("红星街道呢？", history=history)
+    assert answer.text == "517件" and answer.quotes[0].source == "a.txt"
+    assert not index.answer("红星街道2023年呢？", history=history).found  # a year the user says still rules
+
+
 def test_a_question_searched_then_answered_is_encoded_and_ranked_once(index: ReportIndex, monkeypatch):
     encoded, ranked = [], []
     encode, rank = index._encoder.encode, index._rank

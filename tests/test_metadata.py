@@ -231,3 +231,8 @@ def test_a_department_is_named_by_its_place_stem_even_when_the_stem_is_a_common_
     assert "长治人社局" in place_names("长治市人社局")
     assert "遂宁司法局" in place_names("遂宁市司法局")
     assert not any(name.endswith("人民政府") for name in place_names("四平市铁西区人民政府"))
+
+
+def test_a_news_title_names_the_body_before_the_verb_that_publishes() -> None:
+    info = extract_info("北岭管理部发布2023年法治政府建设年度报告\n\n一、加强党的领导\n", "r.txt")
+    assert info.issuer == "北岭管理部" and info.year == 2023

@@ -273,7 +273,9 @@ def _issuer_from_title(title_lines: list[str]) -> str:
     year = _YEAR_RE.search(title)
     cuts = [cut for cut in (title.find("关于"), year.start() if year else -1) if cut > 0]
     if cuts:
-        return _join_bodies(title[: min(cuts)].split())
+        # "应急管理部发布2023年…报告", a news title: the body is before the verb that publishes.
+        body = re.sub(r"(?:发布|印发|公布|公开|出台)$", "", title[: min(cuts)].rstrip())
+        return _join_bodies(body.split())
     if year and year.start() == 0:
         return _leading_body(title[year.end():].lstrip("度 "), min_stem=1, max_stem=_MAX_STEM)
     return ""

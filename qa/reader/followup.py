@@ -18,6 +18,8 @@ _RELATIVE_YEAR = {"前年": -2, "去年": -1, "上一年": -1, "上年": -1, "�
 _TRAIL = re.compile(r"(?:的情况|情况|呢|吗|呀|啊|[？?。.！!\s])+$")
 _ASKS = re.compile(r"多少|几|哪|什么|谁|怎|如何|是否|有没有|何时|多久|吗")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+# A body of a place named before it ("交通局", "司法局", "城管局", "区政府").
+_ORGAN = re.compile(r"[\u4e00-\u9fff]{0,5}(?:局|委员会|委|办公室|办|厅|政府|党组)")
 # A follow-up that names one of these asks about the previous subject ("成功率呢" -> 调处矛盾纠纷成功率).
 _ATTRIBUTE = re.compile(r"(?:率|比例|占比|比重|金额|数量|人数|次数|增幅|降幅|同比|环比)$")
 _TAIL = re.compile(
@@ -51,6 +53,16 @@ class FollowUp:
 def resolve(question: str, history: Sequence[str], places: Sequence[str]) -> str:
     """Return resolve_followup(...).text: the follow-up rewritten to stand alone."""
     return resolve_followup(question, history, places).text
+
+
+def without_carried_year(standalone: str, question: str) -> str | None:
+    """Drop from a rewritten follow-up the years it took from the conversation, not from the question
+    ("宁安镇呢？" after "棣棠乡2023年…": 宁安镇's reports may be of another year); None when it took none."""
+    said = {m.group(1) for m in _YEAR.finditer(question)}
+    carried = [m for m in _YEAR.finditer(standalone) if m.group(1) not in said]
+    if not carried:
+        return None
+    return _YEAR.sub(lambda m: "" if m.group(1) not in said else m.group(0), standalone)
 
 
 def resolve_followup(question: str, history: Sequence[str], places: Sequence[str]) -> FollowUp:
@@ -133,6 +145,8 @@ def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
     for place in named:
         rest = rest.replace(place, "")
     rest = _YEAR.sub("", rest).strip("的 ，,")
+    if named and _ORGAN.fullmatch(rest):
+        rest = ""  # "鹤山市交通局呢？": the body the place names, asked as the last question was
     subject = analyse(rest, places=places).phrases if rest else ()
     # "那2023年那份报告里说的是连续几年": words the last question said already switch only the scope.
     if not subject or set(subject) <= set(analyse(previous, places=places).phrases):
