@@ -103,3 +103,8 @@ def test_a_measure_of_a_subject_of_its_own_replaces_the_last_subject() -> None:
 def test_a_body_of_the_place_named_is_no_subject_of_its_own() -> None:
     history = ["铁西区2024年中心组学法几次？", "2023年的时候多久学一次？"]
     assert resolve("青山镇交通局呢？", history, PLACES) == resolve("青山镇呢？", history, PLACES)
+
+
+def test_a_new_place_with_a_measure_of_its_own_subject_asks_that_measure() -> None:
+    history = ["铁西区执法资格考试通过率多少？", "多少人参加了宪法网上测试？"]
+    assert resolve("那青山镇的执法人员持证率呢？", history, PLACES) == "青山镇执法人员持证率是多少"

@@ -176,3 +176,10 @@ def test_counted_nouns_and_words_that_say_how(question: str, expected: str) -> N
               "推行“网格+监督”模式,联动民情热线及信访平台,及时跟进处理案件50余件,群众满意度高。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+def test_words_the_reports_never_write_only_qualify_what_the_clause_names() -> None:
+    report = "2024年,白沙镇严格落实会前学法制度。白沙镇乡镇综合行政执法资格通过率100%。组织200余名工作人员参加网上测试。\n"
+    answer = ask_baisha("白沙镇执法资格考试通过率多少？", report)
+    assert answer.found and answer.text == "100%", answer.text
+    assert not ask_baisha("白沙镇行政复议纠错率多少？", report).found

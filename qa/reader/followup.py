@@ -160,7 +160,9 @@ def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
     stem, tail = _split_tail(base)
     if _ATTRIBUTE.search(rest):
         # "学法考试的优秀率呢": a measure of a subject of its own, within the last question's scope.
-        stem = _scope_of(base, places) if re.search(r"[\u4e00-\u9fff]{2}的", rest) else stem
+        # So does "那龙溪镇的执法人员持证率呢": a new place, and a measure that names its own subject.
+        own = re.search(r"[\u4e00-\u9fff]{2}的", rest) or (named and len(_ATTRIBUTE.sub("", rest)) >= 4)
+        stem = _scope_of(base, places) if own else stem
         return f"{stem}{rest}是多少" if re.search(r"多少|几", tail) or not tail else f"{stem}{rest}{tail}"
     if not tail and re.search(r"多少|几", base):
         tail = "多少"  # "开了多少次党工委扩大会议" then "理论学习中心组学习呢": a count again
