@@ -183,3 +183,11 @@ def test_words_the_reports_never_write_only_qualify_what_the_clause_names() -> N
     answer = ask_baisha("白沙镇执法资格考试通过率多少？", report)
     assert answer.found and answer.text == "100%", answer.text
     assert not ask_baisha("白沙镇行政复议纠错率多少？", report).found
+
+
+def test_a_figure_in_the_unit_asked_is_taken_from_the_next_clause_of_the_sentence() -> None:
+    report = "2024年,白沙镇严格执法资格管理。组织执法规范化培训6场,参训人员120人次,全面规范执法。\n"
+    answer = ask_baisha("白沙镇去年执法培训有多少人次参加？", report)
+    assert answer.found and answer.text == "120人次", answer.text
+    assert "组织执法规范化培训6场" in answer.quotes[0].text  # the clause that matched is quoted too
+    assert ask_baisha("白沙镇去年执法培训搞了几场？", report).text == "6场"

@@ -130,3 +130,12 @@ def test_an_autonomous_district_is_named_without_its_people():
     reports = (*REPORTS, ReportInfo("f.txt", "", "北岭市南川回族区人民政府", place_names("北岭市南川回族区人民政府"), 2022))
     assert resolve_scope("北岭南川区2022年开了几次常务会议", reports).sources == ("f.txt",)
     assert resolve_scope("南川区开了几次常务会议", reports).sources == ("f.txt",)
+
+
+def test_a_stem_that_is_a_common_word_names_the_second_of_two_places_joined() -> None:
+    from qa.retrieval.scope import ScopeResolver
+    reports = (*REPORTS, ReportInfo("g.txt", "", "长安市城市管理局", ("长安城市管理局", "长安市"), 2023))
+    resolver = ScopeResolver(reports, ())
+    assert resolver._opening_stems.get("长安") == ["g.txt"]  # 长安 is a common word: a name only where a place opens
+    assert set(resolver.resolve("田镇街道和长安城管局各发了多少宣传资料").sources) >= {"g.txt", "c.txt"}
+    assert resolver.resolve("田镇街道2024年平安长安建设搞了几次").sources == ("c.txt",)  # not after a join

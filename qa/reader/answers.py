@@ -17,7 +17,7 @@ from qa.reader.candidates import Candidate, score_clauses
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_key, sentence_of, span_text
 from qa.reader.clauses import ITEM_LEAD, sentence_spans
 from qa.ingest.cleaning import HEADING_MARKER
-from qa.reader.figures import bound_dates, find_dates, find_figures, find_times_of_year, find_years
+from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
 from qa.reader.report_marks import document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
@@ -226,18 +226,42 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
         clause = cand.clauses[cand.index]
         # A bare number cannot answer a question that asks in a unit ("几名"); "六大专题" counts only for "几大".
         figures = [f for f in find_figures(clause.text) if (f.unit or not asked) and (f.unit != "大" or asked == "大")]
+        fits = bool(figures) and max(unit_fit(asked, f.unit) for f in figures) == EXACT_UNIT
+        if asked and not fits:
+            beside = _neighbour_figure(question, asked, cand, weighting)
+            if beside is not None:
+                scored.append(beside)
         if not figures:
             continue
         figure, fit = choose_figure(question, asked, figures, clause.text, weighting)
         if _TARGET.search(sentence_of(cand)) and not _TARGET.search(question.text):
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
-        # A short noun counted stays with its figure when the report writes it so ("9个方面").
-        counted = question.counted if len(question.counted) <= MEASURE_NOUN else ""
-        end = figure.end + len(counted) if clause.text.startswith(counted, figure.end) else figure.end
-        chosen = replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0), span=(figure.start, end))
+        chosen = replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0),
+                         span=_figure_span(question, clause.text, figure))
         scored.append(_listed_figure(question, asked, chosen) or chosen)
     return _best_answer(question, scored, bar)
+
+
+def _neighbour_figure(question: Question, asked: str, cand: Candidate, weighting: Weights | None) -> Candidate | None:
+    """Move a matched clause without a figure in the unit asked to the next clause of its sentence that has
+    one ("组织执法规范化培训6场,参训人员120人次" asked "执法培训多少人次参加"), quoting both."""
+    units, i = cand.clauses, cand.index
+    if i + 1 >= len(units) or units[i + 1].sentence != units[i].sentence:
+        return None
+    text = units[i + 1].text
+    figures = [f for f in find_figures(text) if unit_fit(asked, f.unit) == EXACT_UNIT]
+    if not figures:
+        return None
+    figure, fit = choose_figure(question, asked, figures, text, weighting)
+    return replace(cand, score=cand.score - NEIGHBOUR + fit, index=i + 1, leaning=1.0,
+                   span=_figure_span(question, text, figure))
+
+
+def _figure_span(question: Question, text: str, figure) -> tuple[int, int]:
+    """Return a figure's span, with the short noun it counts when the report writes it so ("9个方面")."""
+    counted = question.counted if len(question.counted) <= MEASURE_NOUN else ""
+    return figure.start, figure.end + len(counted) if text.startswith(counted, figure.end) else figure.end
 
 
 def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Candidate | None:

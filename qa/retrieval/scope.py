@@ -199,6 +199,10 @@ class ScopeResolver:
         }
         if not any(q.startswith(name) for name in found):
             found |= {q[:n] for n in (4, 3, 2) if q[:n] in self._opening_stems}
+        # A stem opens the second of two places joined too ("宁安镇和长治城管局").
+        for name in list(found):
+            for m in re.finditer(re.escape(name) + r"(?:和|与|及|、|跟|同)", q):
+                found |= {q[m.end() : m.end() + n] for n in (4, 3, 2) if q[m.end() : m.end() + n] in self._opening_stems}
         return sorted(found, key=lambda name: (-len(name), name))
 
 
