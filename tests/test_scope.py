@@ -139,3 +139,8 @@ def test_a_stem_that_is_a_common_word_names_the_second_of_two_places_joined() ->
     assert resolver._opening_stems.get("长安") == ["g.txt"]  # 长安 is a common word: a name only where a place opens
     assert set(resolver.resolve("田镇街道和长安城管局各发了多少宣传资料").sources) >= {"g.txt", "c.txt"}
     assert resolver.resolve("田镇街道2024年平安长安建设搞了几次").sources == ("c.txt",)  # not after a join
+
+
+def test_a_place_said_as_what_another_lies_in_only_locates_it() -> None:
+    assert scope("四平下面铁西区收到检察建议多少件？").sources == ("a.txt",)
+    assert scope("四平市铁西区和七马路街道各收到多少件").sources == ("a.txt", "b.txt")  # two places joined stay two

@@ -20,6 +20,7 @@ _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _PLACE_SUFFIXES = ("自治区", "自治州", "街道办事处", "街道", "省", "市", "区", "县", "旗", "镇", "乡", "盟")
 # The longest run of characters before a suffix that _PLACE_WORD takes as a place name.
 MAX_PLACE_STEM = 10
+_WITHIN = re.compile(r"(?:下面|下属|下辖|辖下|所属|管辖的|的)")
 _PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,%d}?(?:%s)" % (MAX_PLACE_STEM, "|".join(_PLACE_SUFFIXES)))
 # Words that end like a place but name none ("各街道", "全区", "辖区", "社区").
 _NOT_IN_A_PLACE = re.compile(r"什么|哪|几|多少|谁|怎么|如何|被|为")
@@ -150,13 +151,17 @@ class ScopeResolver:
             return self._of_years(q, years)
         year = years[0] if years else None
         covered = [False] * len(q)
-        found_places: list[str] = []
+        spans: list[tuple[int, int, str]] = []
         for name in self.names_in(q):
             for m in re.finditer(re.escape(name), q):
                 if any(covered[m.start():m.end()]):
                     continue
                 covered[m.start():m.end()] = [True] * len(name)
-                found_places.append(name)
+                spans.append((m.start(), m.end(), name))
+        # "江门下面鹤山市": a place said just before another, as what it lies in, only locates it.
+        starts = {start for start, _, _ in spans}
+        found_places = [name for _, end, name in spans
+                        if not any(m.end() in starts for m in _WITHIN.finditer(q, end) if m.start() == end)]
         matched: dict[str, int] = {}
         for place in set(found_places):
             for source in self._sources_by_name.get(place) or self._opening_stems[place]:
