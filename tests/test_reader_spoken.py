@@ -191,3 +191,15 @@ def test_a_figure_in_the_unit_asked_is_taken_from_the_next_clause_of_the_sentenc
     assert answer.found and answer.text == "120人次", answer.text
     assert "组织执法规范化培训6场" in answer.quotes[0].text  # the clause that matched is quoted too
     assert ask_baisha("白沙镇去年执法培训搞了几场？", report).text == "6场"
+
+
+@pytest.mark.parametrize("question, expected", [
+    # dates joined by 和 are asked together
+    ("白沙镇领导小组一年里什么时候开会分析第一责任人履职？", "年初和年中"),
+    ("白沙镇执法资格考试通过率在哪两年达到100%？", "2023年和2024年"),
+])
+def test_dates_joined_are_answered_together(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇年初和年中领导小组分别召开会议分析法治建设第一责任人履职情况。"
+              "2023年和2024年连续两年,白沙镇执法资格考试通过率达到100%。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

@@ -302,12 +302,24 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
                 continue
         bonus = BOUND if bounded else -BOUND if other else 0.0  # "至2021年12月31日止" for "统计到哪一天为止"
         named = _naming(dates, question.phrases, clause.text)
-        span = (bounded or named or after or dates)[0]
+        span = _joined_dates((bounded or named or after or dates)[0], dates, clause.text)
         scored.append(replace(cand, score=cand.score + bonus, match=cand.match + bonus, span=span))
     answer = _best_answer(question, scored, bar)
     if answer is None and _REPORT_DATE.search(question.text):
         return report_mark(question, hits, texts)
     return answer
+
+
+def _joined_dates(span: tuple[int, int], dates: list[tuple[int, int]], text: str) -> tuple[int, int]:
+    """Run a date on through the dates joined to it ("年初和年中", "2023年和2024年"): they are asked together."""
+    joined = re.compile(r"和|及|与|、")
+    for start, end in reversed(dates):
+        if end < span[0] and joined.fullmatch(text[end : span[0]]):
+            span = (start, span[1])
+    for start, end in dates:
+        if start > span[1] and joined.fullmatch(text[span[1] : start]):
+            span = (span[0], end)
+    return span
 
 
 def _naming(dates: list[tuple[int, int]], phrases: tuple[str, ...], text: str) -> list[tuple[int, int]]:
@@ -333,7 +345,7 @@ def _neighbour_date(cand: Candidate, find=find_dates) -> Candidate | None:
         if 0 <= j < len(units) and units[j].sentence == units[i].sentence:
             dates = find(units[j].text)
             if dates:
-                span = dates[-1] if j < i else dates[0]
+                span = _joined_dates(dates[-1] if j < i else dates[0], dates, units[j].text)
                 leaning = 1.0 if j > i else 0.0
                 return replace(cand, score=cand.score - NEIGHBOUR, index=j, leaning=leaning, span=span)
     return None
