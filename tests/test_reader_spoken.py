@@ -203,3 +203,15 @@ def test_dates_joined_are_answered_together(question: str, expected: str) -> Non
               "2023年和2024年连续两年,白沙镇执法资格考试通过率达到100%。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the verb that names the holder is no part of who holds the role; 挂帅 is said 牵头
+    ("白沙镇法治政府建设领导小组谁挂帅当组长？", "党委书记"),
+    ("白沙镇依法治镇委员会是谁挂帅当主任的", "镇党委书记、镇长"),
+])
+def test_who_holds_a_role_without_the_verb_that_names_them(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇成立镇法治政府建设工作领导小组,明确党委书记为组长,镇长为常务副组长。"
+              "成立了以镇党委书记、镇长任双主任的依法治镇委员会,明确职责分工。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

@@ -37,7 +37,9 @@ def holder(question: Question, clause: str) -> tuple[int, int] | None:
         if match is None:
             continue
         # Another role given before it ("…任副组长、司法所所长任办公室主任") ends where this holder starts.
-        begin = max((m.end() for m in re.finditer(r"[，,；;：:]|由|(?:担任|任|为)[^、，,]{1,8}、", clause[: match.start()])),
+        # "明确党委书记为组长", "以镇党委书记、镇长任双组长": the verb that names the holder is not part of it.
+        begin = max((m.end() for m in re.finditer(r"[，,；;：:]|由|以|明确|确定|指定|(?:担任|任|为)[^、，,]{1,8}、",
+                                                  clause[: match.start()])),
                     default=0)
         span = _trim(clause, begin, match.start())
         if span is not None and span[1] - span[0] <= MAX_NAME:

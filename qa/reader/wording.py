@@ -15,7 +15,7 @@ _PERSON_WORDS = re.compile(r"谁|哪位|哪名|哪个人|什么人|(?:长|书记
 _SPOKEN_QUESTION_WORDS = (("啥", "什么"), ("咋", "怎么"))
 # Words everyone says for what the reports always write otherwise: "一把手" is 主要负责人.
 _OFFICIAL_WORDS = dict((("一把手", "主要负责人"), ("输", "败诉"), ("打输", "败诉"), ("赢", "胜诉"), ("打赢", "胜诉"),
-                        ("官司", "案件"), ("案子", "案件")))
+                        ("官司", "案件"), ("案子", "案件"), ("挂帅", "牵头")))
 
 
 def official_wording(question: str, passages: Iterable[str]) -> str:
