@@ -215,3 +215,16 @@ def test_who_holds_a_role_without_the_verb_that_names_them(question: str, expect
               "成立了以镇党委书记、镇长任双主任的依法治镇委员会,明确职责分工。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a unit after 什么 is the noun asked (什么组), and 专门 is a filler
+    ("白沙镇综治委员会底下设了个什么组专门管法治政府建设？", "法治建设专项工作组"),
+    # a three-character name the tokenizer cuts after two characters
+    ("白沙镇党委中心组请谁来做的习近平法治思想专题辅导", "丁祖年"),
+])
+def test_the_noun_after_shenme_and_a_name_cut_short(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇综治委员会下设法治建设专项工作组,专门负责协调推进法治政府建设事项。"
+              "党委中心组邀请省政府特约研究员丁祖年作《习近平法治思想》专题辅导。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

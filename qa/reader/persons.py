@@ -58,6 +58,10 @@ def _person(clause: str, gap: tuple[int, int]) -> tuple[int, int]:
         offset += len(word.word)
     if person is None:
         return gap
+    last = words[-1]
+    if person[1] - person[0] == 2 and last[0] == person[1] and last[2] == gap[1] == person[1] + 1 \
+            and not last[1].startswith(("v", "p", "u", "c", "d", "x")):
+        person = (person[0], gap[1])  # "丁祖年": a three-character name the tokenizer cut after two
     title = _PERSON_TITLE.match(clause, person[1], gap[1])
     start = person[0]
     before = [w for w in words if w[2] <= person[0]]
