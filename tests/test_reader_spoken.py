@@ -228,3 +228,17 @@ def test_the_noun_after_shenme_and_a_name_cut_short(question: str, expected: str
               "党委中心组邀请省政府特约研究员丁祖年作《习近平法治思想》专题辅导。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a weekday answers 周几 where no 每… is written
+    ("白沙镇的夜学安排在周几？", "周二"),
+    # the figure written right before the noun whose count is asked
+    ("白沙镇2024年完成述法的领导干部有多少名？", "612名"),
+    ("白沙镇2024年完成述法的村(社区)主要负责人有多少名？", "174名"),
+])
+def test_weekdays_and_the_noun_whose_count_is_asked(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇利用周二“夜学”、专题会议等形式开展法治宣讲。"
+              "612名领导干部和174名村(社区)主要负责人完成述法。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

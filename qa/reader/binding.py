@@ -71,8 +71,11 @@ def choose_figure(question: Question, asked: str | None, figures: Sequence[Figur
 
 
 def counts(question: Question, clause: str, figure: Figure) -> bool:
-    """Tell whether a figure is written right before the noun the question counts ("17个委办局")."""
-    return bool(question.counted) and clause.startswith(question.counted[:2], figure.end)
+    """Tell whether a figure is written right before the noun the question counts ("17个委办局"), or
+    before the noun it asks a count of ("612名领导干部" for "完成述法的领导干部有多少名")."""
+    subject = question.left[-1] if question.left and question.left[-1] not in question.verbs else ""
+    noun = question.counted or subject
+    return len(noun) >= 2 and clause.startswith(noun[:2], figure.end)
 
 
 def label_of(clause: str, figures: Sequence[Figure], figure: Figure) -> str:

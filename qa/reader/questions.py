@@ -90,7 +90,7 @@ STOP_TOKENS = frozenset(
     """
     的 了 和 与 及 以及 或 等 是 在 为 对 把 被 将 并 其 之 这 那 个 也 都 就 着 过 吗 呢 吧 啊 呀 么 啥
     一共 总共 共 共计 累计 合计 总计 一下 请问 那边 这边 那个 这个 那份 这份 该 其中 到底 究竟 大概 大约 左右
-    报告 报告里 里 里面 中 上 说 讲 提到 提及 称 具体 主要 专门 分别 又 还 再 都 曾 已 已经 总 各 各种 各类
+    报告 报告里 里 里面 中 上 说 讲 提到 提及 称 具体 主要 专门 通常 平时 分别 又 还 再 都 曾 已 已经 总 各 各种 各类
     搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
     针对 对于 关于 按照 按 据 写 名字 名称 全称 内容 东西 情况 地方 时候 日子 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
@@ -270,7 +270,9 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
             marked = words.sub("‖", marked)  # "文号" says the answer's form, not what a clause must hold
     marked = _ASK_MONEY.sub("‖", marked)
     if kind == "date":
-        marked = _DATE_WORDS.sub("‖", marked)  # "几号" asks a day; its 号 is no word a clause must hold
+        marked = _DATE_WORDS.sub("‖", marked)
+    if shape == "frequency":
+        marked = _FREQUENCY_WORDS.sub("‖", marked)  # "每周哪天": the period asked in is no word to match  # "几号" asks a day; its 号 is no word a clause must hold
     marked = _ASK_NUMBER.sub("‖", marked)
     marked = _ASK_OTHER.sub("‖", marked)
     marked = _PARTICLES.sub("|", marked)

@@ -26,6 +26,7 @@ _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|
 _FREQUENCY = re.compile(r"每(?:半|一|两|三|个|隔)?(?:年度|季度|年|季|月|周|星期|旬|天|日)(?:度)?"
                         r"(?:(?<=[周期])[一二三四五六日天](?!次)|(?<=月)(?:\d{1,2}日|[上中下]旬))?"
                         r"(?:(?:\d|[一两二三四])次)?")  # "每两月1次": the count per period is part of how often
+_WEEKDAY = re.compile(r"(?:周|星期)[一二三四五六日天](?![次期])")
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
@@ -51,7 +52,7 @@ def negation_span(clause: str) -> tuple[int, int] | None:
 
 def frequency_span(clause: str) -> tuple[int, int] | None:
     """Return the span of a frequency ("每季度", "每半年") in a clause, or None."""
-    match = _FREQUENCY.search(clause)
+    match = _FREQUENCY.search(clause) or _WEEKDAY.search(clause)  # "利用周二“夜学”" asked "每周哪天"
     return match.span() if match else None
 
 
