@@ -145,3 +145,9 @@ def test_everyday_words_are_said_as_the_reports_say_them() -> None:
 ])
 def test_a_question_asked_yes_or_no(text: str, shape: str) -> None:
     assert analyse(text, places=PLACES).shape == shape
+
+
+def test_yiban_before_a_verb_is_a_filler_and_before_a_noun_a_kind() -> None:
+    from qa.reader.questions import analyse
+    assert "一般" not in analyse("白沙镇夜学一般放在每周哪天？").phrases
+    assert "一般" in analyse("白沙镇一般案件办了多少起？").phrases

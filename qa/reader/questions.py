@@ -306,9 +306,11 @@ def _words(text: str) -> list[str]:
     for piece in _SPLIT.split(text.replace("|", " ").replace("‖", " ")):
         if not piece:
             continue
-        for word in jieba.cut(piece):
-            word = word.strip()
-            if word and word not in words and not _is_function(word):
+        cut = [word.strip() for word in jieba.cut(piece)]
+        for k, word in enumerate(cut):
+            # "一般放在每周哪天": 一般 before a verb says how often, as a filler; "一般案件" names a kind.
+            usual = word == "一般" and k + 1 < len(cut) and _is_verb(cut[k + 1])
+            if word and word not in words and not _is_function(word) and not usual:
                 words.append(word)
     return words
 
