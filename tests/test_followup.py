@@ -108,3 +108,8 @@ def test_a_body_of_the_place_named_is_no_subject_of_its_own() -> None:
 def test_a_new_place_with_a_measure_of_its_own_subject_asks_that_measure() -> None:
     history = ["铁西区执法资格考试通过率多少？", "多少人参加了宪法网上测试？"]
     assert resolve("那青山镇的执法人员持证率呢？", history, PLACES) == "青山镇执法人员持证率是多少"
+
+
+def test_a_new_place_with_its_body_replaces_the_old_place_and_body() -> None:
+    places = (*PLACES, "铁西区司法局", "青山镇司法所")
+    assert resolve("铁西区司法局呢？", ["青山镇人社局一把手叫什么？"], places) == "铁西区司法局一把手叫什么？"

@@ -175,7 +175,9 @@ def _swap_scope(previous: str, named: Sequence[str], year: str | None, places: S
     if named:
         old = _places_in(previous, places)
         if old:
-            result = result.replace(old[0], named[0], 1)
+            # "长治市人社局呢？" after "宛城区人社局…": the new name brings its own body; the old one's goes.
+            organ = _ORGAN.match(previous, previous.find(old[0]) + len(old[0])) if _ORGAN.search(named[0]) else None
+            result = result.replace(old[0] + (organ.group() if organ else ""), named[0], 1)
             for extra in old[1:]:
                 result = result.replace(extra, "")
         else:
