@@ -242,3 +242,16 @@ def test_weekdays_and_the_noun_whose_count_is_asked(question: str, expected: str
               "612名领导干部和174名村(社区)主要负责人完成述法。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a quoted name followed by the noun the question calls it by, which the tokenizer cuts (公众+号)
+    ("白沙镇发布用的公众号叫什么？", "“白沙发布”"),
+    # 全名 asks the whole name, as 全称 does
+    ("白沙镇这份责任清单全名叫什么", "《2024年法治政府建设责任清单》"),
+])
+def test_names_called_by_a_cut_noun_and_whole_names(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇在“白沙发布”微信公众号上推出“学习贯彻全会精神”专栏。"
+              "制定《2024年法治政府建设责任清单》,压实责任。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

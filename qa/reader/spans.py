@@ -126,7 +126,12 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
 
 def _called(question: Question) -> str:
     """Return the noun a "叫什么名字" question names the thing by ("课堂" of "培训课堂叫什么名字"), or ""."""
-    return question.left[-1] if question.wants_name and not question.head and question.left else ""
+    if not (question.wants_name and not question.head and question.left):
+        return ""
+    last = question.left[-1]
+    joined = "".join(question.left[-2:])
+    # "公众号叫什么": a noun the tokenizer cut ("公众"+"号") is called by as written.
+    return joined if len(last) == 1 and len(question.left) > 1 and joined in question.text else last
 
 
 def _closed_elsewhere(question: Question, clause: str) -> bool:
@@ -221,7 +226,7 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
         # A brand in quotes with its noun right after ("“太湖e”综合服务中心") is named whole.
-        if "全称" in question.text:
+        if "全称" in question.text or "全名" in question.text:
             # "议事规则全称是什么": the name that holds the words the question knows of it.
             known = [w for w in (*question.left, *question.right) if len(w) >= 2]
             holding = [n for n in names if known and all(w in clause[n[0] : n[1]] for w in known)]
@@ -230,7 +235,8 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         # "培训课堂叫什么名字": a quoted name ending in the noun asked of (“法学课堂”) is the name.
         called = _called(question)
         headed = [
-            n for n in names if called and clause[n[0] : n[1]].rstrip("》").endswith(called)
+            n for n in names if called and (clause[n[0] : n[1]].rstrip("》").endswith(called)
+                                            or called in clause[n[1] : n[1] + 1 + len(called) + NOUN_GAP])
         ] or [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
