@@ -151,3 +151,8 @@ def test_yiban_before_a_verb_is_a_filler_and_before_a_noun_a_kind() -> None:
     from qa.reader.questions import analyse
     assert "一般" not in analyse("白沙镇夜学一般放在每周哪天？").phrases
     assert "一般" in analyse("白沙镇一般案件办了多少起？").phrases
+
+
+def test_mianxiang_introduces_an_audience_as_zhendui_does() -> None:
+    from qa.reader.questions import analyse
+    assert "面向" not in analyse("白沙镇面向青少年的专场活动办了几场？").phrases
