@@ -255,3 +255,16 @@ def test_names_called_by_a_cut_noun_and_whole_names(question: str, expected: str
               "制定《2024年法治政府建设责任清单》,压实责任。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the kind the items are asked as is the asker's word: the report only lists them
+    ("白沙镇推动完善的多元化解综合机制包含哪几种渠道？", "信访、调解、行政复议、诉讼"),
+    # the noun after a describing phrase that opens with 和 is what is asked
+    ("白沙镇学了哪几部和基层工作紧密相关的法律法规？", "《民法典》《信访工作条例》"),
+])
+def test_the_kind_of_items_asked(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇推动完善信访、调解、行政复议、诉讼等社会矛盾纠纷多元预防调处化解综合机制。"
+              "通过专题培训等方式,深入学习《民法典》《信访工作条例》等与基层工作紧密相关的法律法规。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

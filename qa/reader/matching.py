@@ -115,6 +115,9 @@ def weights(question: Question, texts: Iterable[str]) -> Weights:
     # it weighs little and does not count against a clause.
     # So is a preposition ("通过…跟进处理"): it says how, and the reports say it otherwise or not at all.
     deeds = {*question.verbs, *(p for p in question.phrases if _is_preposition(p))}
+    # The kind a list's items are asked as ("哪几种渠道") is the asker's word; the report just lists them.
+    if question.kind == "list" and question.head:
+        deeds.add(question.head)
     runs = tuple(run for phrase in question.phrases if phrase not in deeds for run in _unknown_runs(phrase, frequency))
     paraphrased = {v for v in deeds if _unknown_runs(v, frequency)}
     # Words outside the part of the question that holds the question word set the scene; the

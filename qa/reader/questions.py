@@ -342,7 +342,8 @@ def _head(after: str, named: bool = False) -> str:
     phrase = match.group()
     described = phrase.split("的")
     first = next(iter(jieba.posseg.cut(phrase)), None)
-    if len(described) > 1 and 2 <= len(described[-1]) <= 6 and first is not None and first.flag.startswith("v"):
+    # So is the noun of "哪几部和基层工作贴近的法律法规", described by a phrase opening with 和.
+    if len(described) > 1 and 2 <= len(described[-1]) <= 6 and first is not None and first.flag.startswith(("v", "c", "p")):
         phrase = described[-1]
     head = re.split(r"[了的呢吗啊呀是在被由对给为有]", phrase)[0]
     # The noun is the words before the first verb or filler: "载体" of "载体搞", "考核" of "考核里".
