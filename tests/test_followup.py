@@ -113,3 +113,8 @@ def test_a_new_place_with_a_measure_of_its_own_subject_asks_that_measure() -> No
 def test_a_new_place_with_its_body_replaces_the_old_place_and_body() -> None:
     places = (*PLACES, "铁西区司法局", "青山镇司法所")
     assert resolve("铁西区司法局呢？", ["青山镇人社局一把手叫什么？"], places) == "铁西区司法局一把手叫什么？"
+
+
+def test_these_two_towns_are_the_last_two_places_whatever_word_names_them() -> None:
+    history = ["田镇街道2024年调处矛盾纠纷多少件？", "青山镇呢？"]
+    assert resolve("这两个乡镇下村宣讲的次数放一起比比", history, PLACES).startswith("田镇街道和青山镇下村")

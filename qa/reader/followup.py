@@ -28,7 +28,8 @@ _TAIL = re.compile(
 )
 MAX_LOCATOR = 8  # the most characters of parent places written before a named one
 _SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
-_BOTH = re.compile(r"这两个?(?:街道|镇|乡|区|县|市|单位|部门|局|地方|地)?|两(?:个|家|地)(?:街道|镇|乡|区|县|单位|部门|局)")
+_BODIES = r"(?:乡镇|镇街|街镇|街道|镇|乡|区县|区|县|市|单位|部门|卫健局|局|机关|地方|地)"
+_BOTH = re.compile(rf"这两个?{_BODIES}?|两(?:个|家|地){_BODIES}")
 _BOTH_YEARS = re.compile(r"这两年|这两个年份|这两个年度|两个年度")
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
