@@ -118,3 +118,8 @@ def test_a_new_place_with_its_body_replaces_the_old_place_and_body() -> None:
 def test_these_two_towns_are_the_last_two_places_whatever_word_names_them() -> None:
     history = ["田镇街道2024年调处矛盾纠纷多少件？", "青山镇呢？"]
     assert resolve("这两个乡镇下村宣讲的次数放一起比比", history, PLACES).startswith("田镇街道和青山镇下村")
+
+
+def test_a_follow_up_in_another_unit_asks_the_last_question_in_its_unit() -> None:
+    history = ["田镇街道和青山镇去年执法培训各有多少人次参加？"]
+    assert resolve("那各自培训了几次？", history, PLACES) == "田镇街道和青山镇去年执法培训各了几次参加？"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from qa.reader.questions import analyse
+from qa.reader.questions import ASK_NUMBER, analyse
 
 _LEAD = re.compile(r"^(?:那么|那在|那个|那|还有|另外|再问一下|再问|请问|换成|换到|改成|要是|如果是|如果)+")
 # A year said relative to the last question's ("2024年…" then "去年呢？" asks 2023).
@@ -151,7 +151,8 @@ def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
     subject = analyse(rest, places=places).phrases if rest else ()
     # "那2023年那份报告里说的是连续几年": words the last question said already switch only the scope.
     if not subject or set(subject) <= set(analyse(previous, places=places).phrases):
-        return _swap_scope(previous, named, year.group(1) if year else None, places)
+        swapped = _swap_scope(previous, named, year.group(1) if year else None, places)
+        return _in_its_unit(swapped, core, places)
     if _ASKS.search(core):
         if named:
             return question
@@ -168,6 +169,16 @@ def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
     if not tail and re.search(r"多少|几", base):
         tail = "多少"  # "开了多少次党工委扩大会议" then "理论学习中心组学习呢": a count again
     return f"{_scope_of(base, places)}{rest}{_generic_tail(tail)}"
+
+
+def _in_its_unit(question: str, follow_up: str, places: Sequence[str]) -> str:
+    """Ask the last question in the follow-up's unit when it counts in another ("那各自培训了几次？"
+    after "…各有多少人次参加？")."""
+    now, before = analyse(follow_up, places=places).unit, analyse(question, places=places).unit
+    ask = ASK_NUMBER.search(follow_up)
+    if not (now and before and now != before and ask):
+        return question
+    return ASK_NUMBER.sub(lambda m: ask.group(), question, count=1)
 
 
 def _swap_scope(previous: str, named: Sequence[str], year: str | None, places: Sequence[str]) -> str:

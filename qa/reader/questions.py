@@ -42,7 +42,7 @@ _YEAR = re.compile(
     r"|当年|那一?年|目前|现在|截至目前|近年来"
 )
 # The question word, with a light verb before it and a unit after it ("共有多少名" -> unit 名).
-_ASK_NUMBER = re.compile(
+ASK_NUMBER = re.compile(
     r"(?:一共|总共|共计|合计|累计|共)?(?:是|有|为|达到|达|约|了)?(?:百分之)?(?:多少|几)(?P<unit>" + _UNIT + r")?"
 )
 _ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|有|达到|达|约)?(?:多少|几)|$)")
@@ -95,7 +95,7 @@ STOP_TOKENS = frozenset(
     针对 面向 对于 关于 按照 按 据 写 名字 名称 全称 全名 内容 东西 情况 地方 时候 日子 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
     镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
     完后 之后 以后 随后 然后 后来 下面 底下 下边 那次 这次 那回 这回
-    次数 列 列一下 列出 列出来 对比 对比一下 比较 比较一下 比比 比一比 放 一起 说说 讲讲 看看
+    次数 列 列一下 列出 列出来 对比 对比一下 比较 比较一下 比比 比一比 放 一起 各自 说说 讲讲 看看
     """.split()
 )
 _SPLIT = re.compile(r"[\s\W_]+")
@@ -193,7 +193,7 @@ def analyse(text: str, *, places: Iterable[str] = ()) -> Question:
     echo = _ECHO.search(body)
     if echo and len(pieces) == 1 and _WH.search(body[: echo.start()]) and not _WH.search(echo.group(1)):
         # "为群众提供了多少次法律服务？为企业呢？": the second part asks the first's question of 企业.
-        asked = _ASK_NUMBER.search(body[: echo.start()]) or _WH.search(body[: echo.start()])
+        asked = ASK_NUMBER.search(body[: echo.start()]) or _WH.search(body[: echo.start()])
         pieces = [*_parts(body[: echo.start()]), echo.group(1) + asked.group()]
     each = _EACH.search(body) if len(pieces) == 1 and not comparison else None
     if each and _WH.search(each.group("rest")):
@@ -244,7 +244,7 @@ def _parts(body: str) -> list[str]:
 
 def _read_part(text: str, body: str, comparison: bool) -> Question:
     kind = _kind(body)
-    unit_match = _ASK_NUMBER.search(body)
+    unit_match = ASK_NUMBER.search(body)
     unit = unit_match.group("unit") if unit_match and unit_match.group("unit") else None
     money = _ASK_MONEY.search(body) is not None
     if money:
@@ -273,14 +273,14 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
         marked = _DATE_WORDS.sub("‖", marked)
     if shape == "frequency":
         marked = _FREQUENCY_WORDS.sub("‖", marked)  # "每周哪天": the period asked in is no word to match  # "几号" asks a day; its 号 is no word a clause must hold
-    marked = _ASK_NUMBER.sub("‖", marked)
+    marked = ASK_NUMBER.sub("‖", marked)
     marked = _ASK_OTHER.sub("‖", marked)
     marked = _PARTICLES.sub("|", marked)
     gap = marked.find("‖")
     left_words = _words(marked[:gap] if gap >= 0 else marked)
     right_words = _words(marked[gap + 1 :]) if gap >= 0 else []
     words = list(dict.fromkeys([*left_words, *right_words]))
-    focus = [w for w in words if w in _words(_ASK_NUMBER.sub("‖", _ASK_OTHER.sub("‖", body[focus_span[0] : focus_span[1]])))]
+    focus = [w for w in words if w in _words(ASK_NUMBER.sub("‖", _ASK_OTHER.sub("‖", body[focus_span[0] : focus_span[1]])))]
     if len(focus) < 2:
         focus = words  # "…这些事，一共研究了几次": the asking clause leans on the words before it
     phrases = sorted(words, key=len, reverse=True)
