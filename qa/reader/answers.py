@@ -284,7 +284,7 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
         if not dates and not question.shape:
             dates = find_times_of_year(clause.text)  # "每年什么时候开专题会": 每年年初
         if not dates:
-            near = _neighbour_date(cand, find)  # "2024年,西塘河小学被认定为…" asked "哪一年被认定"
+            near = _neighbour_date(cand, find if question.shape else lambda t: find(t) or find_times_of_year(t))  # "2024年,西塘河小学被认定为…" asked "哪一年被认定"
             if near is not None:
                 scored.append(near)
             continue

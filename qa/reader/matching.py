@@ -188,18 +188,10 @@ def coverage(weights: Weights, clause: str, previous: str = "", sentence: str = 
     # A word the reports never write may still be this clause's words split up ("税费" in
     # "减税降费") or said another way ("改名" for "更名"): only when the clause holds less than
     # half of its characters does it count against it.
-    # Nor where the rest of the phrase it is in stands in the clause ("执法资格考试" in "执法资格通过率"):
-    # the words the reports never write only qualify what the clause does name.
-    unknown = any(sum(ch in clause for ch in run) * 2 < len(run) and not _rest_of_phrase_in(weights.phrases, run, clause)
-                  for run in weights.unknown_runs) or (
+    unknown = any(sum(ch in clause for ch in run) * 2 < len(run) for run in weights.unknown_runs) or (
         weights.unknown_word and not weights.unknown_runs
     )
     return weights.share(found) * (UNKNOWN_WORD if unknown else 1.0)
-
-
-def _rest_of_phrase_in(phrases: Sequence[str], run: str, clause: str) -> bool:
-    """Tell whether a phrase holding an unknown run has two or more other characters, in a row, in the clause."""
-    return any(len(rest) >= 2 and rest in clause for p in phrases if run in p and p != run for rest in p.split(run))
 
 
 @functools.lru_cache(maxsize=4096)
