@@ -259,3 +259,12 @@ def test_the_occasion_used_answers_when_and_stands_in_the_clause_before() -> Non
     report = "2024年,白沙镇利用周三夜学时机,两次组织班子成员、相关干部学习《安全生产法》、《信访条例》。\n"
     answer = ask_baisha("白沙镇是利用什么时间组织干部学安全生产法的？", report)
     assert answer.found and answer.text == "周三夜学", answer.text
+
+
+def test_a_quoted_name_called_by_the_noun_asked_said_short() -> None:
+    # Rarity weighs the words, so the report says 法治 as often as reports do.
+    report = ("2024年,白沙镇坚持以法治思想为指导,推进法治政府建设。加强法治宣传,举办法治讲座6场。"
+              "修订《白沙镇法治政府建设目标责任考核办法》,将法治建设纳入干部评价体系,实行“一票否优”制。\n")
+    answer = ask_baisha("白沙镇法治考核实行的是什么制度？", report)
+    assert answer.found and answer.text == "“一票否优”", answer.text
+    assert ask_baisha("白沙镇修订了什么考核文件？", report).text == "《白沙镇法治政府建设目标责任考核办法》"

@@ -25,7 +25,7 @@ from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
 from qa.reader.persons import holder, names_person
-from qa.reader.spans import entity_span, naming_neighbour
+from qa.reader.spans import entity_span, naming_neighbour, short_head
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
@@ -200,7 +200,12 @@ def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str
             person = question.asks_person and names_person(named)  # "马炜同志", not a role's description
             sure = marked or held or person or bool(question.head and question.head in text and (
                 question.kind != "entity" or (named.endswith(question.head) and len(named) > len(question.head))))
-            scored.append(replace(cand, score=cand.score + (NAMED if sure else 0.0) + (HELD if held else 0.0), span=span))
+            # A name the clause calls by the very noun asked ("“一票否优”制" for 什么制度) over one of its kind
+            # ("《…考核办法》").
+            own_noun = marked and bool(question.head) and (named.rstrip("》”’").endswith(question.head)
+                                                or text.startswith(question.head, span[1]) or short_head(question.head, text, span[1]))
+            bonus = (NAMED if sure else 0.0) + (NAMED if own_noun and kind == "entity" else 0.0) + (HELD if held else 0.0)
+            scored.append(replace(cand, score=cand.score + bonus, span=span))
     if not scored:
         return None
     best = max(scored, key=lambda c: c.score)

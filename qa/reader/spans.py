@@ -124,6 +124,12 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
     return span if span and span[1] - span[0] <= MAX_NAME else None
 
 
+def short_head(head: str, clause: str, at: int) -> bool:
+    """Tell whether a quoted name is followed by the first character of a two-character noun asked, alone
+    ("“一票否优”制" for 制度): the noun said short."""
+    return len(head) == 2 and clause[at : at + 1] == head[0] and not "\u4e00" <= clause[at + 1 : at + 2] <= "\u9fff"
+
+
 def _called(question: Question) -> str:
     """Return the noun a "叫什么名字" question names the thing by ("课堂" of "培训课堂叫什么名字"), or ""."""
     if not (question.wants_name and not question.head and question.left):
@@ -240,7 +246,8 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         ] or [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
-                or question.head in clause[n[1] : n[1] + 1 + len(question.head) + NOUN_GAP])  # “东区发布”微信公众号
+                or question.head in clause[n[1] : n[1] + 1 + len(question.head) + NOUN_GAP]  # “东区发布”微信公众号
+                or short_head(question.head, clause, n[1] + 1))  # “一票否优”制 for 什么制度
         ]
         if not headed and compound is not None and not any(s <= compound[0] < e for s, e in names):
             return compound  # "修订区园林绿化局“三定”规定" asked "哪个局": the 局, not the quoted term
