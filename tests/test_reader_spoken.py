@@ -268,3 +268,10 @@ def test_a_quoted_name_called_by_the_noun_asked_said_short() -> None:
     answer = ask_baisha("白沙镇法治考核实行的是什么制度？", report)
     assert answer.found and answer.text == "“一票否优”", answer.text
     assert ask_baisha("白沙镇修订了什么考核文件？", report).text == "《白沙镇法治政府建设目标责任考核办法》"
+
+
+def test_a_count_of_none_is_the_reports_own_no() -> None:
+    report = "2024年,白沙镇坚持依法行政。2024年白沙镇未发生行政复议、行政应诉败诉案件。全年调解纠纷12件。\n"
+    answer = ask_baisha("白沙镇2024年行政复议和应诉败诉的案子有多少？", report)
+    assert answer.found and answer.text == "未发生", answer.text
+    assert not ask_baisha("白沙镇2024年行政处罚了多少件？", report).found

@@ -25,7 +25,7 @@ from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
 from qa.reader.persons import holder, names_person
-from qa.reader.spans import entity_span, naming_neighbour, short_head
+from qa.reader.spans import entity_span, naming_neighbour, negation_word, short_head
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
@@ -154,7 +154,9 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     if question.kind == "date":
         answer = _date_answer(question, candidates, hits, texts, bar)
     elif question.kind == "number":
-        answer = _figure_answer(question, candidates, weighting, bar)
+        # "败诉的案子有多少？" of a year with none: the report's own no ("未发生…败诉案件").
+        answer = _figure_answer(question, candidates, weighting, bar) or _span_answer(
+            question, [c for c in candidates if c.match >= bar], negation_word, "number")
     else:
         answer = _text_answer(question, candidates, texts)
     return checked(answer, texts, hits) if answer else not_found(question.text, hits)

@@ -50,6 +50,12 @@ def negation_span(clause: str) -> tuple[int, int] | None:
     return _strip_edges(clause, match.start(), min(len(clause), match.start() + MAX_NAME))
 
 
+def negation_word(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return the report's no to a count ("未发生", "零败诉"): there were none of what is asked."""
+    match = _NEGATION.search(clause)
+    return (match.start() + match.group().startswith("“"), match.end() - match.group().endswith("”")) if match else None
+
+
 def frequency_span(clause: str) -> tuple[int, int] | None:
     """Return the span of a frequency ("每季度", "每半年") in a clause, or None."""
     match = _FREQUENCY.search(clause) or _WEEKDAY.search(clause)  # "利用周二“夜学”" asked "每周哪天"
