@@ -275,3 +275,12 @@ def test_a_count_of_none_is_the_reports_own_no() -> None:
     answer = ask_baisha("白沙镇2024年行政复议和应诉败诉的案子有多少？", report)
     assert answer.found and answer.text == "未发生", answer.text
     assert not ask_baisha("白沙镇2024年行政处罚了多少件？", report).found
+
+
+def test_a_how_question_naming_an_item_is_answered_by_the_items_sentences() -> None:
+    report = ("2024年,白沙镇推进法治政府建设。\n（一）压实法治责任。严格落实法治建设第一责任人职责,定期召开会议研究部署法治建设工作。"
+              "将法治建设工作纳入年度目标考核体系,明确各站所法治建设任务。\n（二）强化学法用法。组织专题培训3场。\n")
+    answer = ask_baisha("白沙镇是怎么压实法治责任的？", report)
+    quoted = "".join(q.text for q in answer.quotes)
+    assert answer.found and "定期召开会议研究部署法治建设工作" in quoted and "纳入年度目标考核体系" in quoted, quoted
+    assert "专题培训" not in quoted  # the next item is another answer's

@@ -375,24 +375,33 @@ def _text_answer(question: Question, candidates: list[Candidate], texts: Mapping
     if quoted and not is_heading(best):
         best = replace(best, span=quoted[0].span(1))
         chosen[0] = best
-    quotes = [_body_quote(c, texts) if is_heading(c) else quote_of(c, MAX_TEXT_QUOTE) for c in chosen]
-    return Answer(question.text, span_text(quotes[0]), True, tuple(dict.fromkeys(quotes)), kind="text")
+    quotes = [q for c in chosen for q in (_body_quotes(c, texts) if is_heading(c) else [quote_of(c, MAX_TEXT_QUOTE)])]
+    quotes = list(dict.fromkeys(quotes))[:MAX_TEXT_QUOTES]
+    return Answer(question.text, span_text(quotes[0]), True, tuple(quotes), kind="text")
 
 
-def _body_quote(cand: Candidate, texts: Mapping[str, str]) -> Quote:
-    """Quote the first sentence under a matched heading: the heading only restates the question."""
+def _body_quotes(cand: Candidate, texts: Mapping[str, str]) -> list[Quote]:
+    """Quote the sentences under a matched heading, up to the next heading or item: the heading only
+    restates the question ("（二）压实法治责任。" asked "怎么压实法治责任")."""
     text = texts[cand.hit.source]
     heading_end = max(u.end for u in cand.clauses if u.sentence == cand.clauses[cand.index].sentence)
-    spans = sentence_spans(text[heading_end : heading_end + 2 * MAX_TEXT_QUOTE], heading_end)
-    for i, (start, end) in enumerate(spans[:3]):
-        if HEADING_MARKER.match(text, start) is None and ITEM_LEAD.match(text, start) is None:
-            # Sentences joined by "；" are one item's points: quote them together while they fit.
-            for next_start, next_end in spans[i + 1 :]:
-                if text[end : end + 1] != "；" or next_end - start > MAX_TEXT_QUOTE:
-                    break
-                end = next_end
-            return Quote(text[start:end], cand.hit.source, cand.hit.report, cand.hit.section, None, start)
-    return quote_of(cand, MAX_TEXT_QUOTE)
+    spans = sentence_spans(text[heading_end : heading_end + 3 * MAX_TEXT_QUOTE], heading_end)
+    quotes: list[Quote] = []
+    for i, (start, end) in enumerate(spans[:4]):
+        opens_item = HEADING_MARKER.match(text, start) is not None or ITEM_LEAD.match(text, start) is not None
+        if opens_item and quotes:
+            break  # the next item is another answer's
+        if opens_item or end <= (quotes[-1].start + len(quotes[-1].text) if quotes else 0):
+            continue
+        # Sentences joined by "；" are one item's points: quote them together while they fit.
+        for next_start, next_end in spans[i + 1 :]:
+            if text[end : end + 1] != "；" or next_end - start > MAX_TEXT_QUOTE:
+                break
+            end = next_end
+        quotes.append(Quote(text[start:end], cand.hit.source, cand.hit.report, cand.hit.section, None, start))
+        if len(quotes) == MAX_TEXT_QUOTES - 1 or "\n" in text[end : end + 2]:
+            break  # a paragraph's end closes the item
+    return quotes or [quote_of(cand, MAX_TEXT_QUOTE)]
 
 
 def _best_answer(question: Question, scored: list[Candidate], bar: float = FOUND) -> Answer | None:
