@@ -164,11 +164,23 @@ def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
         # "学法考试的优秀率呢": a measure of a subject of its own, within the last question's scope.
         # So does "那龙溪镇的执法人员持证率呢": a new place, and a measure that names its own subject.
         own = re.search(r"[\u4e00-\u9fff]{2}的", rest) or (named and len(_ATTRIBUTE.sub("", rest)) >= 4)
-        stem = _scope_of(base, places) if own else stem
+        stem = _scope_of(base, places) if own else _without_measured(stem, rest)
         return f"{stem}{rest}是多少" if re.search(r"多少|几", tail) or not tail else f"{stem}{rest}{tail}"
     if not tail and re.search(r"多少|几", base):
         tail = "多少"  # "开了多少次党工委扩大会议" then "理论学习中心组学习呢": a count again
     return f"{_scope_of(base, places)}{rest}{_generic_tail(tail)}"
+
+
+def _without_measured(stem: str, measure: str) -> str:
+    """Drop from the last question's subject the word the measure is of ("满意率呢" after "…好差评里非常满意的
+    有多少条": the rate of all the ratings, not of 非常满意), so the measure stands in the scene."""
+    of = _ATTRIBUTE.sub("", measure)
+    at = stem.rfind(of) if len(of) >= 2 else -1
+    if at < 0:
+        return stem
+    # Back to where the subject's words begin: after 里/中/的 or a comma ("好差评里|非常满意的").
+    start = max((m.end() for m in re.finditer(r"[里中的，,]", stem[:at])), default=at)
+    return stem[:start].rstrip("里中的，,")
 
 
 def _in_its_unit(question: str, follow_up: str, places: Sequence[str]) -> str:
