@@ -14,9 +14,8 @@ from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
 from qa.reader.candidates import Candidate, score_clauses
-from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_key, sentence_of, span_text
-from qa.reader.clauses import ITEM_LEAD, sentence_spans
-from qa.ingest.cleaning import HEADING_MARKER
+from qa.reader.descriptions import description_answer
+from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
 from qa.reader.report_marks import document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
@@ -38,14 +37,12 @@ NEIGHBOUR = 0.05  # a date or name in the clause beside the matched one is a lit
 NAMED = 0.15
 COUNTED = 0.1
 HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks any that only shares the scene
-MAX_TEXT_QUOTES = 3
 BESIDE = 120  # characters between a later part's quote and the first part's, for it to share the scene
 MEASURE_NOUN = 2  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
 SCENE = 0.1  # a later part answered beside the first part's quote needs a little less of its wording
 # The least match of a clause whose items spell out the numbered slogan asked of; a slogan is a count
 # asked, so COUNTED is taken off it too, as for "哪三个方向".
 SLOGAN = 0.3
-_QUOTED = re.compile(r"“([^”]{2,30})”")
 # A target ("力争调解成功率保持在98%以上") is weaker evidence of a figure than the result itself,
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
@@ -143,7 +140,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     if question.kind == "entity":
         own = question.shape == "document number" and _OWN_MARK.search(question.text)
         answer = (own and report_mark(question, hits, texts, document_number)) or _span_answer(
-            question, candidates, entity_span, "entity") or _text_answer(question, candidates, texts)
+            question, candidates, entity_span, "entity") or description_answer(question, candidates, texts, FOUND)
         return checked(answer, texts, hits) if answer else not_found(question.text, hits)
     if question.kind in ("list", "text"):
         listed = list_answer(question, hits, texts, weighting, FOUND)
@@ -158,7 +155,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         answer = _figure_answer(question, candidates, weighting, bar) or _span_answer(
             question, [c for c in candidates if c.match >= bar], negation_word, "number")
     else:
-        answer = _text_answer(question, candidates, texts)
+        answer = description_answer(question, candidates, texts, FOUND)
     return checked(answer, texts, hits) if answer else not_found(question.text, hits)
 
 
@@ -356,52 +353,6 @@ def _neighbour_date(cand: Candidate, find=find_dates) -> Candidate | None:
                 leaning = 1.0 if j > i else 0.0
                 return replace(cand, score=cand.score - NEIGHBOUR, index=j, leaning=leaning, span=span)
     return None
-
-
-def _text_answer(question: Question, candidates: list[Candidate], texts: Mapping[str, str]) -> Answer | None:
-    ranked = sorted(candidates, key=lambda c: -c.score)
-    if not ranked or ranked[0].match < FOUND:
-        return None
-    best = ranked[0]
-    chosen = [best]
-    for cand in ranked[1:]:
-        if len(chosen) == MAX_TEXT_QUOTES or cand.match < max(FOUND, 0.85 * best.match):
-            break
-        if cand.hit.source == best.hit.source and all(sentence_key(cand) != sentence_key(c) for c in chosen):
-            chosen.append(cand)
-    clause = best.clauses[best.index]
-    key = anchor(question.phrases, clause.text)
-    quoted = [m for m in _QUOTED.finditer(clause.text) if key is None or m.start() >= key[0]]
-    if quoted and not is_heading(best):
-        best = replace(best, span=quoted[0].span(1))
-        chosen[0] = best
-    quotes = [q for c in chosen for q in (_body_quotes(c, texts) if is_heading(c) else [quote_of(c, MAX_TEXT_QUOTE)])]
-    quotes = list(dict.fromkeys(quotes))[:MAX_TEXT_QUOTES]
-    return Answer(question.text, span_text(quotes[0]), True, tuple(quotes), kind="text")
-
-
-def _body_quotes(cand: Candidate, texts: Mapping[str, str]) -> list[Quote]:
-    """Quote the sentences under a matched heading, up to the next heading or item: the heading only
-    restates the question ("（二）压实法治责任。" asked "怎么压实法治责任")."""
-    text = texts[cand.hit.source]
-    heading_end = max(u.end for u in cand.clauses if u.sentence == cand.clauses[cand.index].sentence)
-    spans = sentence_spans(text[heading_end : heading_end + 3 * MAX_TEXT_QUOTE], heading_end)
-    quotes: list[Quote] = []
-    for i, (start, end) in enumerate(spans[:4]):
-        opens_item = HEADING_MARKER.match(text, start) is not None or ITEM_LEAD.match(text, start) is not None
-        if opens_item and quotes:
-            break  # the next item is another answer's
-        if opens_item or end <= (quotes[-1].start + len(quotes[-1].text) if quotes else 0):
-            continue
-        # Sentences joined by "；" are one item's points: quote them together while they fit.
-        for next_start, next_end in spans[i + 1 :]:
-            if text[end : end + 1] != "；" or next_end - start > MAX_TEXT_QUOTE:
-                break
-            end = next_end
-        quotes.append(Quote(text[start:end], cand.hit.source, cand.hit.report, cand.hit.section, None, start))
-        if len(quotes) == MAX_TEXT_QUOTES - 1 or "\n" in text[end : end + 2]:
-            break  # a paragraph's end closes the item
-    return quotes or [quote_of(cand, MAX_TEXT_QUOTE)]
 
 
 def _best_answer(question: Question, scored: list[Candidate], bar: float = FOUND) -> Answer | None:

@@ -22,6 +22,7 @@ import jieba.posseg
 from qa.ingest.cleaning import clean
 from qa.reader.figures import UNITS
 from qa.reader.wording import asks_person, written_question_words
+from qa.reader.words import CLASSIFIER, STOP_TOKENS, content_words, is_verb
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -82,23 +83,8 @@ _ECHO = re.compile(r"[？?]\s*([^？?]{1,12}?)呢[？?]?\s*$")
 # Two things asked the same of each: "A和B分别…几次", "A、B各是多少".
 _EACH = re.compile(r"(?:和|与|及|、)(?P<b>[\u4e00-\u9fff“”《》]{2,12}?)(?:分别|各自|各(?=[^，,；;？?]{0,3}(?:多少|几)))(?P<rest>[^，,；;？?]*)")
 _PART_BREAK = re.compile(r"[？?，,；;、]|以及|还有|并且|同时|另外|又|和|与|及")
-_CLASSIFIER = "个家位项种类所条部批些份次届"
 # Nouns that say a name is wanted without saying of what kind.
 _GENERIC_HEADS = ("名字", "名称", "全称", "全名", "内容", "东西", "情况", "地方", "时候", "日子", "样子", "题目", "标题", "主题", "表述", "概括", "提法")
-# Tokens that carry no content of their own: fillers, light verbs, particles, deictics.
-STOP_TOKENS = frozenset(
-    """
-    的 了 和 与 及 以及 或 等 是 在 为 对 把 被 将 并 其 之 这 那 个 也 都 就 着 过 吗 呢 吧 啊 呀 么 啥
-    一共 总共 共 共计 累计 合计 总计 一下 请问 那边 这边 那个 这个 那份 这份 该 其中 到底 究竟 大概 大约 左右
-    报告 报告里 里 里面 中 上 说 讲 提到 提及 称 具体 主要 专门 通常 平时 分别 又 还 再 都 曾 已 已经 总 各 各种 各类
-    搞 做 弄 干 办 开 看 去 来 当 要 带 让 给 用 叫 叫做 有 是 到 从 向 由 帮 把 被 得 地 能 算 下 过
-    针对 面向 对于 关于 按照 按 据 写 名字 名称 全称 全名 内容 东西 情况 地方 时候 日子 样子 自己 本身 事 事情 这些事 这类 这种 之类 一类 类 一下子
-    镇里 县里 区里 市里 街道里 单位 我们 他们 它 它们 老百姓 群众 人家 方面 一些 那些 这些 啊 吗
-    完后 之后 以后 随后 然后 后来 下面 底下 下边 那次 这次 那回 这回
-    次数 列 列一下 列出 列出来 对比 对比一下 比较 比较一下 比比 比一比 放 一起 各自 说说 讲讲 看看
-    """.split()
-)
-_SPLIT = re.compile(r"[\s\W_]+")
 
 
 @dataclass(frozen=True)
@@ -277,16 +263,16 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     marked = _ASK_OTHER.sub("‖", marked)
     marked = _PARTICLES.sub("|", marked)
     gap = marked.find("‖")
-    left_words = _words(marked[:gap] if gap >= 0 else marked)
-    right_words = _words(marked[gap + 1 :]) if gap >= 0 else []
+    left_words = content_words(marked[:gap] if gap >= 0 else marked)
+    right_words = content_words(marked[gap + 1 :]) if gap >= 0 else []
     words = list(dict.fromkeys([*left_words, *right_words]))
-    focus = [w for w in words if w in _words(ASK_NUMBER.sub("‖", _ASK_OTHER.sub("‖", body[focus_span[0] : focus_span[1]])))]
+    focus = [w for w in words if w in content_words(ASK_NUMBER.sub("‖", _ASK_OTHER.sub("‖", body[focus_span[0] : focus_span[1]])))]
     if len(focus) < 2:
         focus = words  # "…这些事，一共研究了几次": the asking clause leans on the words before it
     phrases = sorted(words, key=len, reverse=True)
     bigrams = [p[i : i + 2] for p in phrases for i in range(len(p) - 1)]
     terms = tuple(dict.fromkeys([*phrases, *bigrams]))
-    verbs = tuple(w for w in words if _is_verb(w))
+    verbs = tuple(w for w in words if is_verb(w))
     counted = _counted(body[unit_match.end():]) if kind == "number" and unit_match and not money else ""
     if unit == "个" and body[unit_match.end() : unit_match.end() + 1] == "人":
         unit, counted = "人", ""  # "几个人" counts people, in whatever unit of people the report writes (名, 位)
@@ -294,47 +280,12 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
                     tuple(right_words), head, wants_name, (), verbs, body, shape, counted)
 
 
-def _is_verb(word: str) -> bool:
-    """Tell whether jieba tags a word as a verb and nothing else."""
-    tags = [pair.flag for pair in jieba.posseg.cut(word)]
-    return len(tags) == 1 and tags[0] in ("v", "vd", "vi")
-
-
-def _words(text: str) -> list[str]:
-    """Return the content words of a piece of question, in order, without fillers and light verbs."""
-    words: list[str] = []
-    for piece in _SPLIT.split(text.replace("|", " ").replace("‖", " ")):
-        if not piece:
-            continue
-        cut = [word.strip() for word in jieba.cut(piece)]
-        for k, word in enumerate(cut):
-            # "一般放在每周哪天": 一般 before a verb says how often, as a filler; "一般案件" names a kind.
-            usual = word == "一般" and k + 1 < len(cut) and _is_verb(cut[k + 1])
-            if word and word not in words and not _is_function(word) and not usual:
-                words.append(word)
-    return words
-
-
-_FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
-# "这块牌子", "那项工作", "那天": a demonstrative with its classifier points at the topic, it is not one.
-_DEICTIC = re.compile(r"[这那该此]一?[" + _CLASSIFIER + "块件场回样天]")
-_COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万]+)?(?:" + _UNIT + r")")
-
-
-def _is_function(word: str) -> bool:
-    """Tell a word that says nothing of the topic: a stop word, function characters, a count ("五个")."""
-    return (
-        word in STOP_TOKENS or word.isdigit() or all(ch in _FUNCTION_CHARS for ch in word)
-        or _COUNTED.fullmatch(word) is not None or _DEICTIC.fullmatch(word) is not None
-    )
-
-
 def _head(after: str, named: bool = False) -> str:
     """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
     if named and after[:1] in "里儿":
         return ""  # "哪里公开": a place is asked, no noun named
     after = re.sub(r"^[一二两三四五六七八九十几\d]+(?=[\u4e00-\u9fff])", "", after)  # "哪两个称号": a count
-    after = after[1:] if after[:1] in _CLASSIFIER and len(after) > 1 else after
+    after = after[1:] if after[:1] in CLASSIFIER and len(after) > 1 else after
     match = re.match(r"[\u4e00-\u9fff]{1,16}", after)
     if not match:
         return ""
@@ -373,7 +324,7 @@ def _head(after: str, named: bool = False) -> str:
 def _counted(after: str) -> str:
     """Return the noun a count is of, right after its unit ("委办局" of "几个委办局搞了", "方面" of "几个方面")."""
     first = next(iter(jieba.cut(after)), "")
-    return _head(after) or (first if len(first) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", first) and not _is_verb(first) else "")
+    return _head(after) or (first if len(first) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", first) and not is_verb(first) else "")
 
 
 _UNIT_RE = re.compile(_UNIT)
