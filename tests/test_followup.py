@@ -128,3 +128,9 @@ def test_a_follow_up_in_another_unit_asks_the_last_question_in_its_unit() -> Non
 def test_a_rate_of_the_word_last_asked_is_the_rate_of_the_whole_scene() -> None:
     history = ["田镇街道好差评里非常满意的有多少条？"]
     assert resolve("满意率呢？", history, PLACES) == "田镇街道好差评满意率是多少"
+
+
+def test_these_three_are_the_last_three_places_named() -> None:
+    history = ["田镇街道2024年学法几次？", "青山镇呢？", "铁西区呢？"]
+    assert resolve("把这三家的学法次数列一下比比", history, PLACES) == "把田镇街道和青山镇和铁西区的学法次数列一下比比"
+    assert "田镇街道" not in resolve("这两个地方比一比", history, PLACES)

@@ -29,7 +29,8 @@ _TAIL = re.compile(
 MAX_LOCATOR = 8  # the most characters of parent places written before a named one
 _SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
 _BODIES = r"(?:乡镇|镇街|街镇|街道|镇|乡|区县|区|县|市|单位|部门|卫健局|局|机关|地方|地)"
-_BOTH = re.compile(rf"这两个?{_BODIES}?|两(?:个|家|地){_BODIES}")
+# "这两个街道", "这三家", "这几个乡镇": the last so many places the conversation named.
+_THESE = re.compile(rf"这(?P<n>[两三四五几])(?!个?年)(?:个|家|地)?{_BODIES}?|(?P<m>[两三四五])(?:个|家|地){_BODIES}")
 _BOTH_YEARS = re.compile(r"这两年|这两个年份|这两个年度|两个年度")
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
@@ -79,12 +80,13 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
         question; the question unchanged when it stands alone or there is no history.
     """
     places = sorted((p for p in places if p), key=len, reverse=True)
-    both = _BOTH.search(question)
-    if both and history and not _places_in(question, places):
+    these = _THESE.search(question)
+    if these and history and not _places_in(question, places):
         # "这两个街道中心组学习次数对比一下": the last two places the conversation named.
         named = list(dict.fromkeys(p for earlier in history for p in _places_in(earlier, places)))
         if len(named) >= 2:
-            return FollowUp(question.replace(both.group(), "和".join(named[-2:]), 1))
+            count = {"两": 2, "三": 3, "四": 4, "五": 5}.get(these.group("n") or these.group("m"), len(named))  # 几: all
+            return FollowUp(question.replace(these.group(), "和".join(named[-count:]), 1))
     if _BOTH_YEARS.search(question) and history and not _YEAR.search(question):
         # "把这两年的学习次数对比列一下": the last two years the conversation named, of its last place.
         years = list(dict.fromkeys(m.group(1) for earlier in history for m in _YEAR.finditer(earlier)))
