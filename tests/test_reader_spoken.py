@@ -284,3 +284,16 @@ def test_a_how_question_naming_an_item_is_answered_by_the_items_sentences() -> N
     quoted = "".join(q.text for q in answer.quotes)
     assert answer.found and "定期召开会议研究部署法治建设工作" in quoted and "纳入年度目标考核体系" in quoted, quoted
     assert "专题培训" not in quoted  # the next item is another answer's
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the members between 由 and 组成, whatever order the question says its words in
+    ("白沙镇的法务工作组是由哪些人组成的", "司法所工作人员和法律顾问"),
+    # 号 of 第几号令 is the ordinal's own; 令 follows it
+    ("白沙镇赋权用的是市政府第几号令？", "第232号令"),
+])
+def test_members_between_you_and_zucheng_and_an_ordinals_noun(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇在征迁等工作中均设立由司法所工作人员和法律顾问组成的法务工作组,全程参与。"
+              "完成市政府第232号令赋权工作。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

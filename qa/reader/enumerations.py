@@ -18,6 +18,9 @@ from qa.reader.spans import _ASKS_PLACE, _LEADING_FLAGS, _ITEM_SEP, _found, _pla
 _ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
 # A numbered slogan in quotes: “四个亲自” stands for four items that each say 亲自, “三有” for three with 有.
 _SLOGAN = re.compile(r"“([一二两三四五六七八九十]+)个?([\u4e00-\u9fff]{1,3})”")
+# "由哪些人组成" asks the members a clause puts between 由 and 组成.
+_ASKS_MAKEUP = re.compile(r"由.{0,4}(?:哪些|哪几|什么)[^，,。？?]{0,6}(?:组成|构成)")
+_MADE_OF = re.compile(r"由([^，,。；;由]{4,40}?)(?:共同)?(?:组成|构成)")
 _ITEMS_END = re.compile(r"等|均|分别|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
 
 
@@ -27,6 +30,9 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
     Titles or quoted names side by side (“法律保障”“经济创新”) count as items too. The first
     item starts after the question's words; the last ends before 等 or a count ("五个方面").
     """
+    made = _MADE_OF.search(clause) if _ASKS_MAKEUP.search(question.text) else None
+    if made is not None and _ITEM_SEP.search(made.group(1)):
+        return made.span(1)  # "由哪些人组成": the members between 由 and 组成, however the question orders its words
     names = marked_names(clause)
     runs = _runs_of_names(clause, names)
     marker = re.match(r"[一二三四五六七八九十]+、|\d+[、.．]", clause)

@@ -196,8 +196,11 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         # "第几督导组": the ordinal keeps the noun the question counts in, where the report writes it.
         noun = re.search(r"第几([\u4e00-\u9fff]{1,4})", question.text)
         start, end = found[0]
-        for size in range(len(noun.group(1)) if noun else 0, 0, -1):
-            if clause.startswith(noun.group(1)[:size], end):
+        named = noun.group(1) if noun else ""
+        if named[:1] and clause[start:end].endswith(named[:1]):
+            named = named[1:]  # "第几号令": 号 is the ordinal's own, 令 follows it ("第232号令")
+        for size in range(len(named), 0, -1):
+            if clause.startswith(named[:size], end):
                 return start, end + size
         return start, end
     nouns = [w for w in question.left[-2:] if len(w) >= 2 and w not in question.verbs]
