@@ -297,3 +297,9 @@ def test_members_between_you_and_zucheng_and_an_ordinals_noun(question: str, exp
               "完成市政府第232号令赋权工作。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+def test_a_quoted_list_ends_at_its_closing_quote() -> None:
+    report = "2024年,白沙镇引领各级领导自觉把“程序意识、法治意识、规则意识”贯穿到推动发展、维护稳定的全过程。\n"
+    answer = ask_baisha("白沙镇要求各级领导把哪三种意识贯穿到发展稳定全过程？", report)
+    assert answer.found and answer.text == "程序意识、法治意识、规则意识", answer.text

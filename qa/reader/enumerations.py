@@ -41,8 +41,11 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         first = clause.find("、", body_start)
         segment = max((body_start + m.end() for m in re.finditer(r"[，,：:；]", clause[body_start:first])), default=body_start)
         opening = clause.rfind("“", segment, first)
-        quoted = opening >= 0 and "”" not in clause[opening:first] and clause.find("”", clause.rfind("、")) > 0
+        quoted = opening >= 0 and "”" not in clause[opening:first] and clause.find("”", first) > 0
         segment = opening + 1 if quoted else segment  # “服务零距离、工作零差错…”: the list is the quote
+        whole = clause
+        if quoted:  # and nothing after its closing quote is of it ("“…规则意识”贯穿到推动发展、维护稳定")
+            clause = clause[: clause.find("”", first) + 1]
         # The question's words before the first item cut it only where words remain before the 、.
         cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
         # The word right before the question word opens the list ("公开|行政执法主体、…" for
@@ -79,6 +82,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
             span = _strip_edges(clause, span[0], span[1] - 1)
         if span and span[1] - span[0] >= 4 and not _restates(question, clause[span[0] : span[1]]):
             return _without_head(question, clause, span)
+        clause = whole
     if runs:
         return with_quotes(clause, runs[0])  # “扫楼”“五经普”, each item in its quotes
     headed = _headed_items(question, clause)
