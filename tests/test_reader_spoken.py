@@ -65,6 +65,7 @@ def ask_baisha(question: str, report: str):
     ("青石镇矛盾纠纷化解领导小组多久开一次会？", "每半月"),
     # items qualifying a noun whose 的 stands a few characters before the question's words
     ("青石镇的学法体系是怎么概括的？", "书记领学、班子带学、干部自学"),
+    ("青石镇的学法体系是怎么说的？", "书记领学、班子带学、干部自学"),
     # the year a document is of
     ("青石镇落实的是哪一年的依法行政工作要点？", "2024年"),
     # the noun counted without a unit binds its figure

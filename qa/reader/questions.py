@@ -69,7 +69,7 @@ _SHAPE_WORDS = (
     ("until", re.compile(r"截至|截止|为止|到哪(?:一)?天|到什么时候")),
     ("since", re.compile(r"从哪(?:一)?天|(?:哪一?天|什么时候)(?:开始|起)")),
 )
-_NAME_WORDS = re.compile(r"名字|名称|全称|全名|叫什么|叫啥|题目|标题|主题|(?:怎么|如何)(?:表述|概括)|提法")
+_NAME_WORDS = re.compile(r"名字|名称|全称|全名|叫什么|叫啥|题目|标题|主题|(?:怎么|如何)(?:表述|概括|说的|讲的|提的)|提法")
 # Words around a question word that ask rather than say: a question's own scaffolding.
 _ASK_OTHER = re.compile(
     r"(?:主要|具体)?(?:做法|举措|措施)(?=有|是|包括|为|$)|请问|叫做?(?:什么|啥)|什么样的?|什么|怎么样|怎样|怎么|如何|哪(?:一)?天|什么时候|何时"
