@@ -304,3 +304,16 @@ def test_a_quoted_list_ends_at_its_closing_quote() -> None:
     report = "2024年,白沙镇引领各级领导自觉把“程序意识、法治意识、规则意识”贯穿到推动发展、维护稳定的全过程。\n"
     answer = ask_baisha("白沙镇要求各级领导把哪三种意识贯穿到发展稳定全过程？", report)
     assert answer.found and answer.text == "程序意识、法治意识、规则意识", answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # items of one length: the longer item before them holds another list's last item
+    ("白沙镇两法衔接里贯彻的是哪几项机制", "集中受理、信息通报、提前介入"),
+    # not inside a bracket, where a list is an item's own
+    ("白沙镇的法治宣讲队由哪些人组成？", "司法所干部、法律顾问、业务骨干(含农服、平安、村环)"),
+])
+def test_items_of_one_length_and_lists_inside_an_item(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇贯彻执行与行政执法机关、检察机关集中受理、信息通报、提前介入机制。"
+              "组建由司法所干部、法律顾问、业务骨干(含农服、平安、村环)组成的法治宣讲队。\n")
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)

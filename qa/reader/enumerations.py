@@ -76,7 +76,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         head = question.head
         ends_in_head = len(head) >= 2 and clause[:stop].endswith(head[-2:]) and not clause[:stop].endswith(head)
         stop = stop if closed or ends_in_head else min([stop, *later])
-        begin = _parallel_titles(clause, begin, stop)
+        begin = _parallel_items(clause, begin, stop, question.head)
         span = _strip_edges(clause, begin, stop)
         while span and clause[span[1] - 1] in "在于的为和及与":
             span = _strip_edges(clause, span[0], span[1] - 1)
@@ -160,7 +160,7 @@ def _joined_to_next_head(question: Question, clause: str, gap: tuple[int, int]) 
     return (gap[0], at + len(head)) if at > 0 else gap
 
 
-def _parallel_titles(clause: str, begin: int, stop: int) -> int:
+def _parallel_items(clause: str, begin: int, stop: int, head: str = "") -> int:
     """Start the list at a title when the items after it are titles ("…干部学习《安全生产法》、《信访条例》"):
     items of one enumeration share their form, so words before the first title are not an item."""
     items = clause[begin:stop].split("、")
@@ -169,6 +169,15 @@ def _parallel_titles(clause: str, begin: int, stop: int) -> int:
         k -= 1
     if k < len(items) - 1 and re.search(r"《[^《》]+》$", items[k]):
         return begin + sum(len(item) + 1 for item in items[:k]) + items[k].rfind("《")
+    # So do items of one length ("…检察机关集中受理、信息通报、提前介入"): an item well longer than the two or
+    # more after it holds words that are not of the list, and the items before it are another list's.
+    size = len(items[-1]) - (len(head) if head and items[-1].endswith(head) else 0)  # "提前介入|机制"
+    k = len(items) - 1
+    while k > 0 and len(items[k - 1]) == size:
+        k -= 1
+    bracketed = any(ch in clause[begin:stop] for ch in "(（")  # "业务骨干(含农服、平安、村环…)": a list inside an item
+    if len(items) - k >= 2 and k > 0 and 2 <= size <= 6 and len(items[k - 1]) >= size + 3 and not bracketed:
+        return begin + sum(len(item) + 1 for item in items[:k]) - size - 1
     return begin
 
 
