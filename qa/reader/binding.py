@@ -73,9 +73,18 @@ def choose_figure(question: Question, asked: str | None, figures: Sequence[Figur
 def counts(question: Question, clause: str, figure: Figure) -> bool:
     """Tell whether a figure is written right before the noun the question counts ("17个委办局"), or
     before the noun it asks a count of ("612名领导干部" for "完成述法的领导干部有多少名")."""
-    subject = question.left[-1] if question.left and question.left[-1] not in question.verbs else ""
-    noun = question.counted or subject
+    noun = question.counted or _subject(question)
     return len(noun) >= 2 and clause.startswith(noun[:2], figure.end)
+
+
+def _subject(question: Question) -> str:
+    """Return the noun right before the question word, its words joined as written ("领导"+"干部")."""
+    subject = ""
+    for word in reversed(question.left):
+        if word in question.verbs or (word + subject) not in question.text:
+            break
+        subject = word + subject
+    return subject
 
 
 def label_of(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
