@@ -318,3 +318,10 @@ def test_items_of_one_length_and_lists_inside_an_item(question: str, expected: s
               "组建由司法所干部、法律顾问、业务骨干(含农服、平安、村环)组成的法治宣讲队。\n")
     answer = ask_baisha(question, report)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+def test_a_one_character_noun_asked_ends_a_word() -> None:
+    report = ("2024年,白沙镇成立综合治理委员会,镇长任组长,分管副书记任副组长,有关部门负责人为成员的综合治理委员会,"
+              "委员会下设法治建设专项工作组,专门负责协调推进法治政府建设事项。\n")
+    answer = ask_baisha("白沙镇综合治理委员会下面设了什么组？", report)
+    assert answer.found and answer.text == "法治建设专项工作组", answer.text

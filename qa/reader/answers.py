@@ -24,7 +24,8 @@ from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
 from qa.reader.persons import holder, names_person
-from qa.reader.spans import entity_span, naming_neighbour, negation_word, short_head
+from qa.reader.shapes import negation_word
+from qa.reader.spans import entity_span, naming_neighbour, short_head
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 

@@ -13,7 +13,8 @@ import jieba.posseg
 
 from qa.reader.figures import chinese_number
 from qa.reader.questions import Question
-from qa.reader.spans import _ASKS_PLACE, _LEADING_FLAGS, _ITEM_SEP, _found, _place_of, _restates, _strip_edges, gap_span, marked_names, with_quotes
+from qa.reader.edges import _strip_edges
+from qa.reader.spans import _ASKS_PLACE, _LEADING_FLAGS, _ITEM_SEP, _found, _place_of, _restates, gap_span, marked_names, with_quotes
 
 _ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
 # A numbered slogan in quotes: “四个亲自” stands for four items that each say 亲自, “三有” for three with 有.

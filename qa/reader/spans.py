@@ -17,20 +17,16 @@ import jieba.posseg
 
 from qa.reader.figures import find_ordinals, find_years
 from qa.reader.report_marks import DOCUMENT_NUMBER
-from qa.reader.edges import _BREAK, _COMMA, MAX_NAME, _lead_trimmed, _strip_edges, _trim, _word_end
+from qa.reader.edges import _BREAK, _COMMA, MAX_NAME, _lead_trimmed, _trim, _word_end
 from qa.reader.persons import _OFFICE, _name_after_office, _person, holder
 from qa.reader.kinds import HONOURS, PLATFORMS, kind_shown, noun_phrase_end
 from qa.reader.questions import Question
+from qa.reader.shapes import frequency_span, negation_span
 
 _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
-_FREQUENCY = re.compile(r"每(?:半|一|两|三|个|隔)?(?:年度|季度|年|季|月|周|星期|旬|天|日)(?:度)?"
-                        r"(?:(?<=[周期])[一二三四五六日天](?!次)|(?<=月)(?:\d{1,2}日|[上中下]旬))?"
-                        r"(?:(?:\d|[一两二三四])次)?")  # "每两月1次": the count per period is part of how often
-_WEEKDAY = re.compile(r"(?:周|星期)[一二三四五六日天](?![次期])")
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
-_NEGATION = re.compile(r"暂无|暂未|没有|未(?:发生|出现|发现|有|收到)|不存在|“?零(?:败诉|事故|投诉|差错|发生)”?")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
@@ -39,27 +35,6 @@ NOUN_GAP = 2  # characters of a compound between a quoted name and the noun aske
 def marked_names(clause: str) -> list[tuple[int, int]]:
     """Return the spans of titles (with their 《》, as titles are written) and quoted names (inside the quotes)."""
     return [m.span() if m.group().startswith("《") else (m.start() + 1, m.end() - 1) for m in _MARKED.finditer(clause)]
-
-
-def negation_span(clause: str) -> tuple[int, int] | None:
-    """Return what a clause says did not happen ("没有出现被法院撤销现象发生", "暂无发现…问题"), or None:
-    the report's own no to a yes-or-no question."""
-    match = _NEGATION.search(clause)
-    if match is None:
-        return None
-    return _strip_edges(clause, match.start(), min(len(clause), match.start() + MAX_NAME))
-
-
-def negation_word(question: Question, clause: str) -> tuple[int, int] | None:
-    """Return the report's no to a count ("未发生", "零败诉"): there were none of what is asked."""
-    match = _NEGATION.search(clause)
-    return (match.start() + match.group().startswith("“"), match.end() - match.group().endswith("”")) if match else None
-
-
-def frequency_span(clause: str) -> tuple[int, int] | None:
-    """Return the span of a frequency ("每季度", "每半年") in a clause, or None."""
-    match = _FREQUENCY.search(clause) or _WEEKDAY.search(clause)  # "利用周二“夜学”" asked "每周哪天"
-    return match.span() if match else None
 
 
 def _found(words: Sequence[str], clause: str) -> list[tuple[int, int]]:
@@ -322,7 +297,7 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     def names_it(text: str) -> bool:
         if lists and "、" in text:
             return not _restates(question, text)  # "在官方微博微信、办事大厅显示屏等" beside "推送解读文章、公益视频"
-        return ((bool(question.head) and question.head in text) or (asks_holder and holder(question, text) is not None)
+        return (_holds_head(question.head, text) or (asks_holder and holder(question, text) is not None)
                 or (not lists and not asks_holder and bool(closing) and all(w in text for w in closing))
                 or (bool(called) and any(text[a:b].endswith(called) for a, b in marked_names(text)))
                 or (often and frequency_span(text) is not None))
@@ -333,6 +308,14 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
         if 0 <= j < len(units) and units[j].sentence == units[i].sentence and names_it(units[j].text):
             return j
     return None
+
+
+def _holds_head(head: str, text: str) -> bool:
+    """Tell whether text holds the noun asked; a one-character noun only where it ends a word ("…工作组,"
+    for 什么组, not 副组长)."""
+    if len(head) != 1:
+        return bool(head) and head in text
+    return any(not "\u4e00" <= text[at + 1 : at + 2] <= "\u9fff" for at in (m.start() for m in re.finditer(head, text)))
 
 
 def with_quotes(clause: str, span: tuple[int, int]) -> tuple[int, int]:
