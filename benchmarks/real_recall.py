@@ -65,11 +65,13 @@ def embed(texts: list[str], work: Path, minutes: float) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty((0, encoder.dimension), np.float32)
 
 
-def recall_rows(vectors: np.ndarray, queries: np.ndarray, store_kind: str, settings: list[int]) -> list[dict]:
+def recall_rows(vectors: np.ndarray, queries: np.ndarray, store_kind: str, settings: list[int],
+                share: float | None = None) -> list[dict]:
     """Rank every query through LocalDense as ReportIndex does and compare its first 10 with exact search.
 
     `settings` are nprobe values for ivf-sq8 (4 x 50 candidates, as its indexes were built), and
-    candidate multipliers (`IndexConfig.rescore`) for ivf-rabitq, which scans every cluster.
+    candidate multipliers (`IndexConfig.rescore`) for ivf-rabitq, which scans the share of the clusters
+    a build gives it (half) unless `share` says otherwise.
     """
     from embeddings.store import brute_force_top_k, make_store
     from qa import IndexConfig
@@ -78,6 +80,8 @@ def recall_rows(vectors: np.ndarray, queries: np.ndarray, store_kind: str, setti
 
     n = len(vectors)
     _, params = dense_store(IndexConfig(approximate_above=0), n)  # the clusters a build would make for n passages
+    if share is not None and store_kind == "ivf-rabitq":
+        params = dict(params, nprobe=max(1, round(share * params["nlist"])))
     store = make_store(store_kind, vectors.shape[1], **params)
     store.add(vectors)
     truth_scores, truth = brute_force_top_k(queries, vectors, 10)
@@ -112,6 +116,7 @@ def main() -> None:
     parser.add_argument("--store", choices=("ivf-rabitq", "ivf-sq8"), default="ivf-rabitq")
     parser.add_argument("--sizes", default="", help="first N of the sample, e.g. 7500,15000 (default: the whole sample)")
     parser.add_argument("--settings", default="", help="rescore multipliers (ivf-rabitq) or nprobe values (ivf-sq8)")
+    parser.add_argument("--share", type=float, default=None, help="share of the clusters ivf-rabitq scans (default: a build's)")
     args = parser.parse_args()
     from embeddings.encoder import load_encoder
     from qa import IndexConfig
@@ -130,7 +135,7 @@ def main() -> None:
         default = ([share, 2 * share, 32, 64, 128, 256] if args.store == "ivf-sq8"
                    else [1, 2, 3, 4, 6, 10, 14, 20, 40, IndexConfig().rescore])
         settings = [int(x) for x in args.settings.split(",") if x] or sorted(set(default))
-        recall_rows(vectors[:n], queries, args.store, settings)
+        recall_rows(vectors[:n], queries, args.store, settings, args.share)
 
 
 if __name__ == "__main__":

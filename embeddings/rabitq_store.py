@@ -2,13 +2,12 @@
 
 Why this and not 8-bit codes with few clusters scanned (IVFStore): on m3e-small's vectors the
 clusters a question's true neighbours sit in are often not among the few scanned, and 8-bit
-codes are too large to scan them all (0.9 GB at 1.75 M vectors). RaBitQ codes are 72 bytes a
-vector (126 MB at 1.75 M), small enough to scan every cluster in tens of milliseconds, so no
-neighbour is lost to a cluster left out; what is approximate is only the estimated similarity,
-and the caller ranks a few thousand candidates again with the exact vectors
-(qa.retrieval.backend.LocalDense). Codes relative to a cluster's centre estimate better than
-codes relative to the collection's centre (the flat IndexRaBitQ): measured on real vectors,
-README "Performance".
+codes are too large to scan many of them (0.9 GB at 1.75 M vectors). RaBitQ codes are 72 bytes
+a vector (126 MB at 1.75 M), small enough to scan half the clusters or all of them in tens of
+milliseconds; the similarity they give is an estimate, so the caller ranks a few thousand
+candidates again with the exact vectors (qa.retrieval.backend.LocalDense). Codes relative to a
+cluster's centre estimate better than codes relative to the collection's centre (the flat
+IndexRaBitQ) on real vectors, and far worse on nearly random ones: README "Performance".
 """
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ class IndexConfig:
         plan_section_weight: fused score multiplier for passages of a plan section (计划, 安排…)
             when the question does not ask about plans; measured on the held-out sets.
         approximate_above: passage count above which the vector store becomes IVF with 1-bit RaBitQ
-            codes, every cluster scanned ("ivf-rabitq", memory-mapped) instead of flat; below it
+            codes, half the clusters scanned ("ivf-rabitq", memory-mapped) instead of flat; below it
             search is exact. Indexes built before it was chosen hold "ivf-sq8" and still serve.
         nprobe: clusters an "ivf-sq8" store scans per question (only indexes built before "ivf-rabitq").
         rescore: an approximate store hands rescore * candidates passages, ranked again with the

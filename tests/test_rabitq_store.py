@@ -104,14 +104,19 @@ def _dense_is_exact(index: ReportIndex, encoder) -> bool:
 def test_an_index_above_approximate_above_ranks_and_answers_as_the_exact_one(tmp_path, fake_encoder, monkeypatch):
     exact = ReportIndex.build(REPO / "corpus", tmp_path / "flat", encoder=fake_encoder)
     approximate = ReportIndex.build(REPO / "corpus", tmp_path / "rabitq", config=IndexConfig(approximate_above=10),
-                                    encoder=fake_encoder)  # 83 passages, 50 * 100 candidates: all of them
-    assert approximate._stores[0].kind == "ivf-rabitq" and exact._stores[0].kind == "flat"
-    assert _dense_is_exact(approximate, fake_encoder)
+                                    encoder=fake_encoder)  # 83 passages
+    store = approximate._stores[0]
+    assert exact._stores[0].kind == "flat"
+    assert store.kind == "ivf-rabitq" and store.params == {"nlist": 64, "nprobe": 32, "qb": 4}  # half the clusters
     # The first four name a report: its passages are scored exactly from the vectors by either store.
     assert _answers(approximate)[:4] == _answers(exact)[:4]
     reloaded = ReportIndex.load(tmp_path / "rabitq", encoder=fake_encoder)
-    assert reloaded._stores[0].kind == "ivf-rabitq" and _dense_is_exact(reloaded, fake_encoder)
-    assert _answers(reloaded) == _answers(approximate)
+    assert reloaded._stores[0].params == store.params and _answers(reloaded) == _answers(approximate)
+    # Every cluster scanned, 50 * 100 candidates cover the 83 passages: the ranking is exact search's.
+    monkeypatch.setattr(building, "dense_store", lambda config, passages: ("ivf-rabitq", {"nlist": 64}))
+    every = ReportIndex.build(REPO / "corpus", tmp_path / "every", config=IndexConfig(approximate_above=10),
+                              encoder=fake_encoder)
+    assert _dense_is_exact(every, fake_encoder) and _answers(every)[:4] == _answers(exact)[:4]
     # An index built before ivf-rabitq was chosen holds ivf-sq8 (and rescore 4): it still loads and serves.
     monkeypatch.setattr(building, "dense_store", lambda config, passages: ("ivf-sq8", {"nlist": 64, "nprobe": 64}))
     ReportIndex.build(REPO / "corpus", tmp_path / "sq8", config=IndexConfig(approximate_above=10, rescore=4),
