@@ -112,7 +112,7 @@ def test_an_index_above_approximate_above_ranks_and_answers_as_the_exact_one(tmp
     assert _answers(approximate)[:4] == _answers(exact)[:4]
     reloaded = ReportIndex.load(tmp_path / "rabitq", encoder=fake_encoder)
     assert reloaded._stores[0].params == store.params and _answers(reloaded) == _answers(approximate)
-    # Every cluster scanned, 50 * 40 candidates cover the 83 passages: the ranking is exact search's.
+    # Every cluster scanned, 50 * 100 candidates cover the 83 passages: the ranking is exact search's.
     monkeypatch.setattr(building, "dense_store", lambda config, passages: ("ivf-rabitq", {"nlist": 64}))
     every = ReportIndex.build(REPO / "corpus", tmp_path / "every", config=IndexConfig(approximate_above=10),
                               encoder=fake_encoder)
