@@ -243,19 +243,24 @@ class IVFStore(_FaissStore):
         super().add(vectors)
 
 
-_KINDS: dict[str, type[_FaissStore]] = {FlatStore.kind: FlatStore, HNSWStore.kind: HNSWStore, IVFStore.kind: IVFStore}
-_FAISS_TYPES: dict[str, type] = {
-    FlatStore.kind: faiss.IndexFlatIP, HNSWStore.kind: faiss.IndexHNSWFlat, IVFStore.kind: faiss.IndexIVFScalarQuantizer,
-}
+def _kinds() -> dict[str, tuple[type[_FaissStore], type]]:
+    """Return every store kind with its class and the FAISS index type its file must hold."""
+    from embeddings.rabitq_store import IVFRaBitQStore  # its own module, built on IVFStore: imported here, not above
+
+    return {
+        FlatStore.kind: (FlatStore, faiss.IndexFlatIP), HNSWStore.kind: (HNSWStore, faiss.IndexHNSWFlat),
+        IVFStore.kind: (IVFStore, faiss.IndexIVFScalarQuantizer), IVFRaBitQStore.kind: (IVFRaBitQStore, faiss.IndexIVFRaBitQ),
+    }
 
 
 def make_store(kind: str, dimension: int, **params: Any) -> VectorStore:
     """Create an empty store of the named kind.
 
     Args:
-        kind: "flat" (exact), "hnsw" or "ivf-sq8" (approximate).
+        kind: "flat" (exact), "hnsw", "ivf-sq8" or "ivf-rabitq" (approximate).
         dimension: vector length.
-        **params: kind-specific options (hnsw: M, ef_construction, ef_search; ivf-sq8: nlist, nprobe).
+        **params: kind-specific options (hnsw: M, ef_construction, ef_search; ivf-sq8: nlist, nprobe;
+            ivf-rabitq: nlist, nprobe, qb).
 
     Returns:
         An empty store.
@@ -263,10 +268,11 @@ def make_store(kind: str, dimension: int, **params: Any) -> VectorStore:
     Raises:
         ValueError: unknown kind, bad dimension, or options the kind does not take.
     """
-    if kind not in _KINDS:
-        raise ValueError(f"Vector store kind {kind!r} is unknown; use one of {sorted(_KINDS)}.")
+    kinds = _kinds()
+    if kind not in kinds:
+        raise ValueError(f"Vector store kind {kind!r} is unknown; use one of {sorted(kinds)}.")
     try:
-        return _KINDS[kind](dimension, **params)
+        return kinds[kind][0](dimension, **params)
     except TypeError as error:
         raise ValueError(f"Vector store {kind!r} does not take options {sorted(params)}: {error}") from error
 
@@ -295,14 +301,16 @@ def load_store(folder: Path, *, mmap: bool = False) -> VectorStore:
         params = dict(manifest.get("params") or {})
     except (ValueError, KeyError, TypeError) as error:
         raise StoreError(f"{manifest_path}: not a valid store manifest ({error}). Rebuild the index.") from error
-    if kind not in _KINDS:
-        raise StoreError(f"{manifest_path}: kind {kind!r} is unknown; known kinds are {sorted(_KINDS)}. Rebuild the index.")
+    kinds = _kinds()
+    if kind not in kinds:
+        raise StoreError(f"{manifest_path}: kind {kind!r} is unknown; known kinds are {sorted(kinds)}. Rebuild the index.")
+    store_class, faiss_type = kinds[kind]
     try:
-        flags = faiss.IO_FLAG_MMAP if mmap and kind == IVFStore.kind else 0
+        flags = faiss.IO_FLAG_MMAP if mmap and issubclass(store_class, IVFStore) else 0
         index = faiss.read_index(str(index_path), flags)
     except RuntimeError as error:
         raise StoreError(f"{index_path}: FAISS cannot read it ({error}). Rebuild the index.") from error
-    if not isinstance(index, _FAISS_TYPES[kind]):
+    if not isinstance(index, faiss_type):
         raise StoreError(f"{index_path}: holds a {type(index).__name__}, but {manifest_path.name} says {kind!r}. Rebuild the index.")
     if index.d != dimension or index.ntotal != count:
         raise StoreError(
@@ -310,7 +318,7 @@ def load_store(folder: Path, *, mmap: bool = False) -> VectorStore:
             f"{count} of dimension {dimension}; the files come from different builds. Rebuild the index."
         )
     try:
-        return _KINDS[kind](dimension, index=index, **params)
+        return store_class(dimension, index=index, **params)
     except (TypeError, ValueError) as error:
         raise StoreError(f"{manifest_path}: params {params} do not suit a {kind!r} store ({error}). Rebuild the index.") from error
 

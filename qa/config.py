@@ -28,11 +28,15 @@ class IndexConfig:
             starts to pull look-alike passages ahead.
         plan_section_weight: fused score multiplier for passages of a plan section (计划, 安排…)
             when the question does not ask about plans; measured on the held-out sets.
-        approximate_above: passage count above which the vector store becomes IVF with 8-bit codes
-            (memory-mapped) instead of flat; below it search is exact.
-        nprobe: IVF clusters scanned per question (README, "Performance": recall against exact search).
+        approximate_above: passage count above which the vector store becomes IVF with 1-bit RaBitQ
+            codes, half the clusters scanned ("ivf-rabitq", memory-mapped) instead of flat; below it
+            search is exact. Indexes built before it was chosen hold "ivf-sq8" and still serve.
+        nprobe: clusters an "ivf-sq8" store scans per question (only indexes built before "ivf-rabitq").
         rescore: an approximate store hands rescore * candidates passages, ranked again with the
             exact vectors, so its ranking equals exact search whenever the true ones are among them.
+            100 (5,000 passages) was chosen on real m3e-small vectors (README, "Performance": the
+            candidates recall@10 >= 0.99 needs grow with the index, about as its square root);
+            "ivf-sq8" indexes keep the 4 they were built with.
         max_question_chars: longer questions are cut to this length so a query stays fast.
         segment_above: passage count of the index at or above which an update adds new and changed
             reports as a segment beside it (qa.retrieval.segments) instead of rewriting it whole.
@@ -49,7 +53,7 @@ class IndexConfig:
     plan_section_weight: float = 0.8
     approximate_above: int = 200_000
     nprobe: int = 64
-    rescore: int = 4
+    rescore: int = 100
     max_question_chars: int = 300
     max_history: int = 8
     segment_above: int = 50_000

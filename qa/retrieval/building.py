@@ -92,6 +92,15 @@ def tokenize_passages(
     ]
 
 
+def dense_store(config: IndexConfig, passages: int) -> tuple[str, dict]:
+    """Return the vector store kind and its params for an index of this many passages (exact up to approximate_above)."""
+    if passages <= config.approximate_above:
+        return "flat", {}
+    # About 4 * sqrt(n) clusters, in multiples of 64, half of them scanned (README "Performance": recall on real vectors).
+    nlist = max(64, round(4 * passages ** 0.5 / 64) * 64)
+    return "ivf-rabitq", {"nlist": nlist, "nprobe": nlist // 2}
+
+
 def write_generation(
     folder: Path, config: IndexConfig, encoder: Encoder, parsed: Sequence[Report], vectors: np.ndarray,
     tokens: list[list[str]], user_words: list[str], publish: Callable[[Path], dict] | None = None,
@@ -107,9 +116,7 @@ def write_generation(
     """
     passages = [p for report in parsed for p in report.passages]
     lexical = LexicalIndex.build(tokens)
-    kind, params = ("flat", {})
-    if len(passages) > config.approximate_above:  # about 4 * sqrt(n) clusters, in multiples of 64
-        kind, params = "ivf-sq8", {"nlist": max(64, round(4 * len(passages) ** 0.5 / 64) * 64), "nprobe": config.nprobe}
+    kind, params = dense_store(config, len(passages))
     store = make_store(kind, encoder.dimension, **params)
     store.add(vectors)
     generation = storage.new_generation(folder)
