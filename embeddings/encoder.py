@@ -266,6 +266,10 @@ def limit_threads(threads: int) -> None:
     if torch is not None:  # else it is never imported for this (220 MB of RSS): a torch encoder loaded later is told
         torch.set_num_threads(threads)
     faiss.omp_set_num_threads(threads)
+    # NumPy's BLAS too: ranking thousands of candidates again is a matrix product it would split over every core.
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(threads, user_api="blas")
     _thread_limit = threads
 
 
