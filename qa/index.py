@@ -32,6 +32,7 @@ from qa.retrieval.lexical import LexicalIndex
 from qa.model import Answer, Hit, Passage, Quote, ReadFailure, Report, ReportInfo
 from qa.reader.questions import Question, analyse
 from qa.reader.wording import official_wording
+from qa.ingest.metadata import METADATA_VERSION
 from qa.ingest.reports import read_corpus
 from qa.retrieval.scope import Scope, ScopeResolver, known_names, normalise_question, simplified, topic_of
 from qa.retrieval import tokenize
@@ -89,6 +90,7 @@ class ReportIndex:
         self._in_plan_section = view.plan
         self._ranges: dict[str, tuple[int, int]] = view.ranges
         self._reports = view.reports
+        self._metadata_version = METADATA_VERSION  # of the reader that read its reports; _open sets the manifest's
         self._names = view.mentions(self.text_of)
 
     @functools.cached_property
@@ -176,11 +178,13 @@ class ReportIndex:
         else:
             store = None if remote else load_store(generation / "dense", mmap=True)
             lexical = None if remote else LexicalIndex.load(generation / "lexical", mmap=True)
-        return cls(
+        index = cls(
             folder, IndexConfig.from_dict(manifest["config"]), generation, vectors, store, lexical,
             tokenizer or tokenize.restore(manifest["tokenizer"], manifest.get("segment")), encoder, failures, remote, target,
             manifest.get("segment"), previous,
         )
+        index._metadata_version = manifest.get("metadata", 1)
+        return index
 
     @classmethod
     def open(
@@ -206,13 +210,15 @@ class ReportIndex:
         object keeps answering from the old one. Returns the new index (or self when
         nothing changed).
         """
-        appended = self._append(Path(corpus), progress or _no_progress)
+        # Reports read by an older version of the metadata reader are read again (their vectors are reused).
+        stale = self._metadata_version != METADATA_VERSION
+        appended = None if stale else self._append(Path(corpus), progress or _no_progress)
         if appended is not None:
             return appended
         stats = changes.stat_corpus(corpus)
-        reports, failures = read_corpus(corpus, reuse=self._reports, max_chars=self.config.max_passage_chars)
-        if [r.info.sha256 for r in reports] == [i.sha256 for i in self._infos] and [r.info.source for r in reports] == [
-            i.source for i in self._infos
+        reports, failures = read_corpus(corpus, reuse=None if stale else self._reports, max_chars=self.config.max_passage_chars)
+        if not stale and [r.info.sha256 for r in reports] == [i.sha256 for i in self._infos] and [
+            r.info.source for r in reports] == [i.source for i in self._infos
         ]:
             self.failures = tuple(failures)
             return self

@@ -131,6 +131,23 @@ def test_update_embeds_only_new_reports(index: ReportIndex, corpus: Path, tmp_pa
     assert ReportIndex.load(tmp_path / "index", encoder=fake_encoder).passage_count("d.txt") > 0
 
 
+def test_an_index_read_by_an_older_metadata_reader_rereads_its_reports_without_embedding(
+        index: ReportIndex, corpus: Path, tmp_path: Path, fake_encoder, monkeypatch):
+    class CountingEncoder(type(fake_encoder)):
+        encoded = 0
+
+        def encode(self, texts, *, batch_size=32):
+            CountingEncoder.encoded += len(texts)
+            return super().encode(texts, batch_size=batch_size)
+
+    reloaded = ReportIndex.load(tmp_path / "index", encoder=CountingEncoder())
+    assert reloaded.update(corpus) is reloaded  # nothing changed: nothing is done
+    monkeypatch.setattr("qa.index.METADATA_VERSION", 3)  # the reader of a later version reads reports otherwise
+    reread = reloaded.update(corpus)
+    assert reread is not reloaded and CountingEncoder.encoded == 0
+    assert [i.source for i in reread.reports] == [i.source for i in reloaded.reports]
+
+
 def test_unreadable_file_is_listed_and_the_rest_indexed(corpus: Path, tmp_path: Path, fake_encoder):
     (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     index = ReportIndex.build(corpus, tmp_path / "index", encoder=fake_encoder)

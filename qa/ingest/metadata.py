@@ -30,6 +30,9 @@ from qa.errors import ReportReadError
 from qa.ingest.cleaning import fold_traditional
 from qa.model import ReportInfo
 
+# Raised whenever what is read from a report changes (round 7: autonomous places' short names, news titles), so
+# an index built before re-reads its reports on the next update instead of keeping their old names.
+METADATA_VERSION = 2
 _CN_DIGITS = "〇零一二三四五六七八九"
 _CN_DIGIT_ORDER = "〇一二三四五六七八九"
 _YEAR = rf"(?:\d{{4}}|[{_CN_DIGITS}]{{4}})"

@@ -16,6 +16,7 @@ import numpy as np
 from embeddings.encoder import Encoder
 from embeddings.store import make_store
 
+from qa.ingest.metadata import METADATA_VERSION
 from qa.config import IndexConfig
 from qa.model import Passage, Report, ReportInfo
 from qa.retrieval import names, records, storage
@@ -130,6 +131,7 @@ def write_generation(
     lexical.save(generation / "lexical")
     manifest = {
         "format": storage.FORMAT_VERSION,
+        "metadata": METADATA_VERSION,
         "config": config.to_dict(),
         "model": encoder.name,
         "encoder": getattr(encoder, "provenance", {"model": encoder.name}),
