@@ -122,7 +122,7 @@ def test_these_two_towns_are_the_last_two_places_whatever_word_names_them() -> N
 
 def test_a_follow_up_in_another_unit_asks_the_last_question_in_its_unit() -> None:
     history = ["田镇街道和青山镇去年执法培训各有多少人次参加？"]
-    assert resolve("那各自培训了几次？", history, PLACES) == "田镇街道和青山镇去年执法培训各了几次参加？"
+    assert resolve("那各自培训了几次？", history, PLACES) == "田镇街道和青山镇去年执法培训各有多少次参加？"
 
 
 def test_a_rate_of_the_word_last_asked_is_the_rate_of_the_whole_scene() -> None:

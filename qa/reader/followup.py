@@ -189,10 +189,10 @@ def _in_its_unit(question: str, follow_up: str, places: Sequence[str]) -> str:
     """Ask the last question in the follow-up's unit when it counts in another ("那各自培训了几次？"
     after "…各有多少人次参加？")."""
     now, before = analyse(follow_up, places=places).unit, analyse(question, places=places).unit
-    ask = ASK_NUMBER.search(follow_up)
-    if not (now and before and now != before and ask):
+    asked = ASK_NUMBER.search(question)
+    if not (now and before and now != before and asked and asked.group("unit")):
         return question
-    return ASK_NUMBER.sub(lambda m: ask.group(), question, count=1)
+    return question[: asked.start("unit")] + now + question[asked.end("unit") :]  # "各有多少人次参加" -> "各有多少次参加"
 
 
 def _swap_scope(previous: str, named: Sequence[str], year: str | None, places: Sequence[str]) -> str:
