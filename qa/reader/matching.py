@@ -14,10 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-import jieba.posseg
-
 from qa.ingest.cleaning import clean
 from qa.reader.questions import Question
+from qa.reader.words import sole_tag
 
 PREVIOUS_CLAUSE = 0.6
 CONTEXT = 0.5
@@ -152,7 +151,7 @@ def _sentence_units(text: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=4096)
 def _is_preposition(word: str) -> bool:
     """Tell whether jieba tags a word as a preposition and nothing else ("通过", "根据")."""
-    return [pair.flag for pair in jieba.posseg.cut(word)] == ["p"]
+    return sole_tag(word) == "p"
 
 
 def _unknown_runs(phrase: str, frequency: Counter[str]) -> list[str]:

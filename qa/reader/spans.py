@@ -21,6 +21,7 @@ from qa.reader.edges import _BREAK, _COMMA, MAX_NAME, _lead_trimmed, _trim, _wor
 from qa.reader.persons import _OFFICE, _name_after_office, _person, holder
 from qa.reader.kinds import HONOURS, PLATFORMS, kind_shown, noun_phrase_end
 from qa.reader.questions import Question
+from qa.reader.words import sole_tag
 from qa.reader.shapes import frequency_span, negation_span
 
 _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
@@ -136,7 +137,7 @@ def _closing(question: Question) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _adverbial(word: str) -> bool:
     """Tell a word jieba reads as an adverbial verb ("公开"), which closes a gap as a verb does."""
-    return [pair.flag for pair in jieba.posseg.cut(word)] == ["ad"]
+    return sole_tag(word) == "ad"
 
 
 def entity_span(question: Question, clause: str) -> tuple[int, int] | None:

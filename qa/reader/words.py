@@ -27,10 +27,15 @@ STOP_TOKENS = frozenset(
 _SPLIT = re.compile(r"[\s\W_]+")
 
 
+def sole_tag(word: str) -> str | None:
+    """Return the part-of-speech tag jieba gives a word it reads as one word, else None."""
+    tags = [pair.flag for pair in jieba.posseg.cut(word)]
+    return tags[0] if len(tags) == 1 else None
+
+
 def is_verb(word: str) -> bool:
     """Tell whether jieba tags a word as a verb and nothing else."""
-    tags = [pair.flag for pair in jieba.posseg.cut(word)]
-    return len(tags) == 1 and tags[0] in ("v", "vd", "vi")
+    return sole_tag(word) in ("v", "vd", "vi")
 
 
 def content_words(text: str) -> list[str]:
