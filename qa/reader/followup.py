@@ -152,9 +152,10 @@ def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
         rest = ""  # "鹤山市交通局呢？": the body the place names, asked as the last question was
     subject = analyse(rest, places=places).phrases if rest else ()
     # "那2023年那份报告里说的是连续几年": words the last question said already switch only the scope.
-    if not subject or set(subject) <= set(analyse(previous, places=places).phrases):
+    last = analyse(previous, places=places)
+    if not subject or set(subject) <= set(last.phrases):
         swapped = _swap_scope(previous, named, year.group(1) if year else None, places)
-        return _in_its_unit(swapped, core, places)
+        return _in_its_unit(swapped, last.unit, core, places)
     if _ASKS.search(core):
         if named:
             return question
@@ -185,10 +186,10 @@ def _without_measured(stem: str, measure: str) -> str:
     return stem[:start].rstrip("里中的，,")
 
 
-def _in_its_unit(question: str, follow_up: str, places: Sequence[str]) -> str:
-    """Ask the last question in the follow-up's unit when it counts in another ("那各自培训了几次？"
-    after "…各有多少人次参加？")."""
-    now, before = analyse(follow_up, places=places).unit, analyse(question, places=places).unit
+def _in_its_unit(question: str, before: str | None, follow_up: str, places: Sequence[str]) -> str:
+    """Ask the last question (counting in `before`; its place and year swapped) in the follow-up's unit when
+    it counts in another ("那各自培训了几次？" after "…各有多少人次参加？")."""
+    now = analyse(follow_up, places=places).unit
     asked = ASK_NUMBER.search(question)
     if not (now and before and now != before and asked and asked.group("unit")):
         return question
