@@ -49,11 +49,12 @@ def _body_quotes(cand: Candidate, texts: Mapping[str, str]) -> list[Quote]:
     heading_end = max(u.end for u in cand.clauses if u.sentence == cand.clauses[cand.index].sentence)
     spans = sentence_spans(text[heading_end : heading_end + 3 * MAX_TEXT_QUOTE], heading_end)
     quotes: list[Quote] = []
+    quoted_to = 0  # where the last quote ends: sentences it joined are not quoted again
     for i, (start, end) in enumerate(spans[:4]):
         opens_item = HEADING_MARKER.match(text, start) is not None or ITEM_LEAD.match(text, start) is not None
         if opens_item and quotes:
             break  # the next item is another answer's
-        if opens_item or end <= (quotes[-1].start + len(quotes[-1].text) if quotes else 0):
+        if opens_item or end <= quoted_to:
             continue
         # Sentences joined by "；" are one item's points: quote them together while they fit.
         for next_start, next_end in spans[i + 1 :]:
@@ -61,6 +62,7 @@ def _body_quotes(cand: Candidate, texts: Mapping[str, str]) -> list[Quote]:
                 break
             end = next_end
         quotes.append(Quote(text[start:end], cand.hit.source, cand.hit.report, cand.hit.section, None, start))
+        quoted_to = end
         if len(quotes) == MAX_TEXT_QUOTES - 1 or "\n" in text[end : end + 2]:
             break  # a paragraph's end closes the item
     return quotes or [quote_of(cand, MAX_TEXT_QUOTE)]

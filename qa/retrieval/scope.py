@@ -203,12 +203,16 @@ class ScopeResolver:
             if q[i:j] in self._sources_by_name
         }
         if not any(q.startswith(name) for name in found):
-            found |= {q[:n] for n in (4, 3, 2) if q[:n] in self._opening_stems}
+            found |= self._stems_at(q, 0)
         # A stem opens the second of two places joined too ("宁安镇和长治城管局").
         for name in list(found):
             for m in re.finditer(re.escape(name) + r"(?:和|与|及|、|跟|同)", q):
-                found |= {q[m.end() : m.end() + n] for n in (4, 3, 2) if q[m.end() : m.end() + n] in self._opening_stems}
+                found |= self._stems_at(q, m.end())
         return sorted(found, key=lambda name: (-len(name), name))
+
+    def _stems_at(self, q: str, at: int) -> set[str]:
+        """Return the place stems that are common words (紫金, 长治) opening q at `at`."""
+        return {q[at : at + n] for n in (4, 3, 2) if q[at : at + n] in self._opening_stems}
 
 
 def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[str] = ()) -> Scope:
