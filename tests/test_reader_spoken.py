@@ -32,6 +32,12 @@ def ask_baisha(question: str, report: str):
     return answer_over(question, {"2024_白沙镇.txt": report}, "2024_白沙镇.txt", ("白沙镇",))
 
 
+def assert_answers(question: str, report: str, expected: str) -> None:
+    """Assert that 白沙镇's report answers the question with exactly the expected direct answer."""
+    answer = ask_baisha(question, report)
+    assert answer.found and answer.text == expected, (question, answer.text)
+
+
 @pytest.mark.parametrize("question, expected", [
     # the noun a count is of binds the figure, and a short one stays in the answer
     ("青石镇工作要点明确了几个方面、多少项重点任务？", "6个方面；28项"),
@@ -146,8 +152,7 @@ def test_a_clause_shows_the_kind_of_thing_asked_without_naming_it(question: str,
 def test_a_day_named_by_its_quoted_date(question: str, expected: str) -> None:
     report = ("2024年,白沙镇利用“3·15”消费者权益日、“6·26”国际禁毒日开展普法宣传,发放资料1200份。"
               "以“12.4”国家宪法日为契机,组织宪法宣誓活动。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -162,8 +167,7 @@ def test_list_items_in_their_shared_form(question: str, expected: str) -> None:
     report = ("2024年,白沙镇利用周三夜学时机,两次组织班子成员、相关干部学习《安全生产法》、《信访条例》。"
               "严格执行党委中心组学法、常务会议学法、干部任前法律知识考试制度。"
               "召开专题会议1次,会议研究配齐执法力量、组织执法资格考试、调整执法人员编制等问题。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -175,8 +179,7 @@ def test_list_items_in_their_shared_form(question: str, expected: str) -> None:
 def test_counted_nouns_and_words_that_say_how(question: str, expected: str) -> None:
     report = ("2024年,白沙镇编制公布应急管理系统21个行政许可事项(47个子项)实施规范及办事指南。"
               "推行“网格+监督”模式,联动民情热线及信访平台,及时跟进处理案件50余件,群众满意度高。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -187,8 +190,7 @@ def test_counted_nouns_and_words_that_say_how(question: str, expected: str) -> N
 def test_dates_joined_are_answered_together(question: str, expected: str) -> None:
     report = ("2024年,白沙镇年初和年中领导小组分别召开会议分析法治建设第一责任人履职情况。"
               "2023年和2024年连续两年,白沙镇执法资格考试通过率达到100%。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -199,8 +201,7 @@ def test_dates_joined_are_answered_together(question: str, expected: str) -> Non
 def test_who_holds_a_role_without_the_verb_that_names_them(question: str, expected: str) -> None:
     report = ("2024年,白沙镇成立镇法治政府建设工作领导小组,明确党委书记为组长,镇长为常务副组长。"
               "成立了以镇党委书记、镇长任双主任的依法治镇委员会,明确职责分工。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -212,8 +213,7 @@ def test_who_holds_a_role_without_the_verb_that_names_them(question: str, expect
 def test_the_noun_after_shenme_and_a_name_cut_short(question: str, expected: str) -> None:
     report = ("2024年,白沙镇综治委员会下设法治建设专项工作组,专门负责协调推进法治政府建设事项。"
               "党委中心组邀请省政府特约研究员丁祖年作《习近平法治思想》专题辅导。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -227,8 +227,7 @@ def test_the_noun_after_shenme_and_a_name_cut_short(question: str, expected: str
 def test_weekdays_and_the_noun_whose_count_is_asked(question: str, expected: str) -> None:
     report = ("2024年,白沙镇利用周二“夜学”、专题会议等形式开展法治宣讲。"
               "612名领导干部和174名村(社区)主要负责人完成述法。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -240,8 +239,7 @@ def test_weekdays_and_the_noun_whose_count_is_asked(question: str, expected: str
 def test_names_called_by_a_cut_noun_and_whole_names(question: str, expected: str) -> None:
     report = ("2024年,白沙镇在“白沙发布”微信公众号上推出“学习贯彻全会精神”专栏。"
               "制定《2024年法治政府建设责任清单》,压实责任。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -253,8 +251,7 @@ def test_names_called_by_a_cut_noun_and_whole_names(question: str, expected: str
 def test_the_kind_of_items_asked(question: str, expected: str) -> None:
     report = ("2024年,白沙镇推动完善信访、调解、行政复议、诉讼等社会矛盾纠纷多元预防调处化解综合机制。"
               "通过专题培训等方式,深入学习《民法典》《信访工作条例》等与基层工作紧密相关的法律法规。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 def test_the_occasion_used_answers_when_and_stands_in_the_clause_before() -> None:
@@ -297,8 +294,7 @@ def test_a_how_question_naming_an_item_is_answered_by_the_items_sentences() -> N
 def test_members_between_you_and_zucheng_and_an_ordinals_noun(question: str, expected: str) -> None:
     report = ("2024年,白沙镇在征迁等工作中均设立由司法所工作人员和法律顾问组成的法务工作组,全程参与。"
               "完成市政府第232号令赋权工作。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 def test_a_quoted_list_ends_at_its_closing_quote() -> None:
@@ -316,8 +312,7 @@ def test_a_quoted_list_ends_at_its_closing_quote() -> None:
 def test_items_of_one_length_and_lists_inside_an_item(question: str, expected: str) -> None:
     report = ("2024年,白沙镇贯彻执行与行政执法机关、检察机关集中受理、信息通报、提前介入机制。"
               "组建由司法所干部、法律顾问、业务骨干(含农服、平安、村环)组成的法治宣讲队。\n")
-    answer = ask_baisha(question, report)
-    assert answer.found and answer.text == expected, (question, answer.text)
+    assert_answers(question, report, expected)
 
 
 def test_a_one_character_noun_asked_ends_a_word() -> None:
