@@ -40,7 +40,7 @@ def assert_answers(question: str, report: str, expected: str) -> None:
 
 @pytest.mark.parametrize("question, expected", [
     # the noun a count is of binds the figure, and a short one stays in the answer
-    ("青石镇工作要点明确了几个方面、多少项重点任务？", "6个方面；28项"),
+    ("青石镇工作要点明确了几个方面、多少项重点任务？", "6个方面；28项重点任务"),
     ("青石镇有几个站所推行了告知承诺，涉及多少个事项？", "14个站所；96个事项"),
     # a later part that says little of its own is answered beside the first part's quote
     ("青石镇执法人员业务培训办了几场、多少人次参加？", "3场次；42人次"),
@@ -75,7 +75,7 @@ def assert_answers(question: str, report: str, expected: str) -> None:
     # the year a document is of
     ("青石镇落实的是哪一年的依法行政工作要点？", "2024年"),
     # the noun counted without a unit binds its figure
-    ("青石镇有多少机关干部完成了述法？", "215名"),
+    ("青石镇有多少机关干部完成了述法？", "215名机关干部"),
     # everyday words said as the reports say them: 一把手 is 主要负责人 when a person is asked, 输 is 败诉
     ("青石镇的一把手是谁？", "周立新"),
     ("青石镇去年行政诉讼输了几件官司？", "2件"),
@@ -172,7 +172,7 @@ def test_list_items_in_their_shared_form(question: str, expected: str) -> None:
 
 @pytest.mark.parametrize("question, expected", [
     # the noun counted picks its figure even where another figure's label is the question's words
-    ("白沙镇编制公布了多少个行政许可事项，含多少个子项？", "21个；47个子项"),
+    ("白沙镇编制公布了多少个行政许可事项，含多少个子项？", "21个行政许可事项；47个子项"),
     # a preposition the reports do not write says how, it does not count against a clause; 案子 is 案件
     ("白沙镇通过网格+监督跟进处理了多少件案子？", "50余件"),
 ])
@@ -220,8 +220,8 @@ def test_the_noun_after_shenme_and_a_name_cut_short(question: str, expected: str
     # a weekday answers 周几 where no 每… is written
     ("白沙镇的夜学安排在周几？", "周二"),
     # the figure written right before the noun whose count is asked
-    ("白沙镇2024年完成述法的领导干部有多少名？", "612名"),
-    ("白沙镇2024年完成述法的领导干部有多少名", "612名"),  # jieba cuts 领导|干部 here: joined as written
+    ("白沙镇2024年完成述法的领导干部有多少名？", "612名领导干部"),
+    ("白沙镇2024年完成述法的领导干部有多少名", "612名领导干部"),  # jieba cuts 领导|干部 here: joined as written
     ("白沙镇2024年完成述法的村(社区)主要负责人有多少名？", "174名"),
 ])
 def test_weekdays_and_the_noun_whose_count_is_asked(question: str, expected: str) -> None:
@@ -320,3 +320,40 @@ def test_a_one_character_noun_asked_ends_a_word() -> None:
               "委员会下设法治建设专项工作组,专门负责协调推进法治政府建设事项。\n")
     answer = ask_baisha("白沙镇综合治理委员会下面设了什么组？", report)
     assert answer.found and answer.text == "法治建设专项工作组", answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the noun counted stays with its figure when the question names it, before the unit or after it
+    ("白沙镇实现网上办理的证明有几项？", "9项证明"),
+    ("白沙镇的服务终端放到了几个村委会？", "八个村委会"),
+    # "3大类" is counted in 大类, not in 大
+    ("白沙镇把执法事项分成了几大类？", "4大类"),
+    # a figure in a Latin name ("PM2.5") is none: the figure asked is the concentration
+    ("白沙镇PM2.5年均浓度是多少？", "27微克/立方米"),
+])
+def test_a_figure_keeps_the_noun_it_counts_and_units_are_read_whole(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇推动9项证明和15项申请材料网上办理。便民服务终端进驻八个村委会。"
+              "将执法事项梳理为4大类、120项。辖区PM2.5年均浓度为27微克/立方米,同比下降3.2%。\n")
+    assert_answers(question, report, expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a list's last item keeps the character its word ends in (参与), and what the other items end in
+    ("白沙镇的工作格局由哪几方面构成？", "党委领导、政府负责、社会协同、公众参与"),
+    ("白沙镇整合了哪几类调解力量？", "人民调解、行政调解、行业调解"),
+])
+def test_a_lists_last_item_is_not_cut_inside_a_word(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇构建“党委领导、政府负责、社会协同、公众参与”的工作格局。"
+              "依托矛盾调处中心,整合人民调解、行政调解、行业调解力量,化解纠纷120件。\n")
+    assert_answers(question, report, expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "那本" points at the book, it is no word a clause must hold
+    ("白沙镇编印的那本普法读本叫什么？", "《白沙镇村民法律知识读本》"),
+    # jieba's 里排 is the locative of 考核 and the verb 排
+    ("白沙镇在全区法治考核里排第几？", "全区第二"),
+])
+def test_pointing_words_and_a_locative_glued_to_a_verb_say_nothing_of_the_topic(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇编印《白沙镇村民法律知识读本》2000册。在全区法治建设考核中位列全区第二。\n")
+    assert_answers(question, report, expected)

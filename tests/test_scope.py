@@ -144,3 +144,10 @@ def test_a_stem_that_is_a_common_word_names_the_second_of_two_places_joined() ->
 def test_a_place_said_as_what_another_lies_in_only_locates_it() -> None:
     assert scope("四平下面铁西区收到检察建议多少件？").sources == ("a.txt",)
     assert scope("四平市铁西区和七马路街道各收到多少件").sources == ("a.txt", "b.txt")  # two places joined stay two
+
+
+def test_a_verb_before_a_bodys_name_is_no_unknown_place():
+    # "报送市人大常委会" is 报送 and 市人大常委会: no place 报送市 is named, so nothing is ruled out.
+    assert not scope("田镇街道2024年报送市人大常委会的议案有几件").out_of_scope
+    assert scope("田镇街道2024年报送市人大常委会的议案有几件").sources == ("c.txt",)
+    assert scope("桃源县人大常委会审议了几件议案").out_of_scope  # a real name before the body still is one

@@ -13,6 +13,8 @@ import re
 from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
+import jieba
+
 from qa.reader.candidates import Candidate, score_clauses
 from qa.reader.descriptions import description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
@@ -39,7 +41,7 @@ NAMED = 0.15
 COUNTED = 0.1
 HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks any that only shares the scene
 BESIDE = 120  # characters between a later part's quote and the first part's, for it to share the scene
-MEASURE_NOUN = 2  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
+MEASURE_NOUN = 6  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
 SCENE = 0.1  # a later part answered beside the first part's quote needs a little less of its wording
 # The least match of a clause whose items spell out the numbered slogan asked of; a slogan is a count
 # asked, so COUNTED is taken off it too, as for "哪三个方向".
@@ -264,9 +266,14 @@ def _neighbour_figure(question: Question, asked: str, cand: Candidate, weighting
 
 
 def _figure_span(question: Question, text: str, figure) -> tuple[int, int]:
-    """Return a figure's span, with the short noun it counts when the report writes it so ("9个方面")."""
-    counted = question.counted if len(question.counted) <= MEASURE_NOUN else ""
-    return figure.start, figure.end + len(counted) if text.startswith(counted, figure.end) else figure.end
+    """Return a figure's span, with the noun it counts when the report writes it right after and the question
+    names it ("9个方面", "13项证明" asked "证明有几项"): the figure alone does not say what it counts."""
+    end = figure.end
+    for word in jieba.cut(text[figure.end : figure.end + MEASURE_NOUN + 4]):
+        if word not in question.text or end + len(word) - figure.end > MEASURE_NOUN:
+            break
+        end += len(word)
+    return figure.start, end if end - figure.end >= 2 else figure.end
 
 
 def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Candidate | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+import jieba
 import jieba.posseg
 
 from qa.reader.figures import chinese_number
@@ -48,7 +49,9 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         if quoted:  # and nothing after its closing quote is of it ("“…规则意识”贯穿到推动发展、维护稳定")
             clause = clause[: clause.find("”", first) + 1]
         # The question's words before the first item cut it only where words remain before the 、.
-        cuts = [e for _, e in _found(question.left, clause) if segment <= e and first - e >= 2 and e - segment >= 4]
+        # A verb of the question may open the first item ("整合人民调解、…" asked "整合了哪几类").
+        cuts = [e for b, e in _found(question.left, clause)
+                if segment <= e and first - e >= 2 and (e - segment >= 4 or clause[b:e] in question.verbs)]
         # The word right before the question word opens the list ("公开|行政执法主体、…" for
         # "要公开哪些内容"); the question's other words inside the first item ("执法") do not cut it.
         last = [e for _, e in _found(question.left[-1:], clause) if e in cuts]
@@ -79,7 +82,7 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         stop = stop if closed or ends_in_head else min([stop, *later])
         begin = _parallel_items(clause, begin, stop, question.head)
         span = _strip_edges(clause, begin, stop)
-        while span and clause[span[1] - 1] in "在于的为和及与":
+        while span and _dangling(clause[span[0] : span[1]]):
             span = _strip_edges(clause, span[0], span[1] - 1)
         if span and span[1] - span[0] >= 4 and not _restates(question, clause[span[0] : span[1]]):
             return _without_head(question, clause, span)
@@ -189,8 +192,18 @@ def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tup
     if not head or all(head in item for item in items):
         return span  # "参学率、报考率、通过率" asked "哪几个率": the noun is each item's own
     if clause[span[0] : span[1]].endswith(head) and span[1] - span[0] > len(head) + 2:
-        return span[0], span[1] - len(head)
+        # "人民调解、司法调解、行政调解资源" asked "哪几类调解资源": what the other items end in stays.
+        shared = next((k for k in range(len(head) - 1, 0, -1) if all(i.endswith(head[:k]) for i in items[:-1])), 0)
+        return span[0], span[1] - len(head) + shared
     return span
+
+
+def _dangling(items: str) -> bool:
+    """Tell whether a list ends in a lone function character ("…和", "…的"), not a word's last one ("参与")."""
+    if items[-1:] not in set("在于的为和及与"):
+        return False
+    last = list(jieba.cut(items))[-1]
+    return len(last) == 1
 
 
 def _runs_of_names(clause: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -20,7 +20,8 @@ UNITS: tuple[str, ...] = tuple(
             "件", "次", "场", "名", "个", "项", "条", "份", "起", "家", "处", "人", "户", "所", "篇", "期",
             "批", "天", "宗", "套", "台", "辆", "册", "本", "张", "幅", "块", "轮", "支", "类", "封", "单",
             "部", "位", "座", "间", "周", "月", "年", "届", "节", "堂", "集", "盘", "组", "队",
-            "卷", "只", "头", "株", "棵", "栋", "幢", "艘", "架", "回", "遍", "大", "门",
+            "卷", "只", "头", "株", "棵", "栋", "幢", "艘", "架", "回", "遍", "大", "门", "大类", "大项", "大板块",
+            "微克/立方米", "毫克/立方米", "立方米", "毫克/升",
         },
         key=len,
         reverse=True,
@@ -101,6 +102,8 @@ def find_figures(text: str) -> list[Figure]:
             continue  # a list number ("2.严格落实", "3、落实") counts nothing
         if not unit and not m.group("mag") and after in _ADDRESS:
             continue  # a house or room number ("建设路18号") counts nothing
+        if re.match(r"[A-Za-z.]", text[m.start() - 1 : m.start()]) or re.match(r"[A-Za-z]", after):
+            continue  # a figure in a Latin name ("PM2.5", "5G", "H7N9") counts nothing
         magnitude = (m.group("mag") or "") + (m.group("approx") or m.group("approx0") or "")
         figures.append(Figure(m.start(), m.end(), m.group("num"), magnitude + unit))
     for m in _CN_FIGURE.finditer(text):

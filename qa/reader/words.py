@@ -48,14 +48,17 @@ def content_words(text: str) -> list[str]:
         for k, word in enumerate(cut):
             # "一般放在每周哪天": 一般 before a verb says how often, as a filler; "一般案件" names a kind.
             usual = word == "一般" and k + 1 < len(cut) and is_verb(cut[k + 1])
+            if len(word) == 2 and word[0] in _LOCATIVES and is_verb(word[1]):
+                word = word[1]  # "评估里排第几": jieba's 里排 is the locative of 评估 and the verb 排
             if word and word not in words and not is_function(word) and not usual:
                 words.append(word)
     return words
 
 
+_LOCATIVES = "里中内上"
 _FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
 # "这块牌子", "那项工作", "那天": a demonstrative with its classifier points at the topic, it is not one.
-_DEICTIC = re.compile(r"[这那该此]一?[" + CLASSIFIER + "块件场回样天]")
+_DEICTIC = re.compile(r"[这那该此]一?[" + CLASSIFIER + "块件场回样天本张]")
 _COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万]+)?(?:" + _UNIT + r")")
 
 

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Mapping, Protocol, Sequence
 
+import jieba.posseg
 import zhconv
 
 from qa.ingest.cleaning import fold_traditional
@@ -275,7 +276,7 @@ def _unknown_place(q: str, covered: list[bool], mentions: Mentions) -> str | Non
                 word = word[asking[-1].end():]
                 if not _PLACE_WORD.fullmatch(word):
                     continue
-            if word.startswith(_NOT_A_PLACE_PREFIX):
+            if word.startswith(_NOT_A_PLACE_PREFIX) or _verb_then_organ(word, run.group()[m.end():]):
                 continue
             # "向乡镇下放" matches the shape, but its tail "乡镇" is a word the reports use:
             # only a name none of whose tails (a character or more before the suffix) is written counts.
@@ -283,6 +284,17 @@ def _unknown_place(q: str, covered: list[bool], mentions: Mentions) -> str | Non
                 continue
             return word
     return None
+
+
+_ORGAN_AFTER = re.compile(r"人大|人民|政府|政协|委|党委|法院|检察院|纪委|监委")
+
+
+def _verb_then_organ(word: str, rest: str) -> bool:
+    """Tell a place-like name that is a verb and a body's name starting at the suffix: "提交市人大常委会"
+    is 提交 and 市人大常委会, no place 提交市."""
+    suffix = next(s for s in _PLACE_SUFFIXES if word.endswith(s))
+    stem = list(jieba.posseg.cut(word[: len(word) - len(suffix)]))
+    return bool(stem) and len(stem[-1].word) >= 2 and stem[-1].flag == "v" and _ORGAN_AFTER.match(rest) is not None
 
 
 def place_tails(text: str) -> set[str]:
