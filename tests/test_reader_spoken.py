@@ -357,3 +357,52 @@ def test_a_lists_last_item_is_not_cut_inside_a_word(question: str, expected: str
 def test_pointing_words_and_a_locative_glued_to_a_verb_say_nothing_of_the_topic(question: str, expected: str) -> None:
     report = ("2024年,白沙镇编印《白沙镇村民法律知识读本》2000册。在全区法治建设考核中位列全区第二。\n")
     assert_answers(question, report, expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "…文件叫什么" names its kind before the question word: a title is a document
+    ("白沙镇出台的执法监督文件叫什么？", "《白沙镇行政执法监督办法》"),
+    # of several titles, the one holding the question's words
+    ("白沙镇制定的合同审查制度文件叫啥？", "《白沙镇合同合法性审查规定》"),
+])
+def test_a_document_asked_by_its_kind_is_the_title_holding_the_questions_words(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇出台《白沙镇行政执法监督办法》。"
+              "制定了《白沙镇重大事项集体决策规则》《白沙镇合同合法性审查规定》《白沙镇普法责任清单》等制度。\n")
+    assert_answers(question, report, expected)
+
+
+def test_whom_the_report_is_sent_to_is_its_salutation_line() -> None:
+    report = ("白沙镇2024年法治政府建设年度报告\n中共青山县委员会,青山县人民政府:\n"
+              "2024年,白沙镇在县委、县政府的领导下推进法治政府建设,现将有关情况报告如下。\n")
+    answer = ask_baisha("白沙镇这份报告是报送给哪两家的？", report)
+    assert answer.found and answer.text == "中共青山县委员会,青山县人民政府", answer.text
+    assert answer.quotes[0].text == "中共青山县委员会,青山县人民政府:"
+
+
+@pytest.mark.parametrize("question, expected", [
+    # two counts asked with no break between them: the second starts at its verb
+    ("白沙镇是从多少个站所下放了多少项事项？", "12个站所；86项事项"),
+    # a later part's change is of the rate the first part named: in points
+    ("白沙镇群众满意率是多少，比上年提高了多少？", "97.5%；1.2个百分点"),
+])
+def test_two_counts_without_a_break_and_a_rates_change_asked_later(question: str, expected: str) -> None:
+    report = "2024年,白沙镇将12个站所的86项事项下放至村(社区)。群众满意率为97.5%,同比提升1.2个百分点。\n"
+    assert_answers(question, report, expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a clause enumerating things closed by 等 and a means answers a question after another means
+    ("白沙镇通过哪些渠道发布行政信息？", "镇政府网站、微信公众号、公开栏"),
+    # or closed by the very kind asked, whatever verb the question uses for it
+    ("白沙镇的村规民约示范文本聚焦了哪些重点领域？", "农村建房、殡葬管理、河道保护"),
+])
+def test_an_enumeration_closed_by_the_kind_asked_answers_a_list_question(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇通过镇政府网站、微信公众号、公开栏等多种方式及时发布行政信息。"
+              "围绕农村建房、殡葬管理、河道保护等重点领域,制定村规民约示范文本。\n")
+    assert_answers(question, report, expected)
+
+
+def test_which_numbered_document_and_a_locative_glued_to_a_verb() -> None:
+    report = "2024年,白沙镇落实《青山县法治政府建设实施方案》(青发〔2023〕12号)。印发工作方案,列出32项任务清单。\n"
+    assert ask_baisha("白沙镇落实的那个实施方案是几号文？", report).text == "青发〔2023〕12号"
+    assert ask_baisha("白沙镇工作方案里列了多少项任务？", report).text == "32项任务"

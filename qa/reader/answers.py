@@ -19,7 +19,7 @@ from qa.reader.candidates import Candidate, score_clauses
 from qa.reader.descriptions import description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
-from qa.reader.report_marks import document_number, report_mark
+from qa.reader.report_marks import addressee, document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
@@ -28,6 +28,7 @@ from qa.reader.enumerations import asked_count, item_count, items_span, slogan_a
 from qa.reader.persons import holder, names_person
 from qa.reader.shapes import negation_word
 from qa.reader.spans import entity_span, naming_neighbour, short_head
+from qa.reader.words import is_verb
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
@@ -51,6 +52,8 @@ SLOGAN = 0.3
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
+# "这份报告是报送给哪个机构的": whom the report itself is addressed to.
+_SENT_TO = re.compile(r"(?:报告|这份|那份).{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
 BOUND = 0.15  # a date marked as the end (or start) a question asks for, against one marked as the other
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
 
@@ -126,6 +129,10 @@ def _near_first(hits: Sequence[Hit], quote: Quote) -> list[Hit]:
 
 
 def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str], bar: float = FOUND) -> Answer:
+    if question.kind in ("entity", "list") and _SENT_TO.search(question.text):
+        sent_to = report_mark(question, hits, texts, addressee)
+        if sent_to is not None:
+            return checked(sent_to, texts, hits)
     weighting = weights(question, texts.values())
     candidates = score_clauses(question, hits, texts, weighting)
     if question.kind == "list":
@@ -268,12 +275,20 @@ def _neighbour_figure(question: Question, asked: str, cand: Candidate, weighting
 def _figure_span(question: Question, text: str, figure) -> tuple[int, int]:
     """Return a figure's span, with the noun it counts when the report writes it right after and the question
     names it ("9个方面", "13项证明" asked "证明有几项"): the figure alone does not say what it counts."""
+    tokens = set(jieba.cut(question.text))
+
+    def asked(word: str) -> bool:  # a word of the question, not a figure inside one ("20" of 2024年)
+        return word in tokens or (len(word) >= 2 and not word.isdigit() and word in question.text)
+
     end = figure.end
-    for word in jieba.cut(text[figure.end : figure.end + MEASURE_NOUN + 4]):
-        if word not in question.text or end + len(word) - figure.end > MEASURE_NOUN:
-            break
+    words = list(jieba.cut(text[figure.end : figure.end + MEASURE_NOUN + 8]))
+    for k, word in enumerate(words):
+        last = k + 1 == len(words) or not asked(words[k + 1])
+        if not asked(word) or (last and len(word) > 1 and is_verb(word)):
+            break  # the question's verb after the noun ("86项事项|下放") is not the noun's
         end += len(word)
-    return figure.start, end if end - figure.end >= 2 else figure.end
+    # A noun longer than MEASURE_NOUN is the scene; one cut short would name something else ("18名行政").
+    return figure.start, end if 2 <= end - figure.end <= MEASURE_NOUN else figure.end
 
 
 def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Candidate | None:

@@ -14,7 +14,7 @@ from qa.reader.questions import Question
 
 _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
 # "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
-_CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升|减少|增加|降|升|涨)了?(?:多少|几)")
+_CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升|减少|增加|提高|提升|降|升|涨)了?(?:多少|几)")
 _MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元|罚没款|罚款|款项|经济损失|减负")
 # A question after the whole ("总共收到多少条") is answered by the figure a report labels as the total.
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|总计|共计|总数|总量|累计|共有|共收到")
@@ -29,7 +29,8 @@ def asked_unit(question: Question) -> str | None:
     if question.unit and "百分点" in question.unit:
         return question.unit
     wording = question.asked or question.text
-    if _RATE.search(wording) and _CHANGE.search(wording):
+    # "优良率多少，比上年提高了多少": the later part asks the change of the rate the first part named.
+    if _CHANGE.search(wording) and (_RATE.search(wording) or _RATE.search(question.text)):
         return "个百分点"  # "败诉率比上年降了多少": a rate's change is said in points, or else in %
     if _RATE.search(wording) or (not question.unit and _CHANGE.search(wording)):
         return "%"

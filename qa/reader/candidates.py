@@ -14,8 +14,9 @@ from qa.model import Hit
 from qa.reader.clauses import Clause, clauses, item_labels, whole_clauses
 from qa.reader.matching import Weights, coverage, previous_share
 from qa.reader.questions import Question
-from qa.reader.kinds import kind_shown
+from qa.reader.kinds import kind_shown, lists_kind
 
+LISTED_KIND = 0.1  # a clause enumerating things of the kind a list question asks for is likely its answer
 LEANING = 0.25  # share of the question only the clause before holds, above which it is quoted too
 RANK_STEP = 0.01
 # A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no
@@ -25,7 +26,10 @@ _CONTINUATION = re.compile(r"^(?:(?:比|较)(?:上一?年|去年|前一年|年�
 
 def _with_kind_named(question: Question, clause: str) -> str:
     """Return a clause as matched: with the noun asked for when the clause shows a thing of that kind."""
+    # "…文件叫什么" names its kind before the question word, as "什么文件" does after it.
     noun, shown = kind_shown(question.head)
+    if not noun and (question.wants_name or question.kind == "list") and question.left:
+        noun, shown = kind_shown(question.left[-1])
     if noun and noun not in clause and shown.search(clause):
         return clause + noun
     return clause
@@ -65,5 +69,7 @@ def score_clauses(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
             match = coverage(weighting, _with_kind_named(question, own), labels.get(clause.sentence, "") + before,
                              sentence, heading)
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
+            if question.kind == "list" and lists_kind(question.head, own):
+                match += LISTED_KIND
             found.append(Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import jieba
 import jieba.posseg
 
 DOCUMENTS = frozenset("文件 方案 意见 办法 规定 制度 条例 通知 规划 清单 决定 细则 规则 指引 手册 片名 电影 微电影 读本 教材 法律 法规 法律法规 党内法规 书籍 书目".split())
@@ -20,6 +21,21 @@ KINDS_SHOWN = (
     (PLATFORMS, re.compile(r"依托|利用|借助|通过")),
 )
 _NOTHING_SHOWN = ("", re.compile(r"(?!)"))
+# Words for the means by which a thing is done: "通过哪些渠道" is answered by "…等多种方式".
+MEANS = frozenset("方式 渠道 形式 途径 平台 载体 手段 方法 办法 阵地 媒介 媒体".split())
+# An enumeration closed by 等 and the kind of its items ("抖音、微信、微博等多渠道多平台").
+_ENUMERATION_KIND = re.compile(r"、[^，,。；;]*?等(?:多种|各种|各类|多个|多项|一系列)?([\u4e00-\u9fff]{1,6})")
+
+
+def lists_kind(head: str, clause: str) -> bool:
+    """Tell whether a clause enumerates things of the kind a list question asks for: its items close
+    with 等 and that kind ("…等重点领域" for 哪些重点领域), or a means for a means ("等多种方式" for 哪些渠道)."""
+    match = _ENUMERATION_KIND.search(clause)
+    if match is None or not head:
+        return False
+    kind = match.group(1)
+    words = [w for w in jieba.cut(head) if len(w) >= 2]
+    return any(w in kind for w in words) or (any(m in kind for m in MEANS) and any(m in head for m in MEANS))
 
 
 def kind_shown(head: str) -> tuple[str, re.Pattern]:

@@ -63,7 +63,7 @@ _ASK_MONEY = re.compile(r"(?:花|花了|花费了?|用了|投了)?多少钱")
 _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:周|月|星期)(?:几|哪天|哪一天)|周几|星期几")
 # Answers of a fixed written form, asked for by what the question names.
 _SHAPE_WORDS = (
-    ("document number", re.compile(r"文号|字号|发文号")),
+    ("document number", re.compile(r"文号|字号|发文号|几号文|什么号文")),
     ("ordinal", re.compile(r"第几|第多少|排名(?:怎么样|如何|情况)|排在?(?:什么|哪)")),
     ("year", re.compile(r"哪(?:一|个|两|三)?年(?!\d*月)(?!的[\u4e00-\u9fff])|什么年份|哪个年度")),
     ("until", re.compile(r"截至|截止|为止|到哪(?:一)?天|到什么时候")),
@@ -218,14 +218,32 @@ def _parts(body: str) -> list[str]:
     pieces, start = [], 0
     for previous, ask in zip(merged, merged[1:]):
         breaks = [b for b in _PART_BREAK.finditer(body, previous.end(), ask.start())]
-        if not breaks:
+        if breaks:
+            marks = [b for b in breaks if not b.group().isalpha()]
+            cut = (marks or breaks)[-1]
+            pieces.append(body[start : cut.start()])
+            start = cut.end()
+            continue
+        verb = _counted_then_verb(body, previous, ask)
+        if verb is None:
             return [body]
-        marks = [b for b in breaks if not b.group().isalpha()]
-        cut = (marks or breaks)[-1]
-        pieces.append(body[start : cut.start()])
-        start = cut.end()
+        pieces.append(body[start:verb])  # "从多少个部门划了多少项": the second count starts at its verb
+        start = verb
     pieces.append(body[start:])
     return pieces if all(_WH.search(p) for p in pieces) else [body]
+
+
+def _counted_then_verb(body: str, first: re.Match, second: re.Match) -> int | None:
+    """Return where a second count's verb starts when two counts are asked without a break between them
+    ("从多少个部门划了多少项"), or None."""
+    if not (ASK_NUMBER.match(body, first.start()) and ASK_NUMBER.match(body, second.start())):
+        return None
+    at, verb = first.end(), None
+    for word in jieba.cut(body[first.end() : second.start()]):
+        if at > first.end() and is_verb(word):
+            verb = at  # the last verb: the counted noun before it may hold a character jieba tags a verb (站所)
+        at += len(word)
+    return verb
 
 
 def _read_part(text: str, body: str, comparison: bool) -> Question:

@@ -1,4 +1,4 @@
-"""Find what a report bears about itself: its date and its document number.
+"""Find what a report bears about itself: its date, its document number and whom it is addressed to.
 
 "这份报告是什么时候发的" and "报告的文号是什么" ask for marks no sentence of the body states:
 a published page heads the text with "发布日期: 2024-02-19" (or 发表时间, 成文日期) and
@@ -18,6 +18,8 @@ from qa.reader.questions import Question
 HEAD_CHARS = 400
 TAIL_CHARS = 300
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,5}\s*号")
+# "中共将乐县委员会,将乐县人民政府:" under the title: the bodies the report is sent to.
+_SALUTATION = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff、，, ]{2,60}[:：]\s*$", re.M)
 _LABEL = re.compile(r"(?:发布|发表|成文|印发|公开|发文)(?:日期|时间)\s*[:：]?\s*")
 
 
@@ -63,3 +65,14 @@ def report_mark(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     (start, end), (line_start, line_end) = found
     quote = Quote(text[line_start:line_end], hit.source, hit.report, "", (start - line_start, end - line_start), line_start)
     return Answer(question.text, text[start:end], True, (quote,), kind=question.kind)
+
+
+def addressee(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Return ((start, end) of the bodies a report is addressed to, (start, end) of their line), or None:
+    a line of names ending in a colon among the report's first lines."""
+    match = _SALUTATION.search(text, 0, HEAD_CHARS)
+    if match is None:
+        return None
+    line = text[match.start() : match.end()].rstrip()
+    names_end = match.start() + len(line) - 1
+    return (match.start(), names_end), (match.start(), match.start() + len(line))

@@ -19,7 +19,7 @@ from qa.reader.figures import find_ordinals, find_years
 from qa.reader.report_marks import DOCUMENT_NUMBER
 from qa.reader.edges import _BREAK, _COMMA, MAX_NAME, _lead_trimmed, _trim, _word_end
 from qa.reader.persons import _OFFICE, _name_after_office, _person, holder
-from qa.reader.kinds import HONOURS, PLATFORMS, kind_shown, noun_phrase_end
+from qa.reader.kinds import DOCUMENTS, HONOURS, PLATFORMS, kind_shown, noun_phrase_end
 from qa.reader.questions import Question
 from qa.reader.words import sole_tag
 from qa.reader.shapes import frequency_span, negation_span
@@ -225,6 +225,12 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
                 return holding[0]
         # "培训课堂叫什么名字": a quoted name ending in the noun asked of (“法学课堂”) is the name.
         called = _called(question)
+        kind, _ = kind_shown(question.head or called)
+        titles = [n for n in names if clause[n[0]] == "《"] if kind in DOCUMENTS else []
+        if titles:
+            # "出台的重大行政决策制度文件叫啥": of the titles, the one holding most of the question's words.
+            known = [w for w in (*question.left, *question.right) if len(w) >= 2]
+            return max(titles, key=lambda n: sum(w in clause[n[0] : n[1]] for w in known))
         headed = [
             n for n in names if called and (clause[n[0] : n[1]].rstrip("》").endswith(called)
                                             or called in clause[n[1] : n[1] + 1 + len(called) + NOUN_GAP])

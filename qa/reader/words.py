@@ -48,8 +48,10 @@ def content_words(text: str) -> list[str]:
         for k, word in enumerate(cut):
             # "一般放在每周哪天": 一般 before a verb says how often, as a filler; "一般案件" names a kind.
             usual = word == "一般" and k + 1 < len(cut) and is_verb(cut[k + 1])
-            if len(word) == 2 and word[0] in _LOCATIVES and is_verb(word[1]):
-                word = word[1]  # "评估里排第几": jieba's 里排 is the locative of 评估 and the verb 排
+            if len(word) == 2 and word[0] in _LOCATIVES and (word[0] == "里" or sole_tag(word) is None) and is_verb(word[1]):
+                # "评估里排第几", "方案里列了": jieba's 里排 is the locative of 评估 and the verb 排;
+                # 里 starts no word, 中 and 内 do (内设) unless jieba splits them off itself.
+                word = word[1]
             if word and word not in words and not is_function(word) and not usual:
                 words.append(word)
     return words
