@@ -25,7 +25,7 @@ from qa.retrieval.building import (
 )
 from qa.config import IndexConfig
 from qa.errors import IndexLoadError, QAError, QuestionError
-from qa.reader.followup import FollowUp, resolve_followup, without_carried_year
+from qa.reader.followup import FollowUp, resolve_followup, without_aside, without_carried_year
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.recent import RecentResults
 from qa.retrieval.lexical import LexicalIndex
@@ -382,9 +382,10 @@ class ReportIndex:
             k: how many passages to draw quotes from.
         """
         question = self._check(question, k)
-        history = self._check_history(history)
-        named = self._places_named(question, history)
-        followup = resolve_followup(question, list(history), named) if history else FollowUp(question)
+        history = tuple(without_aside(earlier) for earlier in self._check_history(history))
+        asked = without_aside(question)
+        named = self._places_named(asked, history)
+        followup = resolve_followup(asked, list(history), named) if history else FollowUp(asked)
         standalone = followup.text
         scope = self.scope(standalone, sources=sources, year=year)
         lighter = without_carried_year(standalone, question) if history and scope.out_of_scope else None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa import IndexConfig, IndexLoadError, QAError, QuestionError, ReportIndex
+from qa.ingest.metadata import METADATA_VERSION
 
 TEMPLATE = """{issuer}
 关于{year}年度法治政府建设情况的报告
@@ -142,7 +143,7 @@ def test_an_index_read_by_an_older_metadata_reader_rereads_its_reports_without_e
 
     reloaded = ReportIndex.load(tmp_path / "index", encoder=CountingEncoder())
     assert reloaded.update(corpus) is reloaded  # nothing changed: nothing is done
-    monkeypatch.setattr("qa.index.METADATA_VERSION", 3)  # the reader of a later version reads reports otherwise
+    monkeypatch.setattr("qa.index.METADATA_VERSION", METADATA_VERSION + 1)  # a later reader reads reports otherwise
     reread = reloaded.update(corpus)
     assert reread is not reloaded and CountingEncoder.encoded == 0
     assert [i.source for i in reread.reports] == [i.source for i in reloaded.reports]
@@ -304,6 +305,13 @@ def test_a_year_carried_from_the_conversation_does_not_rule_out_a_place_of_anoth
     answer = index.answer("红星街道呢？", history=history)
     assert answer.text == "517件" and answer.quotes[0].source == "a.txt"
     assert not index.answer("红星街道2023年呢？", history=history).found  # a year the user says still rules
+
+
+def test_a_lead_in_that_only_says_a_new_question_follows_is_no_part_of_it(index: ReportIndex):
+    history = ["白塔街道2023年调处矛盾纠纷多少件？"]
+    for asked in ("另外问一下，红星街道调处矛盾纠纷多少件？", "换个地方，红星街道调处矛盾纠纷多少件？"):
+        answer = index.answer(asked, history=history)
+        assert answer.found and answer.text == "517件", asked
 
 
 def test_a_question_searched_then_answered_is_encoded_and_ranked_once(index: ReportIndex, monkeypatch):

@@ -202,6 +202,8 @@ def test_empty_report_is_refused(text):
         ("北岭回族区人民政府", ("北岭回族区", "北岭回族", "北岭区", "北岭")),
         ("西河土家族苗族自治州", ("西河土家族苗族自治州", "西河土家族苗族", "西河州", "西河")),
         ("东原维吾尔自治区", ("东原维吾尔自治区", "东原维吾尔", "东原")),
+        # A branch office is named for the district it serves.
+        ("青山市自然资源和规划局河东分局", ("青山自然资源和规划局河东分局", "青山市", "青山", "河东")),
     ],
 )
 def test_place_names_keep_only_safe_short_forms(issuer, places):

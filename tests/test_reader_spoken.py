@@ -406,3 +406,20 @@ def test_which_numbered_document_and_a_locative_glued_to_a_verb() -> None:
     report = "2024年,白沙镇落实《青山县法治政府建设实施方案》(青发〔2023〕12号)。印发工作方案,列出32项任务清单。\n"
     assert ask_baisha("白沙镇落实的那个实施方案是几号文？", report).text == "青发〔2023〕12号"
     assert ask_baisha("白沙镇工作方案里列了多少项任务？", report).text == "32项任务"
+
+
+def test_a_count_of_some_of_them_needs_the_words_that_say_which() -> None:
+    report = "2024年,白沙镇审查合同文书43份,提出法律意见27条。\n"
+    assert ask_baisha("白沙镇审查的合同文书有多少份？", report).text == "43份"
+    assert not ask_baisha("白沙镇审查的合同文书里有多少份被退回修改？", report).found
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a short kind the report spells out (律所 for 律师事务所), a bracket inside the name, the verb before it
+    ("白沙镇的法律顾问是哪家律所？", "青山明理(东城)律师事务所"),
+    ("白沙镇调解工作请的是哪家律所？", "江南正和律师事务所"),
+])
+def test_a_short_kind_is_read_as_the_report_spells_it(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇聘请青山明理(东城)律师事务所律师担任法律顾问。"
+              "调解工作专门聘请江南正和律师事务所律师参与。\n")
+    assert_answers(question, report, expected)

@@ -30,9 +30,10 @@ from qa.errors import ReportReadError
 from qa.ingest.cleaning import fold_traditional
 from qa.model import ReportInfo
 
-# Raised whenever what is read from a report changes (round 7: autonomous places' short names, news titles), so
-# an index built before re-reads its reports on the next update instead of keeping their old names.
-METADATA_VERSION = 2
+# Raised whenever what is read from a report changes (round 7: autonomous places' short names, news titles;
+# round 8: a branch office's district), so an index built before re-reads its reports on the next update
+# instead of keeping their old names.
+METADATA_VERSION = 3
 _CN_DIGITS = "〇零一二三四五六七八九"
 _CN_DIGIT_ORDER = "〇一二三四五六七八九"
 _YEAR = rf"(?:\d{{4}}|[{_CN_DIGITS}]{{4}})"
@@ -155,6 +156,10 @@ def place_names(issuer: str) -> tuple[str, ...]:
     organ = issuer.strip()[len(prefix):] if prefix and issuer.strip().startswith(prefix) else ""
     if re.fullmatch(r"[\u4e00-\u9fff]{1,12}(?:局|委|办)", organ):
         names += [stem + organ for _, stem in units if len(stem) >= 2]
+    # "宿迁市自然资源和规划局宿城分局": a branch is named for the district it serves, which names it alone.
+    branch = re.search(r"[局委]([\u4e00-\u9fff]{2,3})分局$", issuer.strip())
+    if branch and branch.group(1) not in common:
+        names.append(branch.group(1))
     unique = list(dict.fromkeys(names))
     return tuple(sorted(unique, key=len, reverse=True))
 

@@ -51,6 +51,7 @@ SLOGAN = 0.3
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
+_SUBSET = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
 # "这份报告是报送给哪个机构的": whom the report itself is addressed to.
 _SENT_TO = re.compile(r"(?:报告|这份|那份).{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
@@ -236,8 +237,13 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
                    bar: float = FOUND) -> Answer | None:
     asked = asked_unit(question)
     scored = []
+    # "审查的合同文书里有多少份被退回修改": the words after 里/中 say which of them are counted;
+    # a sentence without them counts them all, which is not the figure asked.
+    subset = question.right if _SUBSET.search(question.text) else ()
     for cand in candidates:
         clause = cand.clauses[cand.index]
+        if subset and not all(word in sentence_of(cand) for word in subset):
+            continue
         # A bare number cannot answer a question that asks in a unit ("几名"); "六大专题" counts only for "几大".
         figures = [f for f in find_figures(clause.text) if (f.unit or not asked) and (f.unit != "大" or asked == "大")]
         fits = bool(figures) and max(unit_fit(asked, f.unit) for f in figures) == EXACT_UNIT

@@ -52,6 +52,17 @@ class FollowUp:
     within_scene: bool = False
 
 
+# "另外问一下，", "换个话题，": a lead-in clause that only says a new question follows.
+_ASIDE = re.compile(r"^(?:(?:另外|再|顺便|还|我)?(?:想)?(?:问一下|问问|问下|打听一下|请教一下)|换个(?:话题|地方|问题|单位|部门)|"
+                    r"(?:好的?|好吧|行|嗯|谢谢|明白了?)(?:，|,)?(?:再|还|另外)?(?:问一下|问问)?)[，,：:]\s*")
+
+
+def without_aside(question: str) -> str:
+    """Drop a lead-in that only says a new question follows ("另外问一下，…"): it asks nothing itself."""
+    rest = _ASIDE.sub("", question.strip(), count=1)
+    return rest if rest.strip() else question
+
+
 def resolve(question: str, history: Sequence[str], places: Sequence[str]) -> str:
     """Return resolve_followup(...).text: the follow-up rewritten to stand alone."""
     return resolve_followup(question, history, places).text

@@ -352,7 +352,15 @@ def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
     at = clause.find(noun)
     if at <= 0 or clause[at - 1] in "为是的":
         return None  # "…为载体": the noun is what the thing before serves as, not a name's end
-    start = max((m.end() for m in re.finditer(r"[、，,：:；“”‘’《》()（）]|通过|利用|依托|建立|设立|成立", clause[:at])), default=0)
+    # "重庆天亿(涪陵)律师事务所": a bracket right before the noun is the name's own.
+    inside = max(clause.rfind("(", 0, at), clause.rfind("（", 0, at)) if clause[at - 1] in ")）" else at
+    start = max((m.end() for m in re.finditer(r"[、，,：:；“”‘’《》()（）]|通过|利用|依托|建立|设立|成立", clause[:inside])), default=0)
+    # "专门聘请江苏承匠律师事务所": a name that starts with a place starts after the verb before it.
+    pairs, at_pair = list(jieba.posseg.cut(clause[start:at])), start
+    for pair, following in zip(pairs, pairs[1:]):
+        at_pair += len(pair.word)
+        if pair.flag in ("v", "vd") and following.flag == "ns":
+            start = at_pair
     for pair in jieba.posseg.cut(clause[start:at]):
         if pair.flag not in _LEADING_FLAGS or start + len(pair.word) >= at:
             break
