@@ -72,7 +72,7 @@ def test_follow_ups_with_locators_fillers_and_relative_years(question: str, expe
 
 def test_these_two_are_the_last_two_places_named() -> None:
     history = ["田镇街道2024年调处矛盾纠纷多少件", "那春城街道呢？"]
-    assert resolve("这两个街道调处矛盾纠纷次数对比一下", history, PLACES) == "田镇街道和春城街道调处矛盾纠纷次数对比一下"
+    assert resolve("这两个街道调处矛盾纠纷次数对比一下", history, PLACES) == "田镇街道和春城街道调处矛盾纠纷次数对比一下，各多少件"
 
 
 def test_a_follow_up_counting_in_another_unit_asks_within_the_last_scene() -> None:
@@ -132,5 +132,12 @@ def test_a_rate_of_the_word_last_asked_is_the_rate_of_the_whole_scene() -> None:
 
 def test_these_three_are_the_last_three_places_named() -> None:
     history = ["田镇街道2024年学法几次？", "青山镇呢？", "铁西区呢？"]
-    assert resolve("把这三家的学法次数列一下比比", history, PLACES) == "把田镇街道和青山镇和铁西区的学法次数列一下比比"
+    assert resolve("把这三家的学法次数列一下比比", history, PLACES) == "把田镇街道和青山镇和铁西区的学法次数列一下比比，各几次"
     assert "田镇街道" not in resolve("这两个地方比一比", history, PLACES)
+
+
+def test_a_comparison_asking_nothing_asks_the_last_questions_question_word() -> None:
+    history = ["田镇街道2024年开展法治宣讲多少场？", "春城街道呢？"]
+    assert resolve("把这两个街道的宣讲场次对比一下", history, PLACES) == "把田镇街道和春城街道的宣讲场次对比一下，各多少场"
+    history = ["田镇街道法治建设领导小组组长是谁？", "春城街道呢？"]
+    assert resolve("两边的组长列一下", history, PLACES) == "田镇街道和春城街道的组长列一下，各是谁"

@@ -151,3 +151,11 @@ def test_a_verb_before_a_bodys_name_is_no_unknown_place():
     assert not scope("田镇街道2024年报送市人大常委会的议案有几件").out_of_scope
     assert scope("田镇街道2024年报送市人大常委会的议案有几件").sources == ("c.txt",)
     assert scope("桃源县人大常委会审议了几件议案").out_of_scope  # a real name before the body still is one
+
+
+def test_a_place_written_with_the_place_it_lies_in_is_still_its_own():
+    reports = (
+        ReportInfo("a.txt", "", "青山区人民政府东风街道办事处", ("东风街道", "青山区", "东风", "青山"), 2022),
+        ReportInfo("b.txt", "", "河西区红旗街道", ("红旗街道", "河西区", "河西"), 2025),
+    )
+    assert set(resolve_scope("东风街道和河西区红旗街道各有几个社区？", reports).sources) == {"a.txt", "b.txt"}

@@ -30,7 +30,9 @@ MAX_LOCATOR = 8  # the most characters of parent places written before a named o
 _SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
 _BODIES = r"(?:乡镇|镇街|街镇|街道|镇|乡|区县|区|县|市|单位|部门|卫健局|局|机关|地方|地)"
 # "这两个街道", "这三家", "这几个乡镇": the last so many places the conversation named.
-_THESE = re.compile(rf"这(?P<n>[两三四五几])(?!个?年)(?:个|家|地)?{_BODIES}?|(?P<m>[两三四五])(?:个|家|地){_BODIES}")
+_THESE = re.compile(rf"这(?P<n>[两三四五几])(?!个?年)(?:个|家|地)?{_BODIES}?|(?P<m>[两三四五])(?:个|家|地){_BODIES}|(?P<e>两)边")
+# "…对比一下", "列一下": a comparison that asks no question of its own asks the last question's.
+_COMPARES = re.compile(r"对比|比较|比一比|比比|列一下|列出")
 _BOTH_YEARS = re.compile(r"这两年|这两个年份|这两个年度|两个年度")
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
@@ -96,8 +98,8 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
         # "这两个街道中心组学习次数对比一下": the last two places the conversation named.
         named = list(dict.fromkeys(p for earlier in history for p in _places_in(earlier, places)))
         if len(named) >= 2:
-            count = {"两": 2, "三": 3, "四": 4, "五": 5}.get(these.group("n") or these.group("m"), len(named))  # 几: all
-            return FollowUp(question.replace(these.group(), "和".join(named[-count:]), 1))
+            count = {"两": 2, "三": 3, "四": 4, "五": 5}.get(these.group("n") or these.group("m") or these.group("e"), len(named))  # 几: all
+            return FollowUp(_asking_as_before(question.replace(these.group(), "和".join(named[-count:]), 1), history, places))
     if _BOTH_YEARS.search(question) and history and not _YEAR.search(question):
         # "把这两年的学习次数对比列一下": the last two years the conversation named, of its last place.
         years = list(dict.fromkeys(m.group(1) for earlier in history for m in _YEAR.finditer(earlier)))
@@ -112,6 +114,22 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
     if previous is None:
         return FollowUp(question)
     return _resolve(question.strip(), previous, places)
+
+
+def _asking_as_before(question: str, history: Sequence[str], places: Sequence[str]) -> str:
+    """Give a comparison that asks nothing ("这两个地方的宣讲场次对比一下") the last question's question word:
+    "…，各几场" after "…宣讲了几场？", "…，各是谁" after "…组长是谁？"."""
+    if _ASKS.search(question) or not _COMPARES.search(question):
+        return question
+    previous = None
+    for earlier in history:
+        if earlier and earlier.strip():
+            previous = earlier.strip() if previous is None else _resolve(earlier.strip(), previous, places).text
+    asks = list(_ASKS.finditer(previous or ""))
+    if not asks:
+        return question
+    start = asks[-1].start() - (previous[asks[-1].start() - 1 : asks[-1].start()] == "是")
+    return f"{_TRAIL.sub('', question)}，各{_TRAIL.sub('', previous[start:])}"
 
 
 def _within_scene(question: str, places: Sequence[str]) -> bool:

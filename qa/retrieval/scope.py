@@ -234,7 +234,8 @@ def _is_own_place(place: str, info: ReportInfo) -> bool:
     if not written:
         return False
     own = max(written, key=lambda found: (found[0], len(found[1])))[1]
-    return own.startswith(place) or place.startswith(own)
+    # "鹤城区红星街道": the own place written after the place it lies in is the own place still.
+    return own.startswith(place) or place.startswith(own) or place.endswith(own)
 
 
 def _by_year(
