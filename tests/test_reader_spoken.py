@@ -104,7 +104,7 @@ def test_items_joined_by_he_each_ending_in_the_noun_asked() -> None:
     ("白沙镇每年什么时候开专题会部署法治工作？", "每年年初"),
     ("白沙镇在什么时候组织宪法宣誓？", "国家宪法日来临之际"),
     # two name questions joined by 和, each answered
-    ("白沙镇紧扣的是省委哪个部署和市委哪个安排？", "“1310”；“138”"),
+    ("白沙镇紧扣的是省委哪个部署和市委哪个安排？", "“1310”具体部署；“138”工作安排"),
 ])
 def test_times_of_year_and_two_names_joined_by_he(question: str, expected: str) -> None:
     report = ("2024年,白沙镇每年年初召开一次专题会议部署全年法治工作。组织机关干部在国家宪法日来临之际开展宪法宣誓活动。"
@@ -232,7 +232,7 @@ def test_weekdays_and_the_noun_whose_count_is_asked(question: str, expected: str
 
 @pytest.mark.parametrize("question, expected", [
     # a quoted name followed by the noun the question calls it by, which the tokenizer cuts (公众+号)
-    ("白沙镇发布用的公众号叫什么？", "“白沙发布”"),
+    ("白沙镇发布用的公众号叫什么？", "“白沙发布”微信公众号"),
     # 全名 asks the whole name, as 全称 does
     ("白沙镇这份责任清单全名叫什么", "《2024年法治政府建设责任清单》"),
 ])
@@ -422,4 +422,20 @@ def test_a_count_of_some_of_them_needs_the_words_that_say_which() -> None:
 def test_a_short_kind_is_read_as_the_report_spells_it(question: str, expected: str) -> None:
     report = ("2024年,白沙镇聘请青山明理(东城)律师事务所律师担任法律顾问。"
               "调解工作专门聘请江南正和律师事务所律师参与。\n")
+    assert_answers(question, report, expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a quoted name keeps the noun asked when a few characters or the question's words stand between
+    ("白沙镇走访的是哪个产业园？", "“青梅谷”创新产业园"),
+    ("白沙镇构建的营商环境工作体系叫什么？", "“1+3+5”全方位优化营商环境工作体系"),
+    # but not the kind after 等: it names the things listed, not this one
+    ("白沙镇干部学法用的是什么平台？", "“青山干部网络学院”"),
+    # a document is named by its title, in whichever clause of the sentence the title stands
+    ("白沙镇给村民编了本什么普及读物？", "《村民身边的法律问答》"),
+])
+def test_names_with_their_noun_and_a_documents_title_beside_it(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇深入走访“青梅谷”创新产业园企业,开展法律体检。"
+              "构建“1+3+5”全方位优化营商环境工作体系。依托“青山干部网络学院”等平台组织干部学法。"
+              "编写印发《村民身边的法律问答》,为广大村民学法用法提供普及读物。\n")
     assert_answers(question, report, expected)

@@ -19,6 +19,7 @@ from qa.reader.candidates import Candidate, score_clauses
 from qa.reader.descriptions import description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
+from qa.reader.kinds import DOCUMENTS, kind_shown
 from qa.reader.report_marks import addressee, document_number, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
@@ -27,7 +28,7 @@ from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
 from qa.reader.persons import holder, names_person
 from qa.reader.shapes import negation_word
-from qa.reader.spans import entity_span, naming_neighbour, short_head
+from qa.reader.spans import entity_span, marked_names, naming_neighbour, short_head
 from qa.reader.words import is_verb
 from qa.reader.binding import asked_unit, choose_figure, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
@@ -192,7 +193,16 @@ def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str
     """Answer with the span `cut` finds in the best-matching clause of at least `bar` that holds one."""
     scored = []
     count = asked_count(question.text) if kind == "list" else None
-    for cand in [*candidates, *_beside_head(question, candidates)]:
+    beside = _beside_head(question, candidates)
+    if kind_shown(question.head)[0] in DOCUMENTS and kind == "entity":
+        # A document's name is its title: a clause that only names its kind ("提供重要辅助读物") gives way
+        # to the title in its sentence ("编写出版《…学习问答》").
+        def sentence(c: Candidate) -> tuple[str, int, int]:
+            return c.hit.source, c.hit.passage.start, c.clauses[c.index].sentence
+
+        moved = {sentence(c) for c in beside}
+        candidates = [c for c in candidates if sentence(c) not in moved or marked_names(c.clauses[c.index].text)]
+    for cand in [*candidates, *beside]:
         if cand.match < bar - (COUNTED if count else 0.0):
             continue
         text = cand.clauses[cand.index].text

@@ -11,7 +11,7 @@ import re
 import jieba
 import jieba.posseg
 
-DOCUMENTS = frozenset("文件 方案 意见 办法 规定 制度 条例 通知 规划 清单 决定 细则 规则 指引 手册 片名 电影 微电影 读本 教材 法律 法规 法律法规 党内法规 书籍 书目".split())
+DOCUMENTS = frozenset("文件 方案 意见 办法 规定 制度 条例 通知 规划 清单 决定 细则 规则 指引 手册 片名 电影 微电影 读本 读物 教材 法律 法规 法律法规 党内法规 书籍 书目".split())
 HONOURS = frozenset("称号 荣誉 荣誉称号 奖项 表彰 殊荣".split())
 PLATFORMS = frozenset("平台 载体 阵地".split())
 # Each kind, with what shows a thing of it in a clause.

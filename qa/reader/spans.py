@@ -31,6 +31,8 @@ _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年�
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
+MAX_QUOTED_GAP = 12  # characters between a quoted name and its noun asked, at most
+QUOTED_GAP_UNSAID = 5  # of them, characters the question does not say ("全方位优化" of “1+4+8”全方位优化营商环境工作体系)
 
 
 def marked_names(clause: str) -> list[tuple[int, int]]:
@@ -233,7 +235,8 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             return max(titles, key=lambda n: sum(w in clause[n[0] : n[1]] for w in known))
         headed = [
             n for n in names if called and (clause[n[0] : n[1]].rstrip("》").endswith(called)
-                                            or called in clause[n[1] : n[1] + 1 + len(called) + NOUN_GAP])
+                                            or called in clause[n[1] : n[1] + 1 + len(called) + NOUN_GAP]
+                                            or _noun_after_quote(question, clause, n[1], called))
         ] or [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
@@ -244,9 +247,10 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             return compound  # "修订区园林绿化局“三定”规定" asked "哪个局": the 局, not the quoted term
         if headed:
             start, end = headed[0]
-            if clause[end : end + 1] in "”’\"" and clause.startswith(question.head, end + 1):
-                noun_end = max(_word_end(clause, end + 1 + len(question.head)), _said_after(question, clause, end + 1))
-                return start - 1, noun_end  # “优秀”等次, “…”专项行动: quoted, with its noun
+            noun = _noun_after_quote(question, clause, end, question.head or called) if clause[end : end + 1] in "”’\"" else None
+            if noun is not None:
+                noun_end = max(_word_end(clause, noun), _said_after(question, clause, end + 1))
+                return start - 1, noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
             return with_quotes(clause, (start, end))
         for n in names:
             end = _said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
@@ -254,7 +258,8 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
                 return n[0] - 1, _word_end(clause, end)
         if touching:
             return touching[0]
-        if gap is None and (question.wants_name or (question.head and question.head in clause)):
+        if gap is None and ((question.wants_name and (not called or called in clause))
+                            or (question.head and question.head in clause)):
             return names[0]  # "以《理论“兴”课堂》机关学习会为载体" for "依托什么载体"
     if question.wants_name and question.left:
         noun = clause.find(question.left[-1])  # "…综合服务中心叫什么": a clause without the noun named cannot name it
@@ -271,6 +276,24 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         if named is not None and not re.search(r"\d|[一二两三四五六七八九十几多]+个", clause[named[0] : named[1]]):
             return _trim(clause, *named) or gap
     return gap
+
+
+def _noun_after_quote(question: Question, clause: str, quote: int, head: str) -> int | None:
+    """Return where the noun asked (`head`) ends when it follows a closing quote at `quote`, right after it or
+    after a few characters ("“华南声谷”创新产业园") or the question's words ("“1+4+8”全方位优化营商环境工作体系")."""
+    if quote >= len(clause) or clause[quote] not in "”’\"":
+        return None  # the name ends the clause
+    if not head:
+        return quote + 1  # "“太湖e”综合服务中心叫什么": the words the question says of it follow (see _said_after)
+    at = clause.find(head, quote + 1, quote + 1 + MAX_QUOTED_GAP + len(head))
+    if at < 0:
+        return None
+    gap = clause[quote + 1 : at]
+    if "等" in gap or "的" in gap:
+        return None  # "“…学院”等平台", "“…”的三级联动学法体系": the kind of the things listed, or what the quote qualifies
+    for word in sorted({*question.left, *question.right} - {""}, key=len, reverse=True):
+        gap = gap.replace(word, "")
+    return at + len(head) if len(gap) <= QUOTED_GAP_UNSAID else None
 
 
 def _said_after(question: Question, clause: str, at: int) -> int:
@@ -301,7 +324,12 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     if not question.head and not asks_holder and not lists and not closing and not called and not often:
         return None
 
+    # "编了本什么辅助读物": a document is named by its title, whichever clause names its kind.
+    document = not lists and kind_shown(question.head or called)[0] in DOCUMENTS
+
     def names_it(text: str) -> bool:
+        if document:
+            return "《" in text
         if lists and "、" in text:
             return not _restates(question, text)  # "在官方微博微信、办事大厅显示屏等" beside "推送解读文章、公益视频"
         return (_holds_head(question.head, text) or (asks_holder and holder(question, text) is not None)
