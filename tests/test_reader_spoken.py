@@ -439,3 +439,15 @@ def test_names_with_their_noun_and_a_documents_title_beside_it(question: str, ex
               "构建“1+3+5”全方位优化营商环境工作体系。依托“青山干部网络学院”等平台组织干部学法。"
               "编写印发《村民身边的法律问答》,为广大村民学法用法提供普及读物。\n")
     assert_answers(question, report, expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a clause saying when ("…时") answers 什么时候 for the clause after it
+    ("白沙镇什么时候搞宪法宣誓？", "人大选举产生新任副镇长时"),
+    # of two years, the one written before the thing asked; 谈 is no topic word
+    ("白沙镇的报告里还谈了哪一年的工作打算？", "2025年度"),
+])
+def test_a_clause_saying_when_and_the_year_written_before_the_thing_asked(question: str, expected: str) -> None:
+    report = ("现将白沙镇2024年法治建设工作情况及2025年度工作打算报告如下。"
+              "人大选举产生新任副镇长时,组织宪法宣誓仪式。\n")
+    assert_answers(question, report, expected)

@@ -147,6 +147,11 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     the year written in it when the question asks which year's document it is ("哪一年的工作要点")."""
     span = _entity_span(question, clause)
     if span is not None and _YEAR_OF.search(question.text):
+        # "…2024年…情况及2025年度工作思路" asked "哪一年的工作思路": the year written before the thing asked.
+        words = [w for w in (*question.left, *question.right, question.head) if len(w) >= 2]
+        before = [y for y in find_years(clause) if any(clause.startswith(w, y[1]) for w in words)]
+        if len(before) == 1:
+            return before[0]
         years = find_years(clause[span[0] : span[1]])
         if len(years) == 1:
             return span[0] + years[0][0], span[0] + years[0][1]
