@@ -451,3 +451,12 @@ def test_a_clause_saying_when_and_the_year_written_before_the_thing_asked(questi
     report = ("现将白沙镇2024年法治建设工作情况及2025年度工作打算报告如下。"
               "人大选举产生新任副镇长时,组织宪法宣誓仪式。\n")
     assert_answers(question, report, expected)
+
+
+def test_sentences_alone_answer_what_was_done_but_no_name_or_list() -> None:
+    report = ("2024年,白沙镇在方便群众申请行政复议上推行“复议网上办”,群众可在线提交申请。"
+              "镇党委书记带头宣讲法治,先后走进村居开展宣讲活动12场次。\n")
+    done = ask_baisha("白沙镇在方便群众申请行政复议上有什么新做法？", report)
+    assert done.found and "复议网上办" in done.quotes[0].text
+    # a list the sentence does not give item by item is not answered by the sentence
+    assert not ask_baisha("白沙镇书记宣讲时主要讲了哪几部法？", report).found

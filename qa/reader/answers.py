@@ -52,6 +52,9 @@ SLOGAN = 0.3
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
+# "有什么新做法", "做了哪些事": what was done, which the report's sentences describe.
+_DOINGS = re.compile(r"(?:什么|哪些|哪几)[^，,。？?]{0,4}(?:做法|举措|措施|经验|亮点|特色|成效|创新|事|工作)"
+                     r"|(?:做法|举措|措施|经验|亮点|特色|成效)(?:主要)?(?:有|是|包括)?(?:哪些|什么)")
 _SUBSET = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
 # "这份报告是报送给哪个机构的": whom the report itself is addressed to.
@@ -152,7 +155,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     if question.kind == "entity":
         own = question.shape == "document number" and _OWN_MARK.search(question.text)
         answer = (own and report_mark(question, hits, texts, document_number)) or _span_answer(
-            question, candidates, entity_span, "entity") or description_answer(question, candidates, texts, FOUND)
+            question, candidates, entity_span, "entity") or _described(question, candidates, texts)
         return checked(answer, texts, hits) if answer else not_found(question.text, hits)
     if question.kind in ("list", "text"):
         listed = list_answer(question, hits, texts, weighting, FOUND)
@@ -166,9 +169,18 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         # "败诉的案子有多少？" of a year with none: the report's own no ("未发生…败诉案件").
         answer = _figure_answer(question, candidates, weighting, bar) or _span_answer(
             question, [c for c in candidates if c.match >= bar], negation_word, "number")
-    else:
+    elif question.kind == "text":
         answer = description_answer(question, candidates, texts, FOUND)
+    else:
+        answer = _described(question, candidates, texts)
     return checked(answer, texts, hits) if answer else not_found(question.text, hits)
+
+
+def _described(question: Question, candidates: list[Candidate], texts: Mapping[str, str]) -> Answer | None:
+    """Answer a name or list question no span answers with the report's sentences only when it asks what was
+    done ("有什么新做法") or they quote a name ("依托“e起学习”主题活动"): sentences alone answer no "叫什么"."""
+    answer = description_answer(question, candidates, texts, FOUND)
+    return answer if answer is not None and (answer.text or _DOINGS.search(question.text)) else None
 
 
 def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], text_of: TextOf) -> Answer:
