@@ -460,3 +460,17 @@ def test_sentences_alone_answer_what_was_done_but_no_name_or_list() -> None:
     assert done.found and "复议网上办" in done.quotes[0].text
     # a list the sentence does not give item by item is not answered by the sentence
     assert not ask_baisha("白沙镇书记宣讲时主要讲了哪几部法？", report).found
+
+
+@pytest.mark.parametrize("question, expected", [
+    # where: the place between 在 and the verb, whatever other words the clause holds
+    ("白沙镇禁毒普法在哪儿搞的？", "青龙湖湿地公园"),
+    # a name inside a title is the whole title
+    ("白沙镇编印的法治大事记叫啥？", "《白沙镇七十年法治大事记》"),
+    # an ordinal keeps the session before it
+    ("白沙镇是在第几次党委会上审议法治报告的？", "十五届第3次党委会"),
+])
+def test_a_place_after_zai_a_whole_title_and_an_ordinals_session(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇在青龙湖湿地公园开展禁毒普法宣传。编印《白沙镇七十年法治大事记》。"
+              "镇十五届第3次党委会审议法治政府建设年度报告。\n")
+    assert_answers(question, report, expected)

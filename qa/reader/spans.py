@@ -28,6 +28,7 @@ _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
+_PLACE_THEN_VERB = re.compile(r"(?:^|[^现存实])(?:在|于|赴|前往|走进)([^，,。；;在于]{2,16}?)(?=开展|举办|举行|组织|召开|进行|设立|建立|建成|开设)")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
@@ -146,6 +147,10 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     """Return the span of the name, frequency or short fact the question asks for in a clause;
     the year written in it when the question asks which year's document it is ("哪一年的工作要点")."""
     span = _entity_span(question, clause)
+    title = next((m.span() for m in re.finditer(r"《[^》]{1,60}》", clause) if span is not None
+                  and m.start() <= span[0] and span[1] <= m.end() and span != m.span()), None)
+    if title is not None and not _YEAR_OF.search(question.text):
+        return title  # "百年法治大事记" inside 《中国共产党百年法治大事记》: the whole title names it
     if span is not None and _YEAR_OF.search(question.text):
         # "…2024年…情况及2025年度工作思路" asked "哪一年的工作思路": the year written before the thing asked.
         words = [w for w in (*question.left, *question.right, question.head) if len(w) >= 2]
@@ -207,6 +212,10 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             if found is not None:
                 return found
         return _person(clause, gap) if gap is not None else None  # a person is never the quoted name beside
+    if _ASKS_PLACE.search(question.text):
+        at = _PLACE_THEN_VERB.search(clause)  # "在三垟湿地公园开展…普法" asked "普法在哪儿搞的"
+        if at is not None:
+            return at.span(1)
     if gap is not None and _ASKS_PLACE.search(question.text):
         placed = _place_of(clause, gap)  # a place is rarely quoted: the gap is the answer
         if placed is not None:
