@@ -474,3 +474,8 @@ def test_a_place_after_zai_a_whole_title_and_an_ordinals_session(question: str, 
     report = ("2024年,白沙镇在青龙湖湿地公园开展禁毒普法宣传。编印《白沙镇七十年法治大事记》。"
               "镇十五届第3次党委会审议法治政府建设年度报告。\n")
     assert_answers(question, report, expected)
+
+
+def test_where_a_thing_is_set_is_the_place_before_its_locative() -> None:
+    report = "2024年,白沙镇法治工作办公室设置在党政综合办内,由分管副书记任主任。\n"
+    assert ask_baisha("白沙镇法治工作办公室设在哪个科室里？", report).text == "党政综合办"

@@ -28,7 +28,8 @@ _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|
 _PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
-_PLACE_THEN_VERB = re.compile(r"(?:^|[^现存实])(?:在|于|赴|前往|走进)([^，,。；;在于]{2,16}?)(?=开展|举办|举行|组织|召开|进行|设立|建立|建成|开设)")
+_PLACE_THEN_VERB = re.compile(r"(?:^|[^现存实])(?:在|于|赴|前往|走进)([^，,。；;在于]{2,16}?)(?=开展|举办|举行|组织|召开|进行|设立|建立|建成|开设)"
+                              r"|(?:设在|设置在|位于|落户在?|放在|建在)([^，,。；;]{2,16}?)(?:内|里|中)?(?=[，,。；;]|$)")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
@@ -215,7 +216,7 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if _ASKS_PLACE.search(question.text):
         at = _PLACE_THEN_VERB.search(clause)  # "在三垟湿地公园开展…普法" asked "普法在哪儿搞的"
         if at is not None:
-            return at.span(1)
+            return at.span(1) if at.group(1) else at.span(2)  # "办公室设置在党政综合办内"
     if gap is not None and _ASKS_PLACE.search(question.text):
         placed = _place_of(clause, gap)  # a place is rarely quoted: the gap is the answer
         if placed is not None:
