@@ -13,10 +13,8 @@ import re
 from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
-import jieba
-
 from qa.reader.candidates import Candidate, score_clauses
-from qa.reader.descriptions import description_answer
+from qa.reader.descriptions import described_answer, description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
 from qa.reader.kinds import DOCUMENTS, kind_shown
@@ -28,9 +26,9 @@ from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
 from qa.reader.persons import holder, names_person
 from qa.reader.shapes import negation_word
-from qa.reader.spans import entity_span, marked_names, naming_neighbour, short_head
-from qa.reader.words import is_verb
-from qa.reader.binding import asked_unit, choose_figure, listed_figure
+from qa.reader.marked import marked_names, short_head
+from qa.reader.spans import entity_span, naming_neighbour
+from qa.reader.binding import asked_unit, choose_figure, figure_span, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
 # Least weighted share of the question's terms a clause must hold to answer it. On the seven studied
@@ -43,7 +41,6 @@ NAMED = 0.15
 COUNTED = 0.1
 HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks any that only shares the scene
 BESIDE = 120  # characters between a later part's quote and the first part's, for it to share the scene
-MEASURE_NOUN = 6  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
 SCENE = 0.1  # a later part answered beside the first part's quote needs a little less of its wording
 # The least match of a clause whose items spell out the numbered slogan asked of; a slogan is a count
 # asked, so COUNTED is taken off it too, as for "哪三个方向".
@@ -52,9 +49,6 @@ SLOGAN = 0.3
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
-# "有什么新做法", "做了哪些事": what was done, which the report's sentences describe.
-_DOINGS = re.compile(r"(?:什么|哪些|哪几)[^，,。？?]{0,4}(?:做法|举措|措施|经验|亮点|特色|成效|创新|事|工作)"
-                     r"|(?:做法|举措|措施|经验|亮点|特色|成效)(?:主要)?(?:有|是|包括)?(?:哪些|什么)")
 _SUBSET = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
 # "这份报告是报送给哪个机构的": whom the report itself is addressed to.
@@ -155,7 +149,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     if question.kind == "entity":
         own = question.shape == "document number" and _OWN_MARK.search(question.text)
         answer = (own and report_mark(question, hits, texts, document_number)) or _span_answer(
-            question, candidates, entity_span, "entity") or _described(question, candidates, texts)
+            question, candidates, entity_span, "entity") or described_answer(question, candidates, texts, FOUND)
         return checked(answer, texts, hits) if answer else not_found(question.text, hits)
     if question.kind in ("list", "text"):
         listed = list_answer(question, hits, texts, weighting, FOUND)
@@ -172,15 +166,8 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
     elif question.kind == "text":
         answer = description_answer(question, candidates, texts, FOUND)
     else:
-        answer = _described(question, candidates, texts)
+        answer = described_answer(question, candidates, texts, FOUND)
     return checked(answer, texts, hits) if answer else not_found(question.text, hits)
-
-
-def _described(question: Question, candidates: list[Candidate], texts: Mapping[str, str]) -> Answer | None:
-    """Answer a name or list question no span answers with the report's sentences only when it asks what was
-    done ("有什么新做法") or they quote a name ("依托“e起学习”主题活动"): sentences alone answer no "叫什么"."""
-    answer = description_answer(question, candidates, texts, FOUND)
-    return answer if answer is not None and (answer.text or _DOINGS.search(question.text)) else None
 
 
 def compare(question: Question, hits_by_report: Mapping[str, Sequence[Hit]], text_of: TextOf) -> Answer:
@@ -280,7 +267,7 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
         chosen = replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0),
-                         span=_figure_span(question, clause.text, figure))
+                         span=figure_span(question, clause.text, figure))
         scored.append(_listed_figure(question, asked, chosen) or chosen)
     return _best_answer(question, scored, bar)
 
@@ -297,26 +284,7 @@ def _neighbour_figure(question: Question, asked: str, cand: Candidate, weighting
         return None
     figure, fit = choose_figure(question, asked, figures, text, weighting)
     return replace(cand, score=cand.score - NEIGHBOUR + fit, index=i + 1, leaning=1.0,
-                   span=_figure_span(question, text, figure))
-
-
-def _figure_span(question: Question, text: str, figure) -> tuple[int, int]:
-    """Return a figure's span, with the noun it counts when the report writes it right after and the question
-    names it ("9个方面", "13项证明" asked "证明有几项"): the figure alone does not say what it counts."""
-    tokens = set(jieba.cut(question.text))
-
-    def asked(word: str) -> bool:  # a word of the question, not a figure inside one ("20" of 2024年)
-        return word in tokens or (len(word) >= 2 and not word.isdigit() and word in question.text)
-
-    end = figure.end
-    words = list(jieba.cut(text[figure.end : figure.end + MEASURE_NOUN + 8]))
-    for k, word in enumerate(words):
-        last = k + 1 == len(words) or not asked(words[k + 1])
-        if not asked(word) or (last and len(word) > 1 and is_verb(word)):
-            break  # the question's verb after the noun ("86项事项|下放") is not the noun's
-        end += len(word)
-    # A noun longer than MEASURE_NOUN is the scene; one cut short would name something else ("18名行政").
-    return figure.start, end if 2 <= end - figure.end <= MEASURE_NOUN else figure.end
+                   span=figure_span(question, text, figure))
 
 
 def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Candidate | None:

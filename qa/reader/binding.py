@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+import jieba
+
 from qa.reader.figures import Figure, find_figures, unit_fit
 from qa.reader.matching import Weights, anchor, coverage
 from qa.reader.questions import Question
+from qa.reader.words import is_verb
 
 _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
 # "同比增长了多少" asks for a rate of change, written as a percentage, not the count that grew.
@@ -23,6 +26,7 @@ _TOTAL_LABEL = re.compile(r"^(?:合计|总计|共计|累计|总数|总量|共)")
 _LABEL_BREAK = re.compile(r"[，,、；;：:《》()（）\s]")
 _LABEL_FILLER = set("的了达为是共计有“”‘’\"")
 TOTAL = 100  # a total asked for outranks any label
+MEASURE_NOUN = 6  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
 
 def asked_unit(question: Question) -> str | None:
     """Return the unit a number question wants: as written, or % for a rate or a change, 元 for money."""
@@ -172,3 +176,22 @@ def listed_figure(question: Question, asked: str | None, units: Sequence, i: int
         return None
     best_fit = max(unit_fit(asked, f.unit) for (_, f), _ in labelled)
     return labelled_figure(question, [(item, label) for item, label in labelled if unit_fit(asked, item[1].unit) == best_fit])
+
+
+def figure_span(question: Question, text: str, figure) -> tuple[int, int]:
+    """Return a figure's span, with the noun it counts when the report writes it right after and the question
+    names it ("9个方面", "13项证明" asked "证明有几项"): the figure alone does not say what it counts."""
+    tokens = set(jieba.cut(question.text))
+
+    def asked(word: str) -> bool:  # a word of the question, not a figure inside one ("20" of 2024年)
+        return word in tokens or (len(word) >= 2 and not word.isdigit() and word in question.text)
+
+    end = figure.end
+    words = list(jieba.cut(text[figure.end : figure.end + MEASURE_NOUN + 8]))
+    for k, word in enumerate(words):
+        last = k + 1 == len(words) or not asked(words[k + 1])
+        if not asked(word) or (last and len(word) > 1 and is_verb(word)):
+            break  # the question's verb after the noun ("86项事项|下放") is not the noun's
+        end += len(word)
+    # A noun longer than MEASURE_NOUN is the scene; one cut short would name something else ("18名行政").
+    return figure.start, end if 2 <= end - figure.end <= MEASURE_NOUN else figure.end

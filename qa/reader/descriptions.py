@@ -16,6 +16,9 @@ from qa.reader.quoting import MAX_TEXT_QUOTE, is_heading, quote_of, sentence_key
 MAX_TEXT_QUOTES = 3
 AS_GOOD = 0.85  # share of the best clause's match another clause needs to be quoted beside it
 _QUOTED = re.compile(r"“([^”]{2,30})”")
+# "有什么新做法", "做了哪些事": what was done, which the report's sentences describe.
+_DOINGS = re.compile(r"(?:什么|哪些|哪几)[^，,。？?]{0,4}(?:做法|举措|措施|经验|亮点|特色|成效|创新|事|工作)"
+                     r"|(?:做法|举措|措施|经验|亮点|特色|成效)(?:主要)?(?:有|是|包括)?(?:哪些|什么)")
 
 
 def description_answer(question: Question, candidates: list[Candidate], texts: Mapping[str, str], bar: float) -> Answer | None:
@@ -66,3 +69,10 @@ def _body_quotes(cand: Candidate, texts: Mapping[str, str]) -> list[Quote]:
         if len(quotes) == MAX_TEXT_QUOTES - 1 or "\n" in text[end : end + 2]:
             break  # a paragraph's end closes the item
     return quotes or [quote_of(cand, MAX_TEXT_QUOTE)]
+
+
+def described_answer(question: Question, candidates: list[Candidate], texts: Mapping[str, str], bar: float) -> Answer | None:
+    """Answer a name or list question no span answers with the report's sentences only when it asks what was
+    done ("有什么新做法") or they quote a name ("依托“e起学习”主题活动"): sentences alone answer no "叫什么"."""
+    answer = description_answer(question, candidates, texts, bar)
+    return answer if answer is not None and (answer.text or _DOINGS.search(question.text)) else None

@@ -15,7 +15,9 @@ import jieba.posseg
 from qa.reader.figures import chinese_number
 from qa.reader.questions import Question
 from qa.reader.edges import _strip_edges
-from qa.reader.spans import _ASKS_PLACE, _LEADING_FLAGS, _ITEM_SEP, _found, _place_of, _restates, gap_span, marked_names, with_quotes
+from qa.reader.marked import marked_names, with_quotes
+from qa.reader.spans import _LEADING_FLAGS, _ITEM_SEP, _found, _restates, gap_span
+from qa.reader.whereabouts import ASKS_PLACE, place_of
 
 _ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
 # A numbered slogan in quotes: “四个亲自” stands for four items that each say 亲自, “三有” for three with 有.
@@ -94,8 +96,8 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         return headed
     # Two items joined by 和 ("前往乐昌监狱和韶关市粮食安全廉政教育馆"): the gap, when it holds a join.
     gap = gap_span(question, clause)
-    if gap is not None and _ASKS_PLACE.search(question.text):
-        gap = _place_of(clause, gap)
+    if gap is not None and ASKS_PLACE.search(question.text):
+        gap = place_of(clause, gap)
     if gap is not None:
         gap = _joined_to_next_head(question, clause, gap)
         items = [i for i in _ITEM_SEP.split(clause[gap[0] : gap[1]]) if i]

@@ -23,23 +23,12 @@ from qa.reader.kinds import DOCUMENTS, HONOURS, PLATFORMS, kind_shown, noun_phra
 from qa.reader.questions import Question
 from qa.reader.words import sole_tag
 from qa.reader.shapes import frequency_span, negation_span
+from qa.reader.whereabouts import place_span
+from qa.reader.marked import NOUN_GAP, called_noun, marked_names, noun_after_quote, said_after, short_head, with_quotes
 
-_MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
-_PLACE_LEAD = re.compile(r".*(?:赴|到|去|在|于|前往|走进|进入)")
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
-_PLACE_THEN_VERB = re.compile(r"(?:^|[^现存实])(?:在|于|赴|前往|走进)([^，,。；;在于]{2,16}?)(?=开展|举办|举行|组织|召开|进行|设立|建立|建成|开设)"
-                              r"|(?:设在|设置在|位于|落户在?|放在|建在)([^，,。；;]{2,16}?)(?:内|里|中)?(?=[，,。；;]|$)")
-_ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个地方")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
-NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
-MAX_QUOTED_GAP = 12  # characters between a quoted name and its noun asked, at most
-QUOTED_GAP_UNSAID = 5  # of them, characters the question does not say ("全方位优化" of “1+4+8”全方位优化营商环境工作体系)
-
-
-def marked_names(clause: str) -> list[tuple[int, int]]:
-    """Return the spans of titles (with their 《》, as titles are written) and quoted names (inside the quotes)."""
-    return [m.span() if m.group().startswith("《") else (m.start() + 1, m.end() - 1) for m in _MARKED.finditer(clause)]
 
 
 def _found(words: Sequence[str], clause: str) -> list[tuple[int, int]]:
@@ -108,22 +97,6 @@ def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
         begin = max((m.end() for m in _BREAK.finditer(clause, 0, min(s for s, _ in left))), default=0)
         span = _trim(clause, begin, end)
     return span if span and span[1] - span[0] <= MAX_NAME else None
-
-
-def short_head(head: str, clause: str, at: int) -> bool:
-    """Tell whether a quoted name is followed by the first character of a two-character noun asked, alone
-    ("“一票否优”制" for 制度): the noun said short."""
-    return len(head) == 2 and clause[at : at + 1] == head[0] and not "\u4e00" <= clause[at + 1 : at + 2] <= "\u9fff"
-
-
-def _called(question: Question) -> str:
-    """Return the noun a "叫什么名字" question names the thing by ("课堂" of "培训课堂叫什么名字"), or ""."""
-    if not (question.wants_name and not question.head and question.left):
-        return ""
-    last = question.left[-1]
-    joined = "".join(question.left[-2:])
-    # "公众号叫什么": a noun the tokenizer cut ("公众"+"号") is called by as written.
-    return joined if len(last) == 1 and len(question.left) > 1 and joined in question.text else last
 
 
 def _closed_elsewhere(question: Question, clause: str) -> bool:
@@ -213,14 +186,9 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             if found is not None:
                 return found
         return _person(clause, gap) if gap is not None else None  # a person is never the quoted name beside
-    if _ASKS_PLACE.search(question.text):
-        at = _PLACE_THEN_VERB.search(clause)  # "在三垟湿地公园开展…普法" asked "普法在哪儿搞的"
-        if at is not None:
-            return at.span(1) if at.group(1) else at.span(2)  # "办公室设置在党政综合办内"
-    if gap is not None and _ASKS_PLACE.search(question.text):
-        placed = _place_of(clause, gap)  # a place is rarely quoted: the gap is the answer
-        if placed is not None:
-            return placed
+    placed = place_span(question, clause, gap)
+    if placed is not None:
+        return placed
     names = marked_names(clause)
     compound = _named_noun(clause, question.head) if _names_kind(question.head) else None
     compound = compound and _trim(clause, *compound)
@@ -241,7 +209,7 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             if holding:
                 return holding[0]
         # "培训课堂叫什么名字": a quoted name ending in the noun asked of (“法学课堂”) is the name.
-        called = _called(question)
+        called = called_noun(question)
         kind, _ = kind_shown(question.head or called)
         titles = [n for n in names if clause[n[0]] == "《"] if kind in DOCUMENTS else []
         if titles:
@@ -251,7 +219,7 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         headed = [
             n for n in names if called and (clause[n[0] : n[1]].rstrip("》").endswith(called)
                                             or called in clause[n[1] : n[1] + 1 + len(called) + NOUN_GAP]
-                                            or _noun_after_quote(question, clause, n[1], called))
+                                            or noun_after_quote(question, clause, n[1], called))
         ] or [
             n for n in names if question.head and (
                 clause[n[0] : n[1]].rstrip("》").endswith(question.head)
@@ -262,13 +230,13 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             return compound  # "修订区园林绿化局“三定”规定" asked "哪个局": the 局, not the quoted term
         if headed:
             start, end = headed[0]
-            noun = _noun_after_quote(question, clause, end, question.head or called) if clause[end : end + 1] in "”’\"" else None
+            noun = noun_after_quote(question, clause, end, question.head or called) if clause[end : end + 1] in "”’\"" else None
             if noun is not None:
-                noun_end = max(_word_end(clause, noun), _said_after(question, clause, end + 1))
+                noun_end = max(_word_end(clause, noun), said_after(question, clause, end + 1))
                 return start - 1, noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
             return with_quotes(clause, (start, end))
         for n in names:
-            end = _said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
+            end = said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
             if end > n[1] + 1:
                 return n[0] - 1, _word_end(clause, end)
         if touching:
@@ -293,34 +261,6 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     return gap
 
 
-def _noun_after_quote(question: Question, clause: str, quote: int, head: str) -> int | None:
-    """Return where the noun asked (`head`) ends when it follows a closing quote at `quote`, right after it or
-    after a few characters ("“华南声谷”创新产业园") or the question's words ("“1+4+8”全方位优化营商环境工作体系")."""
-    if quote >= len(clause) or clause[quote] not in "”’\"":
-        return None  # the name ends the clause
-    if not head:
-        return quote + 1  # "“太湖e”综合服务中心叫什么": the words the question says of it follow (see _said_after)
-    at = clause.find(head, quote + 1, quote + 1 + MAX_QUOTED_GAP + len(head))
-    if at < 0:
-        return None
-    gap = clause[quote + 1 : at]
-    if "等" in gap or "的" in gap:
-        return None  # "“…学院”等平台", "“…”的三级联动学法体系": the kind of the things listed, or what the quote qualifies
-    for word in sorted({*question.left, *question.right} - {""}, key=len, reverse=True):
-        gap = gap.replace(word, "")
-    return at + len(head) if len(gap) <= QUOTED_GAP_UNSAID else None
-
-
-def _said_after(question: Question, clause: str, at: int) -> int:
-    """Return where the question's words written one after another from `at` end ("综合"+"服务中心")."""
-    words = sorted({*question.left, *question.right, question.head} - {""}, key=len, reverse=True)
-    while True:
-        word = next((w for w in words if len(w) >= 2 and clause.startswith(w, at)), None)
-        if word is None:
-            return at
-        at += len(word)
-
-
 def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     """Return the clause of clause i's sentence that holds what the answer names, when clause i does not.
 
@@ -334,7 +274,7 @@ def naming_neighbour(question: Question, units: Sequence, i: int) -> int | None:
     closing = _closing(question)
     if any(w in units[i].text for w in closing):
         closing = []  # the gap closes in clause i itself
-    called = _called(question)
+    called = called_noun(question)
     often = question.frequency  # "领导小组多久开一次会": how often is said in a clause of its own
     if not question.head and not asks_holder and not lists and not closing and not called and not often:
         return None
@@ -366,19 +306,6 @@ def _holds_head(head: str, text: str) -> bool:
     if len(head) != 1:
         return bool(head) and head in text
     return any(not "\u4e00" <= text[at + 1 : at + 2] <= "\u9fff" for at in (m.start() for m in re.finditer(head, text)))
-
-
-def with_quotes(clause: str, span: tuple[int, int]) -> tuple[int, int]:
-    """Widen a name to the quotes around it, when it is quoted (“东区发布”)."""
-    start, end = span
-    quoted = start > 0 and clause[start - 1] in "“‘" and clause[end : end + 1] in "”’"
-    return (start - 1, end + 1) if quoted else span
-
-
-def _place_of(clause: str, gap: tuple[int, int]) -> tuple[int, int] | None:
-    """Return a gap less the words that lead to a place ("在辖区吴山广场" -> "辖区吴山广场")."""
-    cut = _PLACE_LEAD.match(clause[gap[0] : gap[1]])
-    return _trim(clause, gap[0] + cut.end(), gap[1]) if cut else gap
 
 
 _LEADING_FLAGS = ("a", "ad", "d", "v", "vd", "vn", "p", "c", "x")  # verbs, adverbs, marks before a name ("高效运作")
