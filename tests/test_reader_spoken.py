@@ -479,3 +479,9 @@ def test_a_place_after_zai_a_whole_title_and_an_ordinals_session(question: str, 
 def test_where_a_thing_is_set_is_the_place_before_its_locative() -> None:
     report = "2024年,白沙镇法治工作办公室设置在党政综合办内,由分管副书记任主任。\n"
     assert ask_baisha("白沙镇法治工作办公室设在哪个科室里？", report).text == "党政综合办"
+
+
+def test_a_light_verb_the_report_writes_otherwise_and_an_adverb_before_the_list() -> None:
+    report = "2024年,白沙镇充分利用“3·15”消费者权益日、“12·4”国家宪法日等节点开展普法宣传。\n"
+    answer = ask_baisha("白沙镇借哪几个法治宣传日开展普法？", report)
+    assert answer.found and answer.text == "“3·15”消费者权益日、“12·4”国家宪法日", answer.text

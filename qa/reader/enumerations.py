@@ -19,7 +19,8 @@ from qa.reader.marked import marked_names, with_quotes
 from qa.reader.spans import _LEADING_FLAGS, _ITEM_SEP, _found, _restates, gap_span
 from qa.reader.whereabouts import ASKS_PLACE, place_of
 
-_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
+_ITEM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:充分|积极|深入|广泛|主动)?(?:了|从|通过|以|由|依托|利用|运用|包括|包含|涉及|围绕|聚焦|采取|采用|用|有|是|为|即|对|在|将|把|如|坚持)*")
+_LEAD_VERB = re.compile(r"通过|依托|利用|运用|借助|包括|包含|涉及|围绕|聚焦|采取|采用")
 # A numbered slogan in quotes: “四个亲自” stands for four items that each say 亲自, “三有” for three with 有.
 _SLOGAN = re.compile(r"“([一二两三四五六七八九十]+)个?([\u4e00-\u9fff]{1,3})”")
 # "由哪些人组成" asks the members a clause puts between 由 and 组成.
@@ -59,6 +60,9 @@ def items_span(question: Question, clause: str) -> tuple[int, int] | None:
         last = [e for _, e in _found(question.left[-1:], clause) if e in cuts]
         cuts = last or cuts
         begin = _item_start(clause, first, max([segment, *cuts]))
+        # "白沙镇充分利用“3·15”…、…": the items start after the verb that leads into them, wherever it stands.
+        leads = [m.end() for m in _LEAD_VERB.finditer(clause, begin, first) if first - m.end() >= 2]
+        begin = leads[-1] if leads else begin
         # Words the first item holds too ("社区" of 鹤山社区) are the items' kind, not what follows them.
         said = [w for w in (*question.left, *question.right) if len(w) >= 2 and w not in clause[begin:first]]
         named_things = re.findall(r"“([^”]{2,20})”", question.text)
