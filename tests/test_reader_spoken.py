@@ -485,3 +485,9 @@ def test_a_light_verb_the_report_writes_otherwise_and_an_adverb_before_the_list(
     report = "2024年,白沙镇充分利用“3·15”消费者权益日、“12·4”国家宪法日等节点开展普法宣传。\n"
     answer = ask_baisha("白沙镇借哪几个法治宣传日开展普法？", report)
     assert answer.found and answer.text == "“3·15”消费者权益日、“12·4”国家宪法日", answer.text
+
+
+def test_who_carries_out_a_role_is_the_subject_of_the_clause() -> None:
+    report = "2024年,镇党委书记、镇长韩立平认真履行推进法治建设第一责任人职责,多次主持召开专题会议。\n"
+    answer = ask_baisha("白沙镇法治建设第一责任人是谁？", report)
+    assert answer.found and answer.text == "镇党委书记、镇长韩立平", answer.text

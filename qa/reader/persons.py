@@ -35,6 +35,12 @@ def holder(question: Question, clause: str) -> tuple[int, int] | None:
             return given.span(1)
         match = re.search(rf"(?:担任|任|为|当)(?:双|常务)?{re.escape(role)}", clause)
         if match is None:
+            # "部长唐登杰认真履行推进…第一责任人职责": who carries out the role is the clause's subject.
+            duty = re.search(rf"(?:认真|切实|带头|全面|严格)?(?:履行|作为)[^，,；;]{{0,12}}?{re.escape(role)}", clause)
+            begin = max((m.end() for m in re.finditer(r"[，,；;：:]", clause[: duty.start()])), default=0) if duty else 0
+            span = _trim(clause, begin, duty.start()) if duty else None
+            if span is not None and span[1] - span[0] <= MAX_NAME and names_person(clause[span[0] : span[1]]):
+                return span
             continue
         # Another role given before it ("…任副组长、司法所所长任办公室主任") ends where this holder starts.
         # "明确党委书记为组长", "以镇党委书记、镇长任双组长": the verb that names the holder is not part of it.
