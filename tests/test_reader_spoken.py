@@ -491,3 +491,10 @@ def test_who_carries_out_a_role_is_the_subject_of_the_clause() -> None:
     report = "2024年,镇党委书记、镇长韩立平认真履行推进法治建设第一责任人职责,多次主持召开专题会议。\n"
     answer = ask_baisha("白沙镇法治建设第一责任人是谁？", report)
     assert answer.found and answer.text == "镇党委书记、镇长韩立平", answer.text
+
+
+def test_the_year_a_report_is_of_is_read_from_its_opening() -> None:
+    report = ("白沙镇2024年度法治政府建设工作报告\n2024年,白沙镇深入推进法治建设。"
+              "2025年,白沙镇将持续深化依法行政。\n")
+    answer = ask_baisha("白沙镇这份报告总结的是哪一年度的工作？", report)
+    assert answer.found and answer.text == "2024年度", answer.text

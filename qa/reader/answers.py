@@ -18,7 +18,7 @@ from qa.reader.descriptions import described_answer, description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
 from qa.reader.kinds import DOCUMENTS, kind_shown
-from qa.reader.report_marks import addressee, document_number, report_mark
+from qa.reader.report_marks import addressee, document_number, report_mark, report_year
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
@@ -52,6 +52,7 @@ TARGET = 0.05
 _SUBSET = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
 # "这份报告是报送给哪个机构的": whom the report itself is addressed to.
+_OWN_YEAR = re.compile(r"(?:这份|那份|本|该)报告.{0,12}哪(?:一|个)?年")  # the year the report itself is of
 _SENT_TO = re.compile(r"(?:报告|这份|那份).{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
 BOUND = 0.15  # a date marked as the end (or start) a question asks for, against one marked as the other
 _REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
@@ -132,6 +133,10 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         sent_to = report_mark(question, hits, texts, addressee)
         if sent_to is not None:
             return checked(sent_to, texts, hits)
+    if _OWN_YEAR.search(question.text):
+        own_year = report_mark(question, hits, texts, report_year)
+        if own_year is not None:
+            return checked(own_year, texts, hits)
     weighting = weights(question, texts.values())
     candidates = score_clauses(question, hits, texts, weighting)
     if question.kind == "list":

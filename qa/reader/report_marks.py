@@ -1,4 +1,4 @@
-"""Find what a report bears about itself: its date, its document number and whom it is addressed to.
+"""Find what a report bears about itself: its date, its document number, its year and whom it is addressed to.
 
 "这份报告是什么时候发的" and "报告的文号是什么" ask for marks no sentence of the body states:
 a published page heads the text with "发布日期: 2024-02-19" (or 发表时间, 成文日期) and
@@ -76,3 +76,18 @@ def addressee(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     line = text[match.start() : match.end()].rstrip()
     names_end = match.start() + len(line) - 1
     return (match.start(), names_end), (match.start(), match.start() + len(line))
+
+
+_YEAR_OF_REPORT = re.compile(r"(?:19|20)\d{2}\s*年度|(?:19|20)\d{2}\s*年")
+
+
+def report_year(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Return ((start, end) of the year a report is of, (start, end) of its line), or None: the first year
+    of its opening lines, written as a 年度 where it is ("2025年度法治政府建设工作报告")."""
+    head = text[:HEAD_CHARS]
+    match = re.search(r"(?:19|20)\d{2}\s*年度", head) or _YEAR_OF_REPORT.search(head)
+    if match is None:
+        return None
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    return match.span(), (line_start, line_end if line_end >= 0 else match.end())
