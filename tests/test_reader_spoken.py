@@ -498,3 +498,10 @@ def test_the_year_a_report_is_of_is_read_from_its_opening() -> None:
               "2025年,白沙镇将持续深化依法行政。\n")
     answer = ask_baisha("白沙镇这份报告总结的是哪一年度的工作？", report)
     assert answer.found and answer.text == "2024年度", answer.text
+
+
+def test_yigong_is_cut_off_before_the_tokenizer_and_a_count_asked_is_no_topic_word() -> None:
+    from qa.reader.words import content_words
+    assert content_words("报告里一共用了几项措施推进法治建设") == ["措施", "推进", "法治", "建设"]
+    report = "白沙镇2024年度法治政府建设工作报告\n一、六项措施推进法治政府建设\n"
+    assert ask_baisha("白沙镇报告里一共用了几项措施推进法治政府建设？", report).text == "六项"

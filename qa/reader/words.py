@@ -25,6 +25,7 @@ STOP_TOKENS = frozenset(
     """.split()
 )
 _SPLIT = re.compile(r"[\s\W_]+")
+_TOTALS = re.compile(r"一共|总共")
 
 
 def sole_tag(word: str) -> str | None:
@@ -41,7 +42,8 @@ def is_verb(word: str) -> bool:
 def content_words(text: str) -> list[str]:
     """Return the content words of a piece of question, in order, without fillers and light verbs."""
     words: list[str] = []
-    for piece in _SPLIT.split(text.replace("|", " ").replace("‖", " ")):
+    # "一共用了几项": cut alone, 一共 keeps jieba from reading 共用.
+    for piece in _SPLIT.split(_TOTALS.sub(" ", text.replace("|", " ").replace("‖", " "))):
         if not piece:
             continue
         cut = [word.strip() for word in jieba.cut(piece)]
@@ -61,7 +63,7 @@ _LOCATIVES = "里中内上"
 _FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
 # "这块牌子", "那项工作", "那天": a demonstrative with its classifier points at the topic, it is not one.
 _DEICTIC = re.compile(r"[这那该此]一?[" + CLASSIFIER + "块件场回样天本张]")
-_COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万]+)?(?:" + _UNIT + r")")
+_COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万几]+)?(?:" + _UNIT + r")")
 
 
 def is_function(word: str) -> bool:
