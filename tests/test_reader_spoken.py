@@ -505,3 +505,9 @@ def test_yigong_is_cut_off_before_the_tokenizer_and_a_count_asked_is_no_topic_wo
     assert content_words("报告里一共用了几项措施推进法治建设") == ["措施", "推进", "法治", "建设"]
     report = "白沙镇2024年度法治政府建设工作报告\n一、六项措施推进法治政府建设\n"
     assert ask_baisha("白沙镇报告里一共用了几项措施推进法治政府建设？", report).text == "六项"
+
+
+def test_a_rank_among_the_first_answers_where_it_stands() -> None:
+    report = "2024年,白沙镇公共法律服务中心各季度考评均位列全区前五。\n"
+    answer = ask_baisha("白沙镇公共法律服务中心各季度考评在全区大概什么位置？", report)
+    assert answer.found and answer.text == "全区前五", answer.text

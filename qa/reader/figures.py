@@ -42,7 +42,8 @@ _CN_FIGURE = re.compile(
 # A rank keeps the field it is counted in ("全市第二", "全市各区第一"): without it a rank says nothing.
 _ORDINAL = re.compile(
     rf"(?:全(?:国|省|市|区|县)(?:各(?:区|县|市|地|单位|部门))?|(?<=[居列])[\u4e00-\u9fff]{{2,6}}?(?=第))?"
-    rf"(?:[{_CN_DIGITS}\d]{{1,3}}届)?第(?:\d+|[{_CN_DIGITS}]{{1,4}})(?:{_UNIT}|号)?"
+    rf"(?:(?:[{_CN_DIGITS}\d]{{1,3}}届)?第(?:\d+|[{_CN_DIGITS}]{{1,4}})(?:{_UNIT}|号)?"
+    rf"|(?<=[全国省市区县])前(?:\d+|[{_CN_DIGITS}]{{1,3}})(?:名|位)?)"  # "全市前十": a rank among the first
 )
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?"

@@ -64,7 +64,7 @@ _FREQUENCY_WORDS = re.compile(r"多久|多长时间|频次|频率|每隔|每(?:�
 # Answers of a fixed written form, asked for by what the question names.
 _SHAPE_WORDS = (
     ("document number", re.compile(r"文号|字号|发文号|几号文|什么号文")),
-    ("ordinal", re.compile(r"第几|第多少|排名(?:怎么样|如何|情况)|排在?(?:什么|哪)")),
+    ("ordinal", re.compile(r"第几|第多少|排名(?:怎么样|如何|情况)|排在?(?:什么|哪)|(?:什么|哪个)位置|名次")),
     ("year", re.compile(r"哪(?:一|个|两|三)?年(?!\d*月)(?!的[\u4e00-\u9fff])|什么年份|哪个年度")),
     ("until", re.compile(r"截至|截止|为止|到哪(?:一)?天|到什么时候")),
     ("since", re.compile(r"从哪(?:一)?天|(?:哪一?天|什么时候)(?:开始|起)")),
