@@ -49,7 +49,7 @@ SLOGAN = 0.3
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
-_SUBSET = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
+_SOME_OF = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
 # "这份报告是报送给哪个机构的": whom the report itself is addressed to.
 _OWN_YEAR = re.compile(r"(?:这份|那份|本|该)报告.{0,12}哪(?:一|个)?年")  # the year the report itself is of
@@ -253,7 +253,7 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
     scored = []
     # "审查的合同文书里有多少份被退回修改": the words after 里/中 say which of them are counted;
     # a sentence without them counts them all, which is not the figure asked.
-    subset = question.right if _SUBSET.search(question.text) else ()
+    subset = question.right if _SOME_OF.search(question.text) else ()
     for cand in candidates:
         clause = cand.clauses[cand.index]
         if subset and not all(word in sentence_of(cand) for word in subset):
