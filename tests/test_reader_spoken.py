@@ -511,3 +511,19 @@ def test_a_rank_among_the_first_answers_where_it_stands() -> None:
     report = "2024年,白沙镇公共法律服务中心各季度考评均位列全区前五。\n"
     answer = ask_baisha("白沙镇公共法律服务中心各季度考评在全区大概什么位置？", report)
     assert answer.found and answer.text == "全区前五", answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 把A作为B: what is taken, or what it is taken as, whichever verb the question uses
+    ("白沙镇党委把什么当成首要政治任务？", "学习贯彻习近平法治思想"),
+    ("白沙镇把普法宣传摆在什么位置？", "一项基础性工作"),
+    # how long, not how often: a figure
+    ("白沙镇读书班办了多长时间？", "5.5天"),
+    # a quoted name keeps its quotes
+    ("白沙镇为补农村服务短板组建了什么队伍？", "“田间法律服务队”"),
+])
+def test_a_ba_frame_a_duration_and_a_quoted_names_quotes(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇党委坚持把学习贯彻习近平法治思想作为首要政治任务。"
+              "镇政府将普法宣传作为一项基础性工作。举办读书班5.5天。"
+              "组建“田间法律服务队”,弥补农村服务短板。\n")
+    assert_answers(question, report, expected)

@@ -259,7 +259,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     # "谁入选了…": what follows 谁 is what the person did, not a noun the answer ends with.
     head = _head(body[wh.end():], wh.group() in ("哪", "什么")) if wh and wh.group() != "谁" and kind in ("entity", "list", "text") else ""
     wants_name = bool(_NAME_WORDS.search(body))
-    shape = "frequency" if _FREQUENCY_WORDS.search(body) else next(
+    shape = "frequency" if _FREQUENCY_WORDS.search(body) and not _asks_duration(body) else next(
         (name for name, words in _SHAPE_WORDS if words.search(body) and (name not in _BOUNDS or kind == "date")), "")
     if not shape and kind == "text" and _YES_NO.search(body):
         shape = "yes-no"
@@ -275,7 +275,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     marked = _ASK_MONEY.sub("‖", marked)
     if kind == "date":
         marked = _DATE_WORDS.sub("‖", marked)
-    if shape == "frequency":
+    if shape == "frequency" or _asks_duration(body):
         marked = _FREQUENCY_WORDS.sub("‖", marked)  # "每周哪天": the period asked in is no word to match  # "几号" asks a day; its 号 is no word a clause must hold
     marked = ASK_NUMBER.sub("‖", marked)
     marked = _ASK_OTHER.sub("‖", marked)
@@ -362,13 +362,18 @@ def _abbreviates(short: str, name: str) -> bool:
     return len(short) < len(name) and all(ch in rest for ch in short)
 
 
+def _asks_duration(body: str) -> bool:
+    """Tell "读书班办了多长时间" (how long: a figure in days or hours) from "多久开一次会" (how often)."""
+    return bool(re.search(r"多久|多长时间", body)) and not re.search(r"一次|一回|每|隔|频", body)
+
+
 def _kind(body: str) -> str:
     """Tell the form of answer wanted from the question words left after places and years."""
     if _DATE_WORDS.search(body):
         return "date"
     if re.search(r"哪[几两三四五六七八九十]|哪些|些什么", body) or (_LIST_WORDS.search(body) and not re.search(r"多少|几", body)):
         return "list"
-    if _NUMBER_WORDS.search(body) and not _FREQUENCY_WORDS.search(body):
+    if (_NUMBER_WORDS.search(body) and not _FREQUENCY_WORDS.search(body)) or _asks_duration(body):
         return "number"
     if _ENTITY_WORDS.search(body):
         return "entity"

@@ -48,6 +48,21 @@ def _found(words: Sequence[str], clause: str) -> list[tuple[int, int]]:
     return spans
 
 
+# "把A作为B": what is taken (A) and what it is taken as (B), whichever verb says so.
+_BA_FRAME = re.compile(r"(?:把|将)([^，,。；;]{2,40}?)(?:作为|当作|当成|列为|纳入|摆在|放在|放进|放到)([^，,。；;]{2,40})")
+_BA_ASKS_A = re.compile(r"把(?:什么|啥|哪)")
+
+
+def _ba_frame_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Answer "把什么当成首要政治任务" with A and "把学习…摆在什么位置" with B of the clause's "把A作为B"."""
+    if not _BA_FRAME.search(question.text) and not _BA_ASKS_A.search(question.text):
+        return None
+    match = _BA_FRAME.search(clause)
+    if match is None:
+        return None
+    return match.span(1) if _BA_ASKS_A.search(question.text) else match.span(2)
+
+
 def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
     """Return the span between the question's words before and after the question word, or None."""
     left = _found(question.left, clause)
@@ -121,6 +136,8 @@ def entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     """Return the span of the name, frequency or short fact the question asks for in a clause;
     the year written in it when the question asks which year's document it is ("哪一年的工作要点")."""
     span = _entity_span(question, clause)
+    if span is not None and not question.asks_person:
+        span = with_quotes(clause, span)  # “流动法治服务队”: the name as the report marks it
     title = next((m.span() for m in re.finditer(r"《[^》]{1,60}》", clause) if span is not None
                   and m.start() <= span[0] and span[1] <= m.end() and span != m.span()), None)
     if title is not None and not _YEAR_OF.search(question.text):
@@ -142,6 +159,9 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         return frequency_span(clause)
     if question.shape == "yes-no":
         return negation_span(clause)
+    framed = _ba_frame_span(question, clause)
+    if framed is not None:
+        return framed
     noun, shown = kind_shown(question.head)
     showing = shown.search(clause) if noun in (*HONOURS, *PLATFORMS) and noun not in clause else None
     if showing is not None:
