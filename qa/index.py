@@ -7,6 +7,7 @@ and year a question names, and extractive answers.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -19,6 +20,7 @@ from embeddings.store import VectorStore, load_store
 from qa.retrieval import changes, segment_view, segments, storage
 from qa.retrieval.backend import DenseSearch, LexicalSearch, LocalDense
 from qa.reader.answers import compare, extract_answer
+from qa.reader.evidence import PART_SEPARATOR
 from qa.retrieval.building import (
     PLAN_WORDS, REQUIRED_FILES, VECTORS, Progress, embed_passages, embedding_input, lexical_input,
     tokenize_passages, vector_key, write_generation,
@@ -46,6 +48,10 @@ if TYPE_CHECKING:
 
 def _no_progress(fraction: float, message: str) -> None:
     """Ignore progress reports."""
+
+
+# A question word: a piece of a question without one asks nothing of its own.
+_ASKS_SOMETHING = re.compile(r"多少|几|什么|哪|谁|啥")
 
 
 class ReportIndex:
@@ -400,6 +406,14 @@ class ReportIndex:
         if scope.out_of_scope or self._figure_of_another_year(parsed, scope):
             related = self._search(standalone, k, None)
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
+        pieces = self._pieces_by_place(standalone) if parsed.parts else []
+        if pieces:
+            # "红星街道…多少件，白塔街道…多少场": each part asks its own place, answered as a question of its own.
+            replies = [self.answer(piece, sources=sources, year=year, k=k) for piece in pieces]
+            if not all(reply.found and reply.text for reply in replies):
+                return Answer(question, None, False, tuple(q for r in replies for q in r.quotes[:1]), kind="none")
+            return Answer(question, PART_SEPARATOR.join(r.text for r in replies), True,
+                          tuple(r.quotes[0] for r in replies), tuple(replies), kind=replies[0].kind)
         several = scope.sources is None or len(scope.sources) > 1
         side_by_side = len(scope.places) > 1 or len(scope.years) > 1
         if several and (parsed.comparison or (side_by_side and scope.sources is not None
@@ -415,6 +429,15 @@ class ReportIndex:
         if official != standalone:
             parsed = analyse(official, places=[*named, *issuers])
         return extract_answer(parsed, hits, self.text_of, last_part=followup.within_scene)
+
+    def _pieces_by_place(self, question: str) -> list[str]:
+        """Split a question whose parts each name another place ("红星街道…多少件，白塔街道…多少场？") into
+        those parts; [] when its parts share their place."""
+        pieces = [p for p in re.split(r"[，,；;？?]", question) if _ASKS_SOMETHING.search(p)]
+        named = [frozenset(self._scope_resolver.names_in(normalise_question(p))) for p in pieces]
+        if len(pieces) < 2 or not all(named) or len(set(named)) < len(named):
+            return []
+        return [piece + "？" for piece in pieces]
 
     def _figure_of_another_year(self, parsed: Question, scope: Scope) -> bool:
         """Tell whether a figure is asked for a year that none of the named reports is about.

@@ -166,7 +166,8 @@ class Answer:
             and no short form exists.
         found: False when the reports do not answer the question ("not found").
         quotes: evidence, best first; when not found, the nearest passages as related reading.
-        rows: for comparison questions, one Answer per report; empty otherwise.
+        rows: for comparison questions, and questions whose parts are answered from different reports,
+            one Answer per report (per part); empty otherwise.
         kind: "number", "date", "list", "text", "comparison" or "none".
     """
 

@@ -314,6 +314,13 @@ def test_a_lead_in_that_only_says_a_new_question_follows_is_no_part_of_it(index:
         assert answer.found and answer.text == "517件", asked
 
 
+def test_parts_answered_from_different_reports_are_also_rows(index: ReportIndex):
+    answer = index.answer("红星街道2024年调处矛盾纠纷多少件，白塔街道2023年举办法律讲座多少场？")
+    assert answer.found and answer.text == "517件；19场"
+    assert [(row.quotes[0].source, row.text) for row in answer.rows] == [("a.txt", "517件"), ("c.txt", "19场")]
+    assert index.answer("红星街道2024年调处矛盾纠纷多少件，举办法律讲座多少场？").rows == ()  # one report: no rows
+
+
 def test_a_question_searched_then_answered_is_encoded_and_ranked_once(index: ReportIndex, monkeypatch):
     encoded, ranked = [], []
     encode, rank = index._encoder.encode, index._rank

@@ -107,7 +107,9 @@ def _parts_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
     if not all(r.found and r.text for r in replies):
         return not_found(question.text, hits)
     quotes = tuple(q for r in replies for q in r.quotes[:1])
-    return Answer(question.text, PART_SEPARATOR.join(r.text for r in replies), True, quotes, kind=replies[0].kind)
+    # "宝安…开了几次，大兴…开了几次": parts answered from different reports are also rows, one per report.
+    rows = tuple(replies) if len({r.quotes[0].source for r in replies if r.quotes}) > 1 else ()
+    return Answer(question.text, PART_SEPARATOR.join(r.text for r in replies), True, quotes, rows, kind=replies[0].kind)
 
 
 def _in_scene(part: Question, first: Question) -> Question:
