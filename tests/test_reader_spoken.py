@@ -527,3 +527,15 @@ def test_a_ba_frame_a_duration_and_a_quoted_names_quotes(question: str, expected
               "镇政府将普法宣传作为一项基础性工作。举办读书班5.5天。"
               "组建“田间法律服务队”,弥补农村服务短板。\n")
     assert_answers(question, report, expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "两个…是啥" asks the items of a count the question gives
+    ("白沙镇上一年度查出来的两个突出问题是啥？", "“调解力量不足”“普法覆盖不均”"),
+    # who leads, guides or supports: the body in "在X的…指导下" whose verb the question says
+    ("白沙镇法治工作是在哪个委员会支持下推进的？", "县依法治县委员会"),
+])
+def test_a_counted_list_and_who_guides_in_the_reports_own_frame(question: str, expected: str) -> None:
+    report = ("2024年,白沙镇在县委、县政府正确领导和县依法治县委员会支持下推进法治建设。"
+              "针对上一年度梳理的“调解力量不足”“普法覆盖不均”两大突出问题,制定整改方案。\n")
+    assert_answers(question, report, expected)

@@ -14,9 +14,11 @@ from qa.model import Hit
 from qa.reader.clauses import Clause, clauses, item_labels, whole_clauses
 from qa.reader.matching import Weights, coverage, previous_share
 from qa.reader.questions import Question
+from qa.reader.frames import framed_span
 from qa.reader.kinds import kind_shown, lists_kind
 
 LISTED_KIND = 0.1  # a clause enumerating things of the kind a list question asks for is likely its answer
+FRAMED = 0.1  # so is a clause that says what a name question asks in the question's own frame
 LEANING = 0.25  # share of the question only the clause before holds, above which it is quoted too
 RANK_STEP = 0.01
 # A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no
@@ -71,5 +73,7 @@ def score_clauses(question: Question, hits: Sequence[Hit], texts: Mapping[str, s
             leaning = max(previous_share(weighting, own, before), LEANING if own != clause.text else 0.0)
             if question.kind == "list" and lists_kind(question.head, own):
                 match += LISTED_KIND
+            elif question.kind == "entity" and framed_span(question, own) is not None:
+                match += FRAMED  # "在县依法治县办的有力指导下" asked "哪个机构在具体指导"
             found.append(Candidate(match - RANK_STEP * rank, match, hit, tuple(units), i, leaning))
     return found

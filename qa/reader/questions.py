@@ -362,6 +362,9 @@ def _abbreviates(short: str, name: str) -> bool:
     return len(short) < len(name) and all(ch in rest for ch in short)
 
 
+_COUNTED_ITEMS = re.compile(r"[两二三四五六七八九十]个[^，,。？?]{1,8}?(?:是|为|有)(?:什么|啥|哪)")
+
+
 def _asks_duration(body: str) -> bool:
     """Tell "读书班办了多长时间" (how long: a figure in days or hours) from "多久开一次会" (how often)."""
     return bool(re.search(r"多久|多长时间", body)) and not re.search(r"一次|一回|每|隔|频", body)
@@ -373,6 +376,8 @@ def _kind(body: str) -> str:
         return "date"
     if re.search(r"哪[几两三四五六七八九十]|哪些|些什么", body) or (_LIST_WORDS.search(body) and not re.search(r"多少|几", body)):
         return "list"
+    if _COUNTED_ITEMS.search(body):
+        return "list"  # "两个突出问题是啥": the items of a count the question gives
     if (_NUMBER_WORDS.search(body) and not _FREQUENCY_WORDS.search(body)) or _asks_duration(body):
         return "number"
     if _ENTITY_WORDS.search(body):

@@ -24,6 +24,7 @@ from qa.reader.questions import Question
 from qa.reader.words import sole_tag
 from qa.reader.shapes import frequency_span, negation_span
 from qa.reader.whereabouts import place_span
+from qa.reader.frames import framed_span
 from qa.reader.marked import NOUN_GAP, called_noun, marked_names, noun_after_quote, said_after, short_head, with_quotes
 
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
@@ -46,21 +47,6 @@ def _found(words: Sequence[str], clause: str) -> list[tuple[int, int]]:
                     spans.append((at, at + size))
                     break
     return spans
-
-
-# "把A作为B": what is taken (A) and what it is taken as (B), whichever verb says so.
-_BA_FRAME = re.compile(r"(?:把|将)([^，,。；;]{2,40}?)(?:作为|当作|当成|列为|纳入|摆在|放在|放进|放到)([^，,。；;]{2,40})")
-_BA_ASKS_A = re.compile(r"把(?:什么|啥|哪)")
-
-
-def _ba_frame_span(question: Question, clause: str) -> tuple[int, int] | None:
-    """Answer "把什么当成首要政治任务" with A and "把学习…摆在什么位置" with B of the clause's "把A作为B"."""
-    if not _BA_FRAME.search(question.text) and not _BA_ASKS_A.search(question.text):
-        return None
-    match = _BA_FRAME.search(clause)
-    if match is None:
-        return None
-    return match.span(1) if _BA_ASKS_A.search(question.text) else match.span(2)
 
 
 def gap_span(question: Question, clause: str) -> tuple[int, int] | None:
@@ -159,7 +145,7 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         return frequency_span(clause)
     if question.shape == "yes-no":
         return negation_span(clause)
-    framed = _ba_frame_span(question, clause)
+    framed = framed_span(question, clause)
     if framed is not None:
         return framed
     noun, shown = kind_shown(question.head)

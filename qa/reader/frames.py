@@ -1,0 +1,38 @@
+"""Answers a clause gives in the frame the question asks in: "把A作为B" (把什么当成…, 把A摆在什么位置) and
+"在X的有力指导下" (哪个机构在指导). The frame, not the wording, says which words answer.
+"""
+from __future__ import annotations
+
+import re
+
+from qa.reader.questions import Question
+
+# "把A作为B": what is taken (A) and what it is taken as (B), whichever verb says so.
+_BA_FRAME = re.compile(r"(?:把|将)([^，,。；;]{2,40}?)(?:作为|当作|当成|列为|纳入|摆在|放在|放进|放到)([^，,。；;]{2,40})")
+_BA_ASKS_A = re.compile(r"把(?:什么|啥|哪)")
+
+
+def _ba_frame_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Answer "把什么当成首要政治任务" with A and "把学习…摆在什么位置" with B of the clause's "把A作为B"."""
+    if not _BA_FRAME.search(question.text) and not _BA_ASKS_A.search(question.text):
+        return None
+    match = _BA_FRAME.search(clause)
+    if match is None:
+        return None
+    return match.span(1) if _BA_ASKS_A.search(question.text) else match.span(2)
+
+
+# "在县委、县政府的坚强领导下", "和省自然资源厅的大力支持下": who leads, guides or supports.
+_GUIDED_BY = re.compile(r"(?:在|和|及)([^，,。；;和在的]{2,20}?)的?(?:正确|有力|坚强|大力|精心|悉心|具体)?(领导|指导|支持|帮助)(?=下|和|及)")
+
+
+def _guided_by(question: Question, clause: str) -> tuple[int, int] | None:
+    """Answer "哪个机构在具体指导" with the body the clause says it is under the guidance of ("在X的有力指导下")."""
+    if question.asks_person or not re.search(r"哪|谁|什么", question.text):
+        return None
+    return next((m.span(1) for m in _GUIDED_BY.finditer(clause) if m.group(2) in question.text), None)
+
+
+def framed_span(question: Question, clause: str) -> tuple[int, int] | None:
+    """Return the span a clause gives in the very frame the question asks in ("把A作为B", "在X的指导下"), or None."""
+    return _ba_frame_span(question, clause) or _guided_by(question, clause)
