@@ -539,3 +539,9 @@ def test_a_counted_list_and_who_guides_in_the_reports_own_frame(question: str, e
     report = ("2024年,白沙镇在县委、县政府正确领导和县依法治县委员会支持下推进法治建设。"
               "针对上一年度梳理的“调解力量不足”“普法覆盖不均”两大突出问题,制定整改方案。\n")
     assert_answers(question, report, expected)
+
+
+def test_means_asked_with_shenme_are_the_items_a_clause_lists_by_that_kind() -> None:
+    report = "2024年,白沙镇通过专题党课、集中学习等形式传达全会精神。依托“白沙普法”等平台开展学习宣传。\n"
+    assert ask_baisha("白沙镇传达全会精神用了啥形式？", report).text == "专题党课、集中学习"
+    assert ask_baisha("白沙镇依托哪个平台开展学习宣传？", report).text == "“白沙普法”"  # one thing: not a list

@@ -17,7 +17,7 @@ from qa.reader.candidates import Candidate, score_clauses
 from qa.reader.descriptions import described_answer, description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
-from qa.reader.kinds import DOCUMENTS, kind_shown
+from qa.reader.kinds import DOCUMENTS, MEANS, kind_shown, lists_kind
 from qa.reader.report_marks import addressee, document_number, report_mark, report_year
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
@@ -49,6 +49,7 @@ SLOGAN = 0.3
 # unless the question asks for the target.
 _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过|计划|预计|拟")
 TARGET = 0.05
+_ONE_OF = re.compile(r"哪(?:一|个|种|家|项)")  # "通过哪个平台": one thing, not a list
 _SOME_OF = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
 # "这份报告是报送给哪个机构的": whom the report itself is addressed to.
@@ -153,6 +154,12 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         names_a_section = any(word in question.text for family in SECTION_FAMILIES for word in family)
         if inline is not None and (listed is None or (listed[0] < HEADING_ANSWERS and not names_a_section)):
             return checked(inline, texts, hits)
+    if question.kind == "entity" and any(question.head.endswith(means) for means in MEANS) and not _ONE_OF.search(question.text):
+        # "用了啥形式" of "通过专题党课、集中学习等形式": the means a clause lists closed by 等 and that kind are items.
+        enumerating = [c for c in candidates if not is_heading(c) and lists_kind(question.head, c.clauses[c.index].text)]
+        listed = _span_answer(question, enumerating, items_span, "list")
+        if listed is not None and item_count(listed.text) >= 2:
+            return checked(listed, texts, hits)
     if question.kind == "entity":
         own = question.shape == "document number" and _OWN_MARK.search(question.text)
         answer = (own and report_mark(question, hits, texts, document_number)) or _span_answer(
