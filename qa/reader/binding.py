@@ -20,7 +20,7 @@ _RATE = re.compile(r"率|比例|比率|占比|百分(?!点)")
 _CHANGE = re.compile(r"(?:增长|下降|增幅|降幅|涨幅|降低|上升|减少|增加|提高|提升|降|升|涨)了?(?:多少|几)")
 _MONEY = re.compile(r"金额|资金|经费|收入|支出|投入|费用|多少钱|元|罚没款|罚款|款项|经济损失|减负")
 # A question after the whole ("总共收到多少条") is answered by the figure a report labels as the total.
-_TOTAL_ASKED = re.compile(r"一共|总共|合计|总计|共计|总数|总量|累计|共有|共收到")
+_TOTAL_ASKED = re.compile(r"一共|总共|加起来|合起来|全部|合计|总计|共计|总数|总量|累计|共有|共收到")
 _TOTAL_LABEL = re.compile(r"^(?:合计|总计|共计|累计|总数|总量|共)")
 # A label runs back to a break; quotes stay inside it ("组织“第一议题”学习" is not just "学习").
 _LABEL_BREAK = re.compile(r"[，,、；;：:《》()（）\s]")

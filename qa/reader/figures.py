@@ -208,7 +208,9 @@ def unit_fit(asked: str | None, unit: str) -> float:
         return EXACT_UNIT
     if asked == "个" and unit:
         return 0.0  # the general classifier: "几个" is answered in whatever unit the report counts
-    if any(unit in family and asked in family for family in UNIT_FAMILIES) or (asked.endswith("百分点") and unit in ("%", "％")):
+    # "多少条经验做法" of "24个经验做法": the general classifier counts things of any kind, not people or time.
+    things = unit == "个" and any(asked in family for family in UNIT_FAMILIES[2:4])
+    if things or any(unit in family and asked in family for family in UNIT_FAMILIES) or (asked.endswith("百分点") and unit in ("%", "％")):
         return SAME_FAMILY
     return OTHER_UNIT
 

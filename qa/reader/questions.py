@@ -44,19 +44,19 @@ _YEAR = re.compile(
 )
 # The question word, with a light verb before it and a unit after it ("共有多少名" -> unit 名).
 ASK_NUMBER = re.compile(
-    r"(?:一共|总共|共计|合计|累计|共)?(?:是|有|为|达到|达|约|了)?(?:百分之)?(?:多少|几)(?P<unit>" + _UNIT + r")?"
+    r"(?:一共|总共|共计|合计|累计|共)?(?:是|有|为|达到|达|约|了)?(?:百分之)?(?:多少|几|多高)(?P<unit>" + _UNIT + r")?"
 )
 _ASK_SHARE = re.compile(r"的?(?:比例|比率|百分比|占比)(?=(?:是|为|有|达到|达|约)?(?:多少|几)|$)")
 _ORGAN = re.compile(r"(?<=\|)([\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|人民政府|政府|办事处|中心))")
 # The organ a known place names ("白云区委", "区政府" after 白云) locates too.
 _PLACE_ORGAN = re.compile(r"(?<=\|)(?:党委|党工委|区委|县委|市委|人民政府|政府|委)")
 _INTENT = re.compile(r"(?<=\|)(?:计划|打算|准备|拟)(?![有是的中为和与及])")
-_WH = re.compile(r"百分之多少|多少|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有|没有(?=[？?])")
+_WH = re.compile(r"百分之多少|多少|多高|几|哪|什么|啥|谁|何时|多久|多长时间|怎么|怎样|如何|是否|有没有|没有(?=[？?])")
 # A question asked yes or no ("有没有被法院撤销的？", "发现问题没有？"): the answer is what the report says of it.
 _YES_NO = re.compile(r"有没有|是否|是不是|没有[？?]*$|吗[？?]*$")
 _DATE_WORDS = re.compile(r"哪(?:一)?天|(?<!第)几号(?![令文])|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个|两|三)?年(?!的[\u4e00-\u9fff])|哪个月|多会儿|什么年份")
 _LIST_WORDS = re.compile(r"哪些|些什么|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
-_NUMBER_WORDS = re.compile(r"多少|几|比例|比率|占比|百分之|金额|数量|人数|次数|件数|场次数|[^\W\d_]率")
+_NUMBER_WORDS = re.compile(r"多少|多高|几|比例|比率|占比|百分之|金额|数量|人数|次数|件数|场次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称|全名")
 # Money asked in everyday words ("花了多少钱"): the answer is in 元, and the words say no topic.
 _ASK_MONEY = re.compile(r"(?:花|花了|花费了?|用了|投了)?多少钱")

@@ -1,0 +1,38 @@
+"""The reader on colloquial wording: 多高 as a question word, directional verb endings (收集上来) and
+totals said in words (全部…加起来), a count in the general classifier (24个 for 多少条), a title striven
+for (争创…), and the figure bound to the words asked. Retrieval is simulated as in tests/test_reader.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.test_answers import answer_over
+
+BAISHA = """2024年,白沙镇坚持以习近平法治思想为指导,积极争创省级法治政府建设示范镇。
+(一)强化合法性审查。全年对重大行政决策、规范性文件及村级合同开展全流程审查215件,覆盖率达100%。其中,规范性文件审查3件,村级合同审查198件。
+(二)优化政务服务。网上业务量5208宗,申报率高达91.5%。收集群众诉求126件,办结率97%。19个经验做法获市级推广。
+(三)规范涉法事务。全年共处理涉法事务征求意见事项88件,复函35件。
+"""
+
+
+def ask(question: str):
+    return answer_over(question, {"2024_白沙镇.txt": BAISHA}, "2024_白沙镇.txt", ("白沙镇",))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("白沙镇网上业务量多少、网上申报率多高？", "5208宗；91.5%"),
+        ("白沙镇收集上来多少群众诉求？", "126件"),
+        ("白沙镇全部审查加起来一共多少件？", "215件"),
+        ("白沙镇在争创一个什么称号？", "省级法治政府建设示范镇"),
+    ],
+)
+def test_colloquial_question_words(question: str, expected: str) -> None:
+    answer = ask(question)
+    assert answer.found and answer.text == expected, (question, answer.text)
+
+
+def test_a_count_in_the_general_classifier_answers_a_count_in_another() -> None:
+    answer = ask("白沙镇有多少条经验做法被市里推广？")
+    assert answer.found and answer.text.startswith("19个"), answer.text
