@@ -36,3 +36,15 @@ def test_colloquial_question_words(question: str, expected: str) -> None:
 def test_a_count_in_the_general_classifier_answers_a_count_in_another() -> None:
     answer = ask("白沙镇有多少条经验做法被市里推广？")
     assert answer.found and answer.text.startswith("19个"), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("白沙镇村级合同审查弄了多少件？", "198件"),  # not the total of the clause that also names 村级合同
+        ("白沙镇处理涉法事务征求意见后复函了多少件？", "35件"),  # the word before the question word binds
+    ],
+)
+def test_the_figure_whose_own_label_says_the_question(question: str, expected: str) -> None:
+    answer = ask(question)
+    assert answer.found and answer.text == expected, (question, answer.text)

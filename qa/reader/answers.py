@@ -28,7 +28,7 @@ from qa.reader.persons import holder, names_person
 from qa.reader.shapes import negation_word
 from qa.reader.marked import marked_names, short_head
 from qa.reader.spans import entity_span, naming_neighbour
-from qa.reader.binding import asked_unit, choose_figure, figure_span, listed_figure
+from qa.reader.binding import asked_unit, bound_words, choose_figure, figure_span, listed_figure
 from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 
 # Least weighted share of the question's terms a clause must hold to answer it. On the seven studied
@@ -280,7 +280,8 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
         if _TARGET.search(sentence_of(cand)) and not _TARGET.search(question.text):
             fit -= TARGET
         # A figure of another kind than asked ("639件" for "多少名") counts against the match itself.
-        chosen = replace(cand, score=cand.score + fit, match=cand.match + min(fit, 0.0),
+        chosen = replace(cand, score=cand.score + fit + bound_words(question, clause.text, figures, figure),
+                         match=cand.match + min(fit, 0.0),
                          span=figure_span(question, clause.text, figure))
         scored.append(_listed_figure(question, asked, chosen) or chosen)
     return _best_answer(question, scored, bar)

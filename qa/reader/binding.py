@@ -26,6 +26,8 @@ _TOTAL_LABEL = re.compile(r"^(?:合计|总计|共计|累计|总数|总量|共)")
 _LABEL_BREAK = re.compile(r"[，,、；;：:《》()（）\s]")
 _LABEL_FILLER = set("的了达为是共计有“”‘’\"")
 TOTAL = 100  # a total asked for outranks any label
+LABEL_SHARE = 0.05  # a figure whose label is all the question's words is a little surer than one in a longer scene
+LABEL_HOLDS_ASKED = 0.05
 MEASURE_NOUN = 6  # characters of a counted noun kept in the answer ("9个方面"); longer ones are the scene
 
 def asked_unit(question: Question) -> str | None:
@@ -126,6 +128,22 @@ def _covered(question: Question, label: str) -> list[bool]:
             covered[at : at + len(phrase)] = [True] * len(phrase)
             at = label.find(phrase, at + 1)
     return covered
+
+
+def bound_words(question: Question, clause: str, figures: Sequence[Figure], figure: Figure) -> float:
+    """Score how closely a figure's own label says the question ("镇村合同审查1077件" for "镇村合同审查多少件",
+    against "…及镇村合同开展全流程审查1090件"): the share of the label the question's words cover, and
+    LABEL_HOLDS_ASKED more when the label holds the word right before the question word ("复函" of
+    "…征求意见后复函了多少件")."""
+    label = label_of(clause, figures, figure)
+    said = [ch for ch in label if ch not in _LABEL_FILLER]
+    if not said or _TOTAL_ASKED.search(question.asked or question.text):
+        # A total ("全部…加起来多少") is no part's label: its words are the scene of every part.
+        return 0.0
+    covered = _covered(question, label)
+    share = sum(1 for ch, c in zip(label, covered) if c and ch not in _LABEL_FILLER) / len(said)
+    asked_word = question.left[-1] if question.left and not question.right else ""
+    return LABEL_SHARE * share + (LABEL_HOLDS_ASKED if asked_word and asked_word in label else 0.0)
 
 
 def labelled_figure(question: Question, labelled: Sequence[tuple[object, str]]):
