@@ -114,6 +114,28 @@ def test_the_reports_own_date_and_document_number_come_from_its_head() -> None:
         assert is_supported(answer, texts.__getitem__)
 
 
+def test_a_covering_letter_gives_the_reports_number_addressee_and_date() -> None:
+    from qa.retrieval.scope import resolve_scope
+    letter = ("2024年桃源街道法治政府建设工作总结\n江桃发〔2025〕3号\n区政府:\n"
+              "现将《2024年桃源街道法治政府建设工作总结》随文呈报,请审阅。\n桃源街道办事处\n2025年1月8日\n")
+    texts = {SOURCE: letter + TAOYUAN.replace("。\n(一)", ",深入实施《法治政府建设实施纲要(2021-2025年)》。\n(一)", 1)}
+    for question, expected in (("桃源街道报送2024年法治政府建设总结用的文号是多少？", "江桃发〔2025〕3号"),
+                               ("桃源街道2024年的法治政府建设总结是呈报给谁的？", "区政府"),
+                               ("桃源街道是哪天把2024年法治政府建设总结报给区政府的？", "2025年1月8日")):
+        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
+        assert answer.found and answer.text == expected, (question, answer.text)
+        assert is_supported(answer, texts.__getitem__)
+    # "报给区政府": a verb and a body's name, no unknown place "天报给区"
+    scope = resolve_scope("桃源街道是哪天报给区政府的？", [extract_info(texts[SOURCE], SOURCE)], [texts[SOURCE]])
+    assert scope.unknown_place is None
+
+
+def test_its_number_after_a_question_about_the_report_asks_in_that_questions_scene() -> None:
+    from qa.reader.followup import resolve_followup
+    asked = resolve_followup("它的文号是多少", ["桃源街道2024年的法治政府建设总结是哪天报给区政府的？"], ["桃源街道"])
+    assert asked.within_scene and asked.text.startswith("桃源街道2024年的法治政府建设总结") and asked.text.endswith("文号是多少")
+
+
 def test_a_follow_up_saying_only_old_words_switches_the_scope() -> None:
     from qa.reader.followup import resolve_followup
     standalone = resolve_followup("那2023年那份报告里说的是连续几年？", ["江湾区2024年网格化考评连续几年全市第一？"],

@@ -51,12 +51,17 @@ _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过
 TARGET = 0.05
 _ONE_OF = re.compile(r"哪(?:一|个|种|家|项)")  # "通过哪个平台": one thing, not a list
 _SOME_OF = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
-_OWN_MARK = re.compile(r"报告的?(?:文号|字号|发文号)|这份.{0,12}(?:文号|字号)")  # the report's own number
-# "这份报告是报送给哪个机构的": whom the report itself is addressed to.
+# The report itself, named by its kind or pointed at ("这份报告", "法治政府建设总结"): what it bears
+# about itself (its number, date, year, addressee) no sentence of its body states.
+_THE_REPORT = r"(?:报告|总结|这份|那份)"
+_OWN_MARK = re.compile(_THE_REPORT + r".{0,12}(?:文号|字号|发文号)")  # the report's own number
 _OWN_YEAR = re.compile(r"(?:这份|那份|本|该)报告.{0,12}哪(?:一|个)?年")  # the year the report itself is of
-_SENT_TO = re.compile(r"(?:报告|这份|那份).{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
+# "这份报告是报送给哪个机构的", "总结是呈报给谁的": whom the report itself is addressed to.
+_SENT_TO = re.compile(_THE_REPORT + r".{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
 BOUND = 0.15  # a date marked as the end (or start) a question asks for, against one marked as the other
-_REPORT_DATE = re.compile(r"报告|发布|印发|落款|成文|签发|出具|提交|日期")
+_ASKS_DAY = re.compile(r"哪一?天|几月几[日号]|(?<![第文])几号(?!文)")
+_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?")
+_REPORT_DATE = re.compile(r"报告|总结|发布|印发|落款|成文|签发|出具|提交|报送|上报|呈报|报给|报上|日期")
 
 TextOf = Callable[[str], str]
 
@@ -317,7 +322,7 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
     for cand in candidates:
         clause = cand.clauses[cand.index]
         # "哪年成立的" is answered by the year ("2024年成立…"), a date or not.
-        find = find_years if question.shape == "year" else find_dates
+        find = find_years if question.shape == "year" else _days if _ASKS_DAY.search(question.text) else find_dates
         dates = find(clause.text)
         if not dates and not question.shape:
             dates = find_times_of_year(clause.text)  # "每年什么时候开专题会": 每年年初
@@ -346,6 +351,11 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
     if answer is None and _REPORT_DATE.search(question.text):
         return report_mark(question, hits, texts)
     return answer
+
+
+def _days(text: str) -> list[tuple[int, int]]:
+    """Return the dates of a text that can answer "哪天": a span of years ("2021-2025年") names no day."""
+    return [d for d in find_dates(text) if not _YEAR_SPAN.fullmatch(text[d[0] : d[1]])]
 
 
 def _joined_dates(span: tuple[int, int], dates: list[tuple[int, int]], text: str) -> tuple[int, int]:

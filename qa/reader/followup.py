@@ -134,7 +134,12 @@ def _asking_as_before(question: str, history: Sequence[str], places: Sequence[st
 
 def _within_scene(question: str, places: Sequence[str]) -> bool:
     core = _TRAIL.sub("", _LEAD.sub("", question))
-    return bool(_SUBSET.match(core)) and not _places_in(core, places)
+    if _SUBSET.match(core):
+        return not _places_in(core, places)
+    # "它的文号是多少" after "…总结是哪天报给市政府的": a mark of the last question's thing, named by
+    # nothing but its form, is asked in that question's scene.
+    owner = _OWNER.match(core)
+    return bool(owner) and not _places_in(core, places) and not analyse(core[owner.end() :], places=places).phrases
 
 
 def _counts_anew(question: str, previous: str, places: Sequence[str]) -> bool:

@@ -20,6 +20,7 @@ TAIL_CHARS = 300
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,5}\s*号")
 # "中共将乐县委员会,将乐县人民政府:" under the title: the bodies the report is sent to.
 _SALUTATION = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff、，, ]{2,60}[:：]\s*$", re.M)
+_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", re.M)
 _LABEL = re.compile(r"(?:发布|发表|成文|印发|公开|发文)(?:日期|时间)\s*[:：]?\s*")
 
 
@@ -40,6 +41,11 @@ def report_date(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
         dates = find_dates(clause.text)
         if dates:
             return clause.raw_span(*dates[-1]), (clause.start, clause.end)
+    # A covering letter above the report is signed with its issuer and a date on a line of its own.
+    signed = _DATE_LINE.search(text, 0, HEAD_CHARS)
+    if signed is not None:
+        line_start = text.rfind("\n", 0, signed.start() - 1) + 1  # the issuer's line is quoted too
+        return signed.span(1), (line_start, signed.end(1))
     return None
 
 

@@ -295,7 +295,9 @@ def _verb_then_organ(word: str, rest: str) -> bool:
     is 提交 and 市人大常委会, no place 提交市."""
     suffix = next(s for s in _PLACE_SUFFIXES if word.endswith(s))
     stem = list(jieba.posseg.cut(word[: len(word) - len(suffix)]))
-    return bool(stem) and len(stem[-1].word) >= 2 and stem[-1].flag == "v" and _ORGAN_AFTER.match(rest) is not None
+    # "报给市政府", "呈报给市政府": 给/向/到 before a body's name mark whom something goes to.
+    verb = bool(stem) and ((len(stem[-1].word) >= 2 and stem[-1].flag == "v") or stem[-1].word[-1] in "给向到往")
+    return verb and _ORGAN_AFTER.match(rest) is not None
 
 
 def place_tails(text: str) -> set[str]:
