@@ -1,6 +1,7 @@
 """The reader on colloquial wording: 多高 as a question word, directional verb endings (收集上来) and
 totals said in words (全部…加起来), a count in the general classifier (24个 for 多少条), a title striven
-for (争创…), and the figure bound to the words asked. Retrieval is simulated as in tests/test_reader.py.
+for (争创…), the figure bound to the words asked, the noun asked ending before what is done with it, and
+items closed by 的 and their kind. Retrieval is simulated as in tests/test_reader.py.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ BAISHA = """2024年,白沙镇坚持以习近平法治思想为指导,积极争�
 (一)强化合法性审查。全年对重大行政决策、规范性文件及村级合同开展全流程审查215件,覆盖率达100%。其中,规范性文件审查3件,村级合同审查198件。
 (二)优化政务服务。网上业务量5208宗,申报率高达91.5%。收集群众诉求126件,办结率97%。19个经验做法获市级推广。
 (三)规范涉法事务。全年共处理涉法事务征求意见事项88件,复函35件。
+(四)推进政务公开。通过镇政府微信公众号等平台,及时公开财政预算、重大项目建设等群众关切的热点信息。
 """
 
 
@@ -48,3 +50,18 @@ def test_a_count_in_the_general_classifier_answers_a_count_in_another() -> None:
 def test_the_figure_whose_own_label_says_the_question(question: str, expected: str) -> None:
     answer = ask(question)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+def test_the_noun_asked_ends_before_what_is_done_with_it() -> None:
+    from qa.reader.questions import analyse
+    assert analyse("白沙镇主要通过什么平台公开政务信息？", places=("白沙镇",)).head == "平台"
+    assert analyse("白沙镇重大决策要走哪几道程序？", places=("白沙镇",)).head == "程序"
+    answer = ask("白沙镇主要通过什么平台公开政务信息？")
+    assert answer.found and answer.text.startswith("镇政府微信公众号"), answer.text
+
+
+def test_items_closed_by_de_and_their_kind_enumerate_that_kind() -> None:
+    from qa.reader.kinds import lists_kind
+    assert lists_kind("程序", "坚持部门提议案、主管领导审查、班子集体决策的程序")
+    assert lists_kind("热点信息", "公开财政预算、重大项目建设等群众关切的热点信息")
+    assert not lists_kind("程序", "公开财政预算、重大项目建设等群众关切的热点信息")

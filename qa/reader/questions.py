@@ -302,8 +302,10 @@ def _head(after: str, named: bool = False) -> str:
     """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
     if named and after[:1] in "里儿":
         return ""  # "哪里公开": a place is asked, no noun named
+    counted = after[:1] in "几两三四五六七八九十"
     after = re.sub(r"^[一二两三四五六七八九十几\d]+(?=[\u4e00-\u9fff])", "", after)  # "哪两个称号": a count
-    after = after[1:] if after[:1] in CLASSIFIER and len(after) > 1 else after
+    # "哪几道程序": 道 counts steps only after a count ("什么道理" names no 道).
+    after = after[1:] if len(after) > 1 and (after[:1] in CLASSIFIER or (counted and after[:1] in "道门")) else after
     match = re.match(r"[\u4e00-\u9fff]{1,16}", after)
     if not match:
         return ""
@@ -325,7 +327,8 @@ def _head(after: str, named: bool = False) -> str:
         pairs = [p for p in jieba.posseg.cut(head[len(whole):])]
     for k, pair in enumerate(pairs):
         compound = k + 1 < len(pairs) and pairs[k + 1].flag.startswith("n")  # "合同管理办法": 管理 inside a noun
-        if pair.word in ("时", "时候", "期间") or (words and pair.flag in ("v", "vn") and not compound):
+        # "平台公开政务信息": an adverbial verb (公开) after the noun starts what is done with it.
+        if pair.word in ("时", "时候", "期间") or (words and pair.flag in ("v", "vn") and not compound) or (words and pair.flag == "ad"):
             break
         if pair.word in STOP_TOKENS and pair.word not in _LOCATIVES:
             break
