@@ -13,7 +13,7 @@ BAISHA = """2024年,白沙镇坚持以习近平法治思想为指导,积极争�
 (一)强化合法性审查。全年对重大行政决策、规范性文件及村级合同开展全流程审查215件,覆盖率达100%。其中,规范性文件审查3件,村级合同审查198件。
 (二)优化政务服务。网上业务量5208宗,申报率高达91.5%。收集群众诉求126件,办结率97%。19个经验做法获市级推广。
 (三)规范涉法事务。全年共处理涉法事务征求意见事项88件,复函35件。
-(四)推进政务公开。通过镇政府微信公众号等平台,及时公开财政预算、重大项目建设等群众关切的热点信息。
+(四)推进政务公开。召开依法治镇第三次会议暨述法工作专题会议。组织开展白沙湾“法润乡村”论坛。通过镇政府微信公众号等平台,及时公开财政预算、重大项目建设等群众关切的热点信息。
 """
 
 
@@ -65,3 +65,15 @@ def test_items_closed_by_de_and_their_kind_enumerate_that_kind() -> None:
     assert lists_kind("程序", "坚持部门提议案、主管领导审查、班子集体决策的程序")
     assert lists_kind("热点信息", "公开财政预算、重大项目建设等群众关切的热点信息")
     assert not lists_kind("程序", "公开财政预算、重大项目建设等群众关切的热点信息")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("白沙镇述法工作专题会议是跟第几次依法治镇会议一起开的？", "依法治镇第三次会议"),
+        ("白沙镇组织开了个什么论坛？", "白沙湾“法润乡村”论坛"),
+    ],
+)
+def test_the_names_own_words_around_an_ordinal_or_before_a_quote(question: str, expected: str) -> None:
+    answer = ask(question)
+    assert answer.found and answer.text == expected, (question, answer.text)

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import re
 
+import jieba.posseg
+
 from qa.reader.questions import Question
 
 _MARKED = re.compile(r"《[^》]{1,60}》|“[^”]{1,40}”|‘[^’]{1,40}’|\"[^\"]{1,40}\"")
 NOUN_GAP = 2  # characters of a compound between a quoted name and the noun asked ("微信" of 微信公众号)
 MAX_QUOTED_GAP = 12  # characters between a quoted name and its noun asked, at most
 QUOTED_GAP_UNSAID = 5  # of them, characters the question does not say ("全方位优化" of “1+4+8”全方位优化营商环境工作体系)
+MAX_PREFIX = 6  # characters of nouns between a verb and a quoted name that are the name's own ("光明科学城“工业上楼”论坛")
+_LEVEL = re.compile(r"^[全本各]?(?:省|市|区|县|镇|乡|街道|村|社区|镇街|基层)?级?$")
 
 
 def marked_names(clause: str) -> list[tuple[int, int]]:
@@ -69,3 +73,18 @@ def short_head(head: str, clause: str, at: int) -> bool:
     """Tell whether a quoted name is followed by the first character of a two-character noun asked, alone
     ("“一票否优”制" for 制度): the noun said short."""
     return len(head) == 2 and clause[at : at + 1] == head[0] and not "\u4e00" <= clause[at + 1 : at + 2] <= "\u9fff"
+
+
+def name_prefix(clause: str, quote: int) -> int:
+    """Return where a quoted name with its noun starts: at its opening quote (`quote`), or before the nouns
+    that stand between a verb and it ("组织开展|光明科学城“工业上楼”论坛"), a level word aside ("全区")."""
+    pairs = list(jieba.posseg.cut(clause[:quote]))
+    size = 0
+    for k in range(len(pairs) - 1, -1, -1):
+        word, flag = pairs[k].word, pairs[k].flag
+        if flag.startswith("v") and size:
+            return quote - size
+        if not flag.startswith("n") or _LEVEL.match(word) or size + len(word) > MAX_PREFIX:
+            return quote
+        size += len(word)
+    return quote

@@ -25,7 +25,7 @@ from qa.reader.words import sole_tag
 from qa.reader.shapes import frequency_span, negation_span
 from qa.reader.whereabouts import place_span
 from qa.reader.frames import framed_span
-from qa.reader.marked import NOUN_GAP, called_noun, marked_names, noun_after_quote, said_after, short_head, with_quotes
+from qa.reader.marked import NOUN_GAP, called_noun, marked_names, name_prefix, noun_after_quote, said_after, short_head, with_quotes
 
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
@@ -170,7 +170,11 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
         for size in range(len(named), 0, -1):
             if clause.startswith(named[:size], end):
                 return start, end + size
-        return start, end
+        # "第几次依法治县会议" of "依法治县第四次会议": the question's noun may stand around the ordinal.
+        asked = question.text[noun.start(1) :] if noun else ""
+        before = next((size for size in range(8, 1, -1) if start >= size and clause[start - size : start] in asked), 0)
+        after = next((size for size in range(6, 1, -1) if clause[end : end + size] in asked and len(clause) >= end + size), 0)
+        return (start - before, end + after) if before else (start, end)
     nouns = [w for w in question.left[-2:] if len(w) >= 2 and w not in question.verbs]
     if question.wants_name and nouns and not any(w in clause for w in nouns):
         return None  # "…综合服务中心叫什么": a clause that names none of it cannot name it
@@ -239,7 +243,7 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             noun = noun_after_quote(question, clause, end, question.head or called) if clause[end : end + 1] in "”’\"" else None
             if noun is not None:
                 noun_end = max(_word_end(clause, noun), said_after(question, clause, end + 1))
-                return start - 1, noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
+                return name_prefix(clause, start - 1), noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
             return with_quotes(clause, (start, end))
         for n in names:
             end = said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
