@@ -302,6 +302,7 @@ def _head(after: str, named: bool = False) -> str:
     """Return the noun right after a question word ("会" in "什么会", "律师事务所" in "哪家律师事务所")."""
     if named and after[:1] in "里儿":
         return ""  # "哪里公开": a place is asked, no noun named
+    after = re.sub(r"^(?:一|个)?年度?的", "", after)  # "哪一年的称号": the thing whose year is asked
     counted = after[:1] in "几两三四五六七八九十"
     after = re.sub(r"^[一二两三四五六七八九十几\d]+(?=[\u4e00-\u9fff])", "", after)  # "哪两个称号": a count
     # "哪几道程序": 道 counts steps only after a count ("什么道理" names no 道).
