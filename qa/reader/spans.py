@@ -29,6 +29,8 @@ from qa.reader.marked import NOUN_GAP, called_noun, marked_names, name_prefix, n
 
 _ITEM_SEP = re.compile(r"、|和|及|以及|与")
 _YEAR_OF = re.compile(r"哪一?年的|哪个年度的")  # "按的是哪一年的工作要点": the year a document is of
+UNSAID_LEAD = 2  # characters the question does not say between a quoted name and its words that follow ("专项")
+_NOT_A_NAMES_WORD = re.compile(r"[^\u4e00-\u9fff]|[的地得为是等和与及之以在对把将]")
 QUALIFIED_NOUN = 6  # characters between a qualifier's 的 and the question's first word ("分层分类")
 
 
@@ -246,7 +248,12 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
                 return name_prefix(clause, start - 1), noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
             return with_quotes(clause, (start, end))
         for n in names:
-            end = said_after(question, clause, n[1] + 1) if clause[n[1] : n[1] + 1] == "”" else n[1] + 1
+            end = n[1] + 1
+            if clause[n[1] : n[1] + 1] == "”":
+                # "“微宣讲、走基层”专项宣传" asked "…宣传活动叫什么": the question's words after it, a short word before them.
+                end = next((said for lead in range(0, UNSAID_LEAD + 1)
+                            if not _NOT_A_NAMES_WORD.search(clause[n[1] + 1 : n[1] + 1 + lead])
+                            and (said := said_after(question, clause, n[1] + 1 + lead)) > n[1] + 1 + lead), end)
             if end > n[1] + 1:
                 return n[0] - 1, _word_end(clause, end)
         if touching:
