@@ -52,6 +52,7 @@ def _no_progress(fraction: float, message: str) -> None:
 
 # A question word: a piece of a question without one asks nothing of its own.
 _ASKS_SOMETHING = re.compile(r"多少|几|什么|哪|谁|啥")
+_EACH_OF_THEM = re.compile(r"各自|分别|各是")  # "A和B各自…是哪几年": the same question of each place named
 
 
 class ReportIndex:
@@ -416,9 +417,9 @@ class ReportIndex:
                           tuple(r.quotes[0] for r in replies), tuple(replies), kind=replies[0].kind)
         several = scope.sources is None or len(scope.sources) > 1
         side_by_side = len(scope.places) > 1 or len(scope.years) > 1
-        if several and (parsed.comparison or (side_by_side and scope.sources is not None
-                                              and parsed.kind == "number" and not parsed.parts)):
-            # Two reports named side by side ("清波街道和四季青街道各…") are compared, a row each;
+        each = parsed.kind == "number" or _EACH_OF_THEM.search(standalone) is not None
+        if several and (parsed.comparison or (side_by_side and scope.sources is not None and each and not parsed.parts)):
+            # Two reports named side by side ("清波街道和四季青街道各…", "…各自落实的纲要是哪几年") are compared, a row each;
             # "各镇街" inside one named report asks that report alone.
             in_scope = scope.sources if scope.sources is not None else tuple(self._info)
             query = self._query(topic_of(standalone, scope))

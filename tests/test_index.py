@@ -341,3 +341,9 @@ def test_a_question_searched_then_answered_is_encoded_and_ranked_once(index: Rep
 def test_listing_two_years_side_by_side_is_a_comparison(index: ReportIndex):
     answer = index.answer("把白塔街道2023年和2024年调处矛盾纠纷的件数列一下")
     assert answer.kind == "comparison" and sorted(row.text for row in answer.rows if row.found) == ["691件", "733件"]
+
+
+def test_two_places_asked_the_same_of_each_are_compared_whatever_is_asked(index: ReportIndex):
+    answer = index.answer("红星街道和白塔街道2024年各自的报告是哪天写的？")
+    rows = {row.quotes[0].source: row.text for row in answer.rows if row.found}
+    assert answer.kind == "comparison" and rows == {"a.txt": "2025年1月14日", "b.txt": "2025年1月6日"}
