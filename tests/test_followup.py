@@ -141,3 +141,10 @@ def test_a_comparison_asking_nothing_asks_the_last_questions_question_word() -> 
     assert resolve("把这两个街道的宣讲场次对比一下", history, PLACES) == "把田镇街道和春城街道的宣讲场次对比一下，各多少场"
     history = ["田镇街道法治建设领导小组组长是谁？", "春城街道呢？"]
     assert resolve("两边的组长列一下", history, PLACES) == "田镇街道和春城街道的组长列一下，各是谁"
+
+
+def test_two_places_asked_the_same_of_each_stand_alone_and_ask_each_one_thing() -> None:
+    from qa.reader.questions import analyse
+    asked = "田镇街道和春城街道的法治领导小组组长分别是谁？"
+    assert resolve(asked, ["春城街道的法治领导小组谁当组长？"], PLACES) == asked
+    assert analyse(asked, places=PLACES).kind == "entity"  # one person of each, not a list

@@ -174,8 +174,9 @@ def _standing_alone(question: str, previous: str, places: Sequence[str]) -> str:
     core = _TRAIL.sub("", _LEAD.sub("", question))
     core = _OWNER.sub("", core)
     named = _places_in(core, places)
-    if named and analyse(core, places=places).comparison:
-        return question  # a whole comparison of its own ("把2022年和2024年嘉善县的批示次数列一下")
+    if named and (analyse(core, places=places).comparison or (len(named) > 1 and _ASKS.search(core))):
+        # A whole comparison of its own ("把2022年和2024年嘉善县的批示次数列一下", "大盛镇和黄桑乡…分别是谁").
+        return question
     year = _YEAR.search(core)
     # Words before the first place named locate it ("中山的东区街道"): they ask nothing.
     rest = core[core.find(named[0]) :] if named and len(core[: core.find(named[0])]) <= MAX_LOCATOR else core

@@ -55,7 +55,7 @@ _WH = re.compile(r"百分之多少|多少|多高|几|哪|什么|啥|谁|何时|�
 # A question asked yes or no ("有没有被法院撤销的？", "发现问题没有？"): the answer is what the report says of it.
 _YES_NO = re.compile(r"有没有|是否|是不是|没有[？?]*$|吗[？?]*$")
 _DATE_WORDS = re.compile(r"哪(?:一)?天|(?<!第)几号(?![令文])|什么时候|什么时间|何时|日期|几月几[日号]|哪(?:一|几|个|两|三)?年(?!的[\u4e00-\u9fff])|哪个月|多会儿|什么年份")
-_LIST_WORDS = re.compile(r"哪些|些什么|哪[几两三四五六七八九十]|分别是|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
+_LIST_WORDS = re.compile(r"哪些|些什么|哪[几两三四五六七八九十]|分别是(?!谁)|包括什么|有何|存在.{0,8}(?:不足|问题|差距|短板)|(?:计划|安排|打算|举措|措施)(?:有|是)")
 _NUMBER_WORDS = re.compile(r"多少|多高|几|比例|比率|占比|百分之|金额|数量|人数|次数|件数|场次数|[^\W\d_]率")
 _ENTITY_WORDS = re.compile(r"什么(?!样)|啥|哪(?!些|几)|谁|多久|多长时间|叫|名字|名称|全称|全名")
 # Money asked in everyday words ("花了多少钱"): the answer is in 元, and the words say no topic.
