@@ -52,7 +52,8 @@ def _no_progress(fraction: float, message: str) -> None:
 
 # A question word: a piece of a question without one asks nothing of its own.
 _ASKS_SOMETHING = re.compile(r"多少|几|什么|哪|谁|啥")
-_EACH_OF_THEM = re.compile(r"各自|分别|各是")  # "A和B各自…是哪几年": the same question of each place named
+_EACH_OF_THEM = re.compile(r"各自|分别|各是")
+_EACH_PLACE = re.compile(r"^(?P<a>[^，,；;？?]+?)(?:和|与|及|以及)(?P<b>[^，,；;？?]+?)(?:各自|分别|各)(?P<rest>[^，,；;？?]*(?:多少|几)[^，,；;？?]*)[？?]?$")  # "A和B各自…是哪几年": the same question of each place named
 
 
 class ReportIndex:
@@ -407,7 +408,7 @@ class ReportIndex:
         if scope.out_of_scope or self._figure_of_another_year(parsed, scope):
             related = self._search(standalone, k, None)
             return Answer(question, None, False, tuple(_related_quotes(related)), kind="none")
-        pieces = self._pieces_by_place(standalone) if parsed.parts else []
+        pieces = self._pieces_by_place(standalone) if parsed.parts or _EACH_PLACE.match(standalone) else []
         if pieces:
             # "红星街道…多少件，白塔街道…多少场": each part asks its own place, answered as a question of its own.
             replies = [self.answer(piece, sources=sources, year=year, k=k) for piece in pieces]
@@ -435,6 +436,12 @@ class ReportIndex:
         """Split a question whose parts each name another place ("红星街道…多少件，白塔街道…多少场？") into
         those parts; [] when its parts share their place."""
         pieces = [p for p in re.split(r"[，,；;？?]", question) if _ASKS_SOMETHING.search(p)]
+        each = _EACH_PLACE.match(question)
+        sides = [each.group("a"), each.group("b")] if each and len(pieces) < 2 else []
+        if sides and all(analyse(side, places=self._scope_resolver.names_in(normalise_question(side))).phrases
+                         for side in sides):
+            # "新华街道的法治讲座和中都街道的…活动各搞了几场": each place with its own topic, asked what follows 各.
+            pieces = [side + each.group("rest") for side in sides]
         named = [frozenset(self._scope_resolver.names_in(normalise_question(p))) for p in pieces]
         if len(pieces) < 2 or not all(named) or len(set(named)) < len(named):
             return []

@@ -347,3 +347,11 @@ def test_two_places_asked_the_same_of_each_are_compared_whatever_is_asked(index:
     answer = index.answer("红星街道和白塔街道2024年各自的报告是哪天写的？")
     rows = {row.quotes[0].source: row.text for row in answer.rows if row.found}
     assert answer.kind == "comparison" and rows == {"a.txt": "2025年1月14日", "b.txt": "2025年1月6日"}
+
+
+def test_two_places_each_with_its_own_topic_asked_what_follows_ge_are_answered_each(index: ReportIndex):
+    answer = index.answer("红星街道2024年的法律讲座和白塔街道2023年的调处矛盾纠纷各是多少？")
+    assert answer.found and answer.text == "11场；691件"
+    assert [(row.quotes[0].source, row.text) for row in answer.rows] == [("a.txt", "11场"), ("c.txt", "691件")]
+    shared = index.answer("红星街道和白塔街道2024年各举办法律讲座多少场？")  # one topic: a comparison
+    assert shared.kind == "comparison" and sorted(row.text for row in shared.rows if row.found) == ["11场", "27场"]
