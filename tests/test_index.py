@@ -353,5 +353,7 @@ def test_two_places_each_with_its_own_topic_asked_what_follows_ge_are_answered_e
     answer = index.answer("红星街道2024年的法律讲座和白塔街道2023年的调处矛盾纠纷各是多少？")
     assert answer.found and answer.text == "11场；691件"
     assert [(row.quotes[0].source, row.text) for row in answer.rows] == [("a.txt", "11场"), ("c.txt", "691件")]
+    after_a_comma = index.answer("红星街道2024年的法律讲座和白塔街道2023年的调处矛盾纠纷，分别是多少？")
+    assert after_a_comma.found and after_a_comma.text == "11场；691件"
     shared = index.answer("红星街道和白塔街道2024年各举办法律讲座多少场？")  # one topic: a comparison
     assert shared.kind == "comparison" and sorted(row.text for row in shared.rows if row.found) == ["11场", "27场"]
