@@ -12,7 +12,7 @@ from tests.test_answers import answer_over
 BAISHA = """2024年,白沙镇坚持以习近平法治思想为指导,积极争创省级法治政府建设示范镇。
 (一)强化合法性审查。全年对重大行政决策、规范性文件及村级合同开展全流程审查215件,覆盖率达100%。其中,规范性文件审查3件,村级合同审查198件。
 (二)优化政务服务。网上业务量5208宗,申报率高达91.5%。收集群众诉求126件,办结率97%。19个经验做法获市级推广。
-(三)规范涉法事务。全年共处理涉法事务征求意见事项88件,复函35件。
+(三)规范涉法事务。全年共处理涉法事务征求意见事项88件,复函35件。查处违法行为30起,其中29起已结案(其中警告17家、警告并罚款12家,共处罚金6000元,已全部履行到位)。
 (四)推进政务公开。召开依法治镇第三次会议暨述法工作专题会议。组织开展白沙湾“法润乡村”论坛。被市司法局授予“2024年度全市法治宣传教育先进集体”。评选出镇级示范项目4个。组织开展执法人员专题培训班、“小课堂、进村居”专项宣传等系列培训活动,坚持“公开为常态”原则。通过镇政府微信公众号等平台,及时公开财政预算、重大项目建设等群众关切的热点信息。
 """
 
@@ -46,6 +46,8 @@ def test_a_count_in_the_general_classifier_answers_a_count_in_another() -> None:
     [
         ("白沙镇村级合同审查弄了多少件？", "198件"),  # not the total of the clause that also names 村级合同
         ("白沙镇处理涉法事务征求意见后复函了多少件？", "35件"),  # the word before the question word binds
+        # 家 is asked, not money; "警告并罚款" is the label, not 警告's; a bracketed clause's commas bound labels
+        ("白沙镇警告并罚款的有几家？一共罚了多少钱？", "12家；6000元"),
     ],
 )
 def test_the_figure_whose_own_label_says_the_question(question: str, expected: str) -> None:

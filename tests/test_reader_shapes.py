@@ -130,6 +130,16 @@ def test_a_covering_letter_gives_the_reports_number_addressee_and_date() -> None
     assert scope.unknown_place is None
 
 
+def test_a_published_pages_source_and_time_lines_say_who_put_the_report_out_and_when() -> None:
+    head = "江湾区桃源街道2024年法治政府建设情况报告\n来源:区司法局 时间:2025-03-04 15:28:11 浏览次数:\n"
+    texts = {SOURCE: head + TAOYUAN}
+    for question, expected in (("桃源街道2024年法治政府建设报告是哪个部门发的？", "区司法局"),
+                               ("桃源街道2024年法治政府建设情况报告是哪天挂出来的？", "2025-03-04")):
+        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
+        assert answer.found and answer.text == expected, (question, answer.text)
+        assert is_supported(answer, texts.__getitem__)
+
+
 def test_its_number_after_a_question_about_the_report_asks_in_that_questions_scene() -> None:
     from qa.reader.followup import resolve_followup
     asked = resolve_followup("它的文号是多少", ["桃源街道2024年的法治政府建设总结是哪天报给区政府的？"], ["桃源街道"])

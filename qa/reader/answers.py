@@ -18,7 +18,7 @@ from qa.reader.descriptions import described_answer, description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
 from qa.reader.kinds import DOCUMENTS, MEANS, kind_shown, lists_kind
-from qa.reader.report_marks import addressee, document_number, report_mark, report_year
+from qa.reader.report_marks import addressee, document_number, publisher, report_mark, report_year
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
@@ -58,6 +58,8 @@ _OWN_MARK = re.compile(_THE_REPORT + r".{0,12}(?:文号|字号|发文号)")  # t
 _OWN_YEAR = re.compile(r"(?:这份|那份|本|该)报告.{0,12}哪(?:一|个)?年")  # the year the report itself is of
 # "这份报告是报送给哪个机构的", "总结是呈报给谁的": whom the report itself is addressed to.
 _SENT_TO = re.compile(_THE_REPORT + r".{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
+# "这份报告是哪个部门发的": the body its published page names as its source.
+_PUT_OUT_BY = re.compile(_THE_REPORT + r".{0,16}(?:哪个|哪家|什么)?(?:部门|单位|机构|谁).{0,4}(?:发|发布|公布|公开|挂|登)")
 BOUND = 0.15  # a date marked as the end (or start) a question asks for, against one marked as the other
 _ASKS_DAY = re.compile(r"哪一?天|几月几[日号]|(?<![第文])几号(?!文)")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?")
@@ -141,6 +143,10 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         sent_to = report_mark(question, hits, texts, addressee)
         if sent_to is not None:
             return checked(sent_to, texts, hits)
+    if question.kind == "entity" and _PUT_OUT_BY.search(question.text):
+        put_out = report_mark(question, hits, texts, publisher)
+        if put_out is not None:
+            return checked(put_out, texts, hits)
     if _OWN_YEAR.search(question.text):
         own_year = report_mark(question, hits, texts, report_year)
         if own_year is not None:

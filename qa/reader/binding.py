@@ -24,7 +24,7 @@ _TOTAL_ASKED = re.compile(r"一共|总共|加起来|合起来|全部|合计|总�
 _TOTAL_LABEL = re.compile(r"^(?:合计|总计|共计|累计|总数|总量|共)")
 # A label runs back to a break; quotes stay inside it ("组织“第一议题”学习" is not just "学习").
 _LABEL_BREAK = re.compile(r"[，,、；;：:《》()（）\s]")
-_LABEL_FILLER = set("的了达为是共计有“”‘’\"")
+_LABEL_FILLER = set("的了达为是共计有并及与和“”‘’\"")
 TOTAL = 100  # a total asked for outranks any label
 LABEL_SHARE = 0.05  # a figure whose label is all the question's words is a little surer than one in a longer scene
 LABEL_HOLDS_ASKED = 0.05
@@ -40,7 +40,7 @@ def asked_unit(question: Question) -> str | None:
         return "个百分点"  # "败诉率比上年降了多少": a rate's change is said in points, or else in %
     if _RATE.search(wording) or (not question.unit and _CHANGE.search(wording)):
         return "%"
-    if _MONEY.search(wording):
+    if _MONEY.search(wording) and question.unit in (None, "元"):  # "警告并罚款的有几家": 家, not money
         return "元"
     return question.unit
 
@@ -169,8 +169,8 @@ def _frame(clause: str, figures: Sequence[Figure], figure: Figure) -> str:
     to the previous figure or 、 ("保留行政规范性文件13件、废止行政规范性文件4件").
     """
     later = [f.start for f in figures if f.start >= figure.end]
-    stop = clause.find("、", figure.end)
-    after = clause[figure.end : min(later + ([stop] if stop >= 0 else []) + [len(clause)])]
+    stop = re.compile(r"[、，,；;）)]").search(clause, figure.end)  # a clause inside brackets goes on past its commas
+    after = clause[figure.end : min(later + ([stop.start()] if stop else []) + [len(clause)])]
     if re.search(r"[\u4e00-\u9fff]{2}", after):
         return after
     start = max([f.end for f in figures if f.end <= figure.start] + [clause.rfind("、", 0, figure.start) + 1])

@@ -21,7 +21,9 @@ DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20
 # "中共将乐县委员会,将乐县人民政府:" under the title: the bodies the report is sent to.
 _SALUTATION = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff、，, ]{2,60}[:：]\s*$", re.M)
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", re.M)
-_LABEL = re.compile(r"(?:发布|发表|成文|印发|公开|发文)(?:日期|时间)\s*[:：]?\s*")
+_LABEL = re.compile(r"(?:(?:发布|发表|成文|印发|公开|发文)(?:日期|时间)|(?<![\u4e00-\u9fff])时间)\s*[:：]?\s*")
+# "来源:县政府办", "信息来源:街道办", "发布机构:…" in a published page's head: who put the report out.
+_SOURCE = re.compile(r"(?:信息来源|来源|发布机构|发布单位)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})")
 
 
 def report_date(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -97,3 +99,14 @@ def report_year(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     line_start = text.rfind("\n", 0, match.start()) + 1
     line_end = text.find("\n", match.end())
     return match.span(), (line_start, line_end if line_end >= 0 else match.end())
+
+
+def publisher(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Return ((start, end) of the body a published page names as the report's source, (start, end) of its
+    line), or None: "来源:县政府办" among the report's first lines."""
+    match = _SOURCE.search(text, 0, HEAD_CHARS)
+    if match is None:
+        return None
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    return match.span(1), (line_start, line_end if line_end >= 0 else match.end())
