@@ -349,7 +349,8 @@ class ReportIndex:
             if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2100:
                 raise QuestionError(f"year={year!r} must be a whole number such as 2024, not {type(year).__name__}.")
             chosen = tuple(s for s in (chosen if chosen is not None else self._info) if self._info[s].year == year)
-        return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place, scope.years)
+        return Scope(chosen, scope.places, scope.year if year is None else year, scope.unknown_place, scope.years,
+                     scope.locators)
 
     def search(
         self, question: str, k: int = 5, *, sources: Iterable[str] | None = None, year: int | None = None

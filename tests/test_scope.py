@@ -159,3 +159,15 @@ def test_a_place_written_with_the_place_it_lies_in_is_still_its_own():
         ReportInfo("b.txt", "", "河西区红旗街道", ("红旗街道", "河西区", "河西"), 2025),
     )
     assert set(resolve_scope("东风街道和河西区红旗街道各有几个社区？", reports).sources) == {"a.txt", "b.txt"}
+
+
+def test_a_place_with_a_report_of_its_own_written_right_before_another_only_locates_it():
+    from qa.retrieval.scope import topic_of
+    reports = (
+        ReportInfo("x.txt", "", "杭州市西湖区人民政府", ("杭州市", "西湖区", "杭州", "西湖"), 2024),
+        ReportInfo("y.txt", "", "古荡街道", ("古荡街道", "古荡"), 2024),
+    )
+    asked = "杭州西湖区古荡街道累计有多少人持证？"
+    chosen = resolve_scope(asked, reports)
+    assert chosen.sources == ("y.txt",)
+    assert "西湖" not in topic_of(asked, chosen) and "持证" in topic_of(asked, chosen)  # a locator is no topic either

@@ -51,6 +51,7 @@ _TARGET = re.compile(r"力争|争取|确保|目标|不少于|不低于|不超过
 TARGET = 0.05
 _ONE_OF = re.compile(r"哪(?:一|个|种|家|项)")  # "通过哪个平台": one thing, not a list
 _SOME_OF = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
+_PART_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:里|当中|之中)([^，,？?里]{2,12}?)的?有?(?:多少|几)")
 # The report itself, named by its kind or pointed at ("这份报告", "法治政府建设总结"): what it bears
 # about itself (its number, date, year, addressee) no sentence of its body states.
 _THE_REPORT = r"(?:报告|总结|这份|那份)"
@@ -274,10 +275,18 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
     # "审查的合同文书里有多少份被退回修改": the words after 里/中 say which of them are counted;
     # a sentence without them counts them all, which is not the figure asked.
     subset = question.right if _SOME_OF.search(question.text) else ()
+    # "处罚案件里走一般程序的有多少件": the words between 里 and the question word name the part counted;
+    # a clause without them ("处罚案件共92件") counts the whole.
+    part = _PART_BEFORE.search(question.text) if not subset else None
+    within = [w for w in question.phrases if part and w in part.group(1) and w not in question.verbs and len(w) >= 2]
     for cand in candidates:
         clause = cand.clauses[cand.index]
         if subset and not all(word in sentence_of(cand) for word in subset):
             continue
+        if within and not all(word in clause.text for word in within):
+            continue
+        if within and all(word in sentence_of(cand) for word in question.phrases if word not in question.verbs):
+            cand = replace(cand, match=cand.match + SCENE)  # the whole is said once, earlier in the sentence
         # A bare number cannot answer a question that asks in a unit ("几名"); "六大专题" counts only for "几大".
         figures = [f for f in find_figures(clause.text) if (f.unit or not asked) and (f.unit != "大" or asked == "大")]
         fits = bool(figures) and max(unit_fit(asked, f.unit) for f in figures) == EXACT_UNIT

@@ -63,6 +63,8 @@ class Scope:
         year: the year the question names, if any; None when it names several.
         unknown_place: a place-like name that no report covers; the question is then out of scope.
         years: every year the question names ("2022年和2024年…各…": a report of each is in scope).
+        locators: known places said only to locate another ("西湖区" of "西湖区古荡街道"): not in scope,
+            but no topic either.
     """
 
     sources: tuple[str, ...] | None
@@ -70,6 +72,7 @@ class Scope:
     year: int | None = None
     unknown_place: str | None = None
     years: tuple[int, ...] = ()
+    locators: tuple[str, ...] = ()
 
     @property
     def out_of_scope(self) -> bool:
@@ -159,10 +162,10 @@ class ScopeResolver:
                     continue
                 covered[m.start():m.end()] = [True] * len(name)
                 spans.append((m.start(), m.end(), name))
-        # "江门下面鹤山市": a place said just before another, as what it lies in, only locates it.
+        # "江门下面鹤山市", "西湖区古荡街道": a place said just before another, as what it lies in, only locates it.
         starts = {start for start, _, _ in spans}
         found_places = [name for _, end, name in spans
-                        if not any(m.end() in starts for m in _WITHIN.finditer(q, end) if m.start() == end)]
+                        if end not in starts and not any(m.end() in starts for m in _WITHIN.finditer(q, end) if m.start() == end)]
         matched: dict[str, int] = {}
         for place in set(found_places):
             for source in self._sources_by_name.get(place) or self._opening_stems[place]:
@@ -186,6 +189,7 @@ class ScopeResolver:
             places=tuple(sorted(found_places, key=len, reverse=True)),
             year=year,
             unknown_place=unknown,
+            locators=tuple(name for _, _, name in spans if name not in found_places),
         )
 
     def _of_years(self, q: str, years: tuple[int, ...]) -> Scope:
@@ -328,7 +332,7 @@ def topic_of(question: str, scope: Scope) -> str:
     if scope.sources is None or not scope.places:
         return question
     topic = normalise_question(question)
-    for name in scope.places:
+    for name in sorted((*scope.places, *scope.locators), key=len, reverse=True):
         topic = topic.replace(name, " ")
     if scope.year is not None:
         topic = re.sub(rf"{scope.year}\s*年?度?", " ", topic)
