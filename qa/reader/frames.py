@@ -1,9 +1,11 @@
-"""Answers a clause gives in the frame the question asks in: "把A作为B" (把什么当成…, 把A摆在什么位置) and
-"在X的有力指导下" (哪个机构在指导). The frame, not the wording, says which words answer.
+"""Answers a clause gives in the frame the question asks in: "把A作为B" (把什么当成…, 把A摆在什么位置),
+"在X的有力指导下" (哪个机构在指导) and "由X召开" (由谁来开). The frame, not the wording, says which words answer.
 """
 from __future__ import annotations
 
 import re
+
+import jieba.posseg
 
 from qa.reader.questions import Question
 
@@ -33,6 +35,26 @@ def _guided_by(question: Question, clause: str) -> tuple[int, int] | None:
     return next((m.span(1) for m in _GUIDED_BY.finditer(clause) if m.group(2) in question.text), None)
 
 
+_BY_WHOM = re.compile(r"由(?:谁|哪个|哪位|哪些|什么人)")
+MAX_DOER = 20  # characters between 由 and the deed
+
+
+def _done_by(question: Question, clause: str) -> tuple[int, int] | None:
+    """Answer "由谁来开" with who the clause says does it: the words after 由, up to the deed ("由街道主要负责人|召开")."""
+    if not _BY_WHOM.search(question.text) or "由" not in clause:
+        return None
+    start = clause.index("由") + 1
+    at = start
+    for pair in jieba.posseg.cut(clause[start : start + MAX_DOER + 4]):
+        if pair.flag.startswith("v") and len(pair.word) >= 2 and at > start:
+            return (start, at) if at - start <= MAX_DOER else None
+        if pair.word in "，,。；;":
+            return None
+        at += len(pair.word)
+    return None
+
+
 def framed_span(question: Question, clause: str) -> tuple[int, int] | None:
-    """Return the span a clause gives in the very frame the question asks in ("把A作为B", "在X的指导下"), or None."""
-    return _ba_frame_span(question, clause) or _guided_by(question, clause)
+    """Return the span a clause gives in the very frame the question asks in ("把A作为B", "在X的指导下",
+    "由X召开"), or None."""
+    return _ba_frame_span(question, clause) or _guided_by(question, clause) or _done_by(question, clause)

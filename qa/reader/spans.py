@@ -148,8 +148,8 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if question.shape == "yes-no":
         return negation_span(clause)
     framed = framed_span(question, clause)
-    if framed is not None:
-        return framed
+    if framed is not None and not (question.asks_person and holder(question, clause) is not None):
+        return framed  # "由谁担任组长" is the role's holder (persons.holder), not just who does something
     noun, shown = kind_shown(question.head)
     showing = shown.search(clause) if noun in (*HONOURS, *PLATFORMS) and noun not in clause else None
     if showing is not None:

@@ -55,6 +55,8 @@ def content_words(text: str) -> list[str]:
                 # "评估里排第几", "方案里列了": jieba's 里排 is the locative of 评估 and the verb 排;
                 # 里 starts no word, 中 and 内 do (内设) unless jieba splits them off itself.
                 word = word[1]
+            elif len(word) == 2 and word[0] in "来去" and word[1] in STOP_TOKENS:
+                word = word[1]  # "由谁来开": jieba's 来开 is 来 and the light verb 开
             if word and word not in words and not is_function(word) and not usual:
                 words.append(word)
     return words
