@@ -12,7 +12,7 @@ from tests.test_answers import answer_over
 BAISHA = """2024年,白沙镇坚持以习近平法治思想为指导,积极争创省级法治政府建设示范镇。
 (一)强化合法性审查。全年对重大行政决策、规范性文件及村级合同开展全流程审查215件,覆盖率达100%。其中,规范性文件审查3件,村级合同审查198件。
 (二)优化政务服务。网上业务量5208宗,申报率高达91.5%。收集群众诉求126件,办结率97%。19个经验做法获市级推广。
-(三)规范涉法事务。全年共处理涉法事务征求意见事项88件,复函35件。查处违法行为30起,其中29起已结案(其中警告17家、警告并罚款12家,共处罚金6000元,已全部履行到位)。全年卫生行政处罚案件共45件,简易程序28件,一般程序17件。共审核把关合同326份。每季度由镇分管领导召开普法工作推进会。
+(三)规范涉法事务。全年共处理涉法事务征求意见事项88件,复函35件。查处违法行为30起,其中29起已结案(其中警告17家、警告并罚款12家,共处罚金6000元,已全部履行到位)。全年卫生行政处罚案件共45件,简易程序28件,一般程序17件。共审核把关合同326份。每季度由镇分管领导召开普法工作推进会。实行集中学法+班子会前学法+部门自学的形式。通过镇官网、微信公众号、宣传栏等多种渠道,主动、准确发布更新行政审批、公共服务等各类信息。
 (四)推进政务公开。召开依法治镇第三次会议暨述法工作专题会议。组织开展白沙湾“法润乡村”论坛。被市司法局授予“2024年度全市法治宣传教育先进集体”。评选出镇级示范项目4个。组织开展执法人员专题培训班、“小课堂、进村居”专项宣传等系列培训活动,坚持“公开为常态”原则。通过镇政府微信公众号等平台,及时公开财政预算、重大项目建设等群众关切的热点信息。
 """
 
@@ -85,3 +85,13 @@ def test_items_closed_by_de_and_their_kind_enumerate_that_kind() -> None:
 def test_the_names_own_words_around_an_ordinal_or_before_a_quote(question: str, expected: str) -> None:
     answer = ask(question)
     assert answer.found and answer.text == expected, (question, answer.text)
+
+
+def test_the_means_asked_and_items_joined_by_plus_or_listed_beside_what_is_done() -> None:
+    from qa.reader.questions import analyse
+    asked = analyse("白沙镇学法是哪几种方式搭配着来的？", places=("白沙镇",))
+    assert asked.head == "方式" and "种" not in asked.terms and "搭配" in asked.phrases
+    joined = ask("白沙镇学法采取了哪几种形式？")
+    assert joined.found and joined.text == "集中学法+班子会前学法+部门自学", joined.text
+    listed = ask("白沙镇通过哪些渠道发布信息？")  # the clause listing the channels, not the one saying what is sent
+    assert listed.found and listed.text == "镇官网、微信公众号、宣传栏", listed.text

@@ -219,14 +219,19 @@ def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str
     scored = []
     count = asked_count(question.text) if kind == "list" else None
     beside = _beside_head(question, candidates)
+    def sentence(c: Candidate) -> tuple[str, int, int]:
+        return c.hit.source, c.hit.passage.start, c.clauses[c.index].sentence
+
     if kind_shown(question.head)[0] in DOCUMENTS and kind == "entity":
         # A document's name is its title: a clause that only names its kind ("提供重要辅助读物") gives way
         # to the title in its sentence ("编写出版《…学习问答》").
-        def sentence(c: Candidate) -> tuple[str, int, int]:
-            return c.hit.source, c.hit.passage.start, c.clauses[c.index].sentence
-
         moved = {sentence(c) for c in beside}
         candidates = [c for c in candidates if sentence(c) not in moved or marked_names(c.clauses[c.index].text)]
+    if kind == "list" and question.head:
+        # "通过哪些渠道发布信息": the clause listing the kind asked ("通过官网、公众号等多种方式") answers, not the
+        # clause of its sentence that says what is done by them ("发布更新行政审批、公共服务等信息").
+        listing = {sentence(c) for c in candidates if c.match >= FOUND and lists_kind(question.head, c.clauses[c.index].text)}
+        candidates = [c for c in candidates if sentence(c) not in listing or lists_kind(question.head, c.clauses[c.index].text)]
     for cand in [*candidates, *beside]:
         if cand.match < bar - (COUNTED if count else 0.0):
             continue

@@ -20,7 +20,7 @@ from qa.reader.spans import _LEADING_FLAGS, _ITEM_SEP, _found, _restates, gap_sp
 from qa.reader.whereabouts import ASKS_PLACE, place_of
 
 # Verbs that lead into an enumeration ("依托…、…", "包括…、…").
-_LEAD_VERBS = "通过|依托|利用|运用|借助|包括|包含|涉及|围绕|聚焦|采取|采用"
+_LEAD_VERBS = "通过|依托|利用|运用|借助|包括|包含|涉及|围绕|聚焦|采取|采用|实行|推行"
 _LEAD_VERB = re.compile(_LEAD_VERBS)
 _ITEM_LEAD = re.compile(rf"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:充分|积极|深入|广泛|主动)?(?:了|从|{_LEAD_VERBS}|以|由|用|有|是|为|即|对|在|将|把|如|坚持)*")
 # A numbered slogan in quotes: “四个亲自” stands for four items that each say 亲自, “三有” for three with 有.
@@ -31,12 +31,16 @@ _MADE_OF = re.compile(r"由([^，,。；;由]{4,40}?)(?:共同)?(?:组成|构成
 _ITEMS_END = re.compile(r"等|均|分别|[一二两三四五六七八九十\d]+(?:个|项|种|类|大|方面|家)")
 
 
+_PLUS_JOINED = re.compile(r"(?<=[\u4e00-\u9fff])[+＋](?=[\u4e00-\u9fff])")
+
+
 def items_span(question: Question, clause: str) -> tuple[int, int] | None:
     """Return the span of an inline enumeration ("公众参与、风险评估、合法性审查、集体讨论决定") in a clause.
 
     Titles or quoted names side by side (“法律保障”“经济创新”) count as items too. The first
     item starts after the question's words; the last ends before 等 or a count ("五个方面").
     """
+    clause = _PLUS_JOINED.sub("、", clause)  # "统一集中学法+部门不定期学法": items joined by +, same positions
     made = _MADE_OF.search(clause) if _ASKS_MAKEUP.search(question.text) else None
     if made is not None and _ITEM_SEP.search(made.group(1)):
         return made.span(1)  # "由哪些人组成": the members between 由 and 组成, however the question orders its words
@@ -202,7 +206,8 @@ def _without_head(question: Question, clause: str, span: tuple[int, int]) -> tup
     if clause[span[0] : span[1]].endswith(head) and span[1] - span[0] > len(head) + 2:
         # "人民调解、司法调解、行政调解资源" asked "哪几类调解资源": what the other items end in stays.
         shared = next((k for k in range(len(head) - 1, 0, -1) if all(i.endswith(head[:k]) for i in items[:-1])), 0)
-        return span[0], span[1] - len(head) + shared
+        end = span[1] - len(head) + shared
+        return span[0], end - (not shared and clause[end - 1 : end] == "的")  # "…部门自学的形式": 的 ties on the kind
     return span
 
 

@@ -27,7 +27,7 @@ _NOTHING_SHOWN = ("", re.compile(r"(?!)"))
 MEANS = frozenset("方式 渠道 形式 途径 平台 载体 手段 方法 办法 阵地 媒介 媒体".split())
 # An enumeration closed by 等 and the kind of its items ("抖音、微信、微博等多渠道多平台"), by 的 and the
 # kind ("部门提议案、主管领导先期审查、党政班子集体决策的程序"), or by both ("…等群众关切的热点信息").
-_ENUMERATION_KIND = re.compile(r"、[^，,。；;]*?(?:等(?:[^，,。；;、]{0,8}?的)?|的)(?:多种|各种|各类|多个|多项|一系列)?([\u4e00-\u9fff]{1,6})")
+_ENUMERATION_KIND = re.compile(r"[、+＋][^，,。；;]*?(?:等(?:[^，,。；;、]{0,8}?的)?|的)(?:多种|各种|各类|多个|多项|一系列)?([\u4e00-\u9fff]{1,6})")
 
 
 def lists_kind(head: str, clause: str) -> bool:

@@ -21,6 +21,7 @@ import jieba.posseg
 
 from qa.ingest.cleaning import clean
 from qa.reader.figures import UNITS
+from qa.reader.kinds import MEANS
 from qa.reader.wording import asks_person, written_question_words
 from qa.reader.words import CLASSIFIER, STOP_TOKENS, content_words, is_verb
 
@@ -336,6 +337,9 @@ def _head(after: str, named: bool = False) -> str:
         words.append(pair.word)
     while words and words[-1] in _LOCATIVES:
         words.pop()
+    means = next((k for k, word in enumerate(words) if word in MEANS), None)
+    if means is not None:
+        words = words[: means + 1]  # "哪几种方式搭配着来": the means asked, not what is done by it
     head = "".join(words)
     # A unit is no noun after 几 ("几个"), but is one after 哪 ("哪个处" wants …处).
     if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or (_UNIT_RE.fullmatch(head) and not named):

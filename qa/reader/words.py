@@ -57,6 +57,8 @@ def content_words(text: str) -> list[str]:
                 word = word[1]
             elif len(word) == 2 and word[0] in "来去" and word[1] in STOP_TOKENS:
                 word = word[1]  # "由谁来开": jieba's 来开 is 来 and the light verb 开
+            elif len(word) >= 3 and word.endswith("着"):
+                word = word[:-1]  # "搭配着": the verb, not its aspect
             if word and word not in words and not is_function(word) and not usual:
                 words.append(word)
     return words
@@ -72,6 +74,6 @@ _COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万几]+)
 def is_function(word: str) -> bool:
     """Tell a word that says nothing of the topic: a stop word, function characters, a count ("五个")."""
     return (
-        word in STOP_TOKENS or word.isdigit() or all(ch in _FUNCTION_CHARS for ch in word)
+        word in STOP_TOKENS or word.isdigit() or (len(word) == 1 and word in CLASSIFIER) or all(ch in _FUNCTION_CHARS for ch in word)
         or _COUNTED.fullmatch(word) is not None or _DEICTIC.fullmatch(word) is not None
     )
