@@ -10,13 +10,15 @@ import jieba.posseg
 from qa.reader.questions import Question
 
 # "把A作为B": what is taken (A) and what it is taken as (B), whichever verb says so.
-_BA_FRAME = re.compile(r"(?:把|将)([^，,。；;]{2,40}?)(?:作为|当作|当成|列为|纳入|摆在|放在|放进|放到)([^，,。；;]{2,40})")
+_PUT = r"(?:作为|当作|当成|列为|纳入|摆在|放在|放进|放到|设在|设于|挂靠)"
+_BA_FRAME = re.compile(r"(?:把|将)([^，,。；;]{2,40}?)" + _PUT + r"([^，,。；;]{2,40})")
 _BA_ASKS_A = re.compile(r"把(?:什么|啥|哪)")
+_ASKS_WHERE_PUT = re.compile(_PUT + r"(?:了)?(?:哪|什么|啥)")  # "法治机构放在哪个科室": B, whether or not 把 is said
 
 
 def _ba_frame_span(question: Question, clause: str) -> tuple[int, int] | None:
     """Answer "把什么当成首要政治任务" with A and "把学习…摆在什么位置" with B of the clause's "把A作为B"."""
-    if not _BA_FRAME.search(question.text) and not _BA_ASKS_A.search(question.text):
+    if not _BA_FRAME.search(question.text) and not _BA_ASKS_A.search(question.text) and not _ASKS_WHERE_PUT.search(question.text):
         return None
     match = _BA_FRAME.search(clause)
     if match is None:

@@ -15,12 +15,14 @@ DOCUMENTS = frozenset("文件 方案 意见 办法 规定 制度 条例 通知 �
 HONOURS = frozenset("称号 荣誉 荣誉称号 奖项 表彰 殊荣".split())
 PLATFORMS = frozenset("平台 载体 阵地".split())
 LABELS = frozenset("代号 口号 简称 标语".split())
+OFFICES = frozenset("科室 处室 股室 内设机构 部门".split())
 # Each kind, with what shows a thing of it in a clause.
 KINDS_SHOWN = (
     (DOCUMENTS, re.compile(r"《")),
     (HONOURS, re.compile(r"获评|荣获|评为|授予|命名为|入选|认定为|获得|争创|创建|争当|创成")),
     (PLATFORMS, re.compile(r"依托|利用|借助|通过")),
-    (LABELS, re.compile(r"“")),  # "哪个数字代号" of 紧扣省委“1310”具体部署: a label is written in quotes
+    (LABELS, re.compile(r"“")),
+    (OFFICES, re.compile(r"[\u4e00-\u9fff]{1,6}(?:办|科|室|股|处)(?![\u4e00-\u9fff])")),  # "设在党政办" for 哪个科室  # "哪个数字代号" of 紧扣省委“1310”具体部署: a label is written in quotes
 )
 _NOTHING_SHOWN = ("", re.compile(r"(?!)"))
 # Words for the means by which a thing is done: "通过哪些渠道" is answered by "…等多种方式".

@@ -325,6 +325,7 @@ def _holds_head(head: str, text: str) -> bool:
     return any(not "\u4e00" <= text[at + 1 : at + 2] <= "\u9fff" for at in (m.start() for m in re.finditer(head, text)))
 
 
+_INNER_BRACKET = re.compile(r"(?<=[\u4e00-\u9fff])[(（][\u4e00-\u9fff]{1,6}[)）](?=[\u4e00-\u9fff])")
 _LEADING_FLAGS = ("a", "ad", "d", "v", "vd", "vn", "p", "c", "x")  # verbs, adverbs, marks before a name ("高效运作")
 
 
@@ -341,7 +342,9 @@ def _named_noun(clause: str, noun: str) -> tuple[int, int] | None:
         return None  # "…为载体": the noun is what the thing before serves as, not a name's end
     # "重庆天亿(涪陵)律师事务所": a bracket right before the noun is the name's own.
     inside = max(clause.rfind("(", 0, at), clause.rfind("（", 0, at)) if clause[at - 1] in ")）" else at
-    start = max((m.end() for m in re.finditer(r"[、，,：:；“”‘’《》()（）]|通过|利用|依托|建立|设立|成立", clause[:inside])), default=0)
+    # "青年(涉外)律师成长学院": a short bracket inside a name is the name's own too.
+    before = _INNER_BRACKET.sub(lambda m: "口" * len(m.group()), clause[:inside])
+    start = max((m.end() for m in re.finditer(r"[、，,：:；“”‘’《》()（）]|通过|利用|依托|建立|设立|成立", before)), default=0)
     # "专门聘请江苏承匠律师事务所": a name that starts with a place starts after the verb before it.
     pairs, at_pair = list(jieba.posseg.cut(clause[start:at])), start
     for pair, following in zip(pairs, pairs[1:]):
