@@ -16,12 +16,14 @@ HONOURS = frozenset("称号 荣誉 荣誉称号 奖项 表彰 殊荣".split())
 PLATFORMS = frozenset("平台 载体 阵地".split())
 LABELS = frozenset("代号 口号 简称 标语".split())
 OFFICES = frozenset("科室 处室 股室 内设机构 部门".split())
+DESTINATIONS = frozenset("城市 国家 地方 省份 地点 目的地".split())
 # Each kind, with what shows a thing of it in a clause.
 KINDS_SHOWN = (
     (DOCUMENTS, re.compile(r"《")),
     (HONOURS, re.compile(r"获评|荣获|评为|授予|命名为|入选|认定为|获得|争创|创建|争当|创成")),
     (PLATFORMS, re.compile(r"依托|利用|借助|通过")),
     (LABELS, re.compile(r"“")),
+    (DESTINATIONS, re.compile(r"赴|前往|到访|出访")),  # "赴英国伦敦研学" for 去的哪座城市
     (OFFICES, re.compile(r"[\u4e00-\u9fff]{1,6}(?:办|科|室|股|处)(?![\u4e00-\u9fff])")),  # "设在党政办" for 哪个科室  # "哪个数字代号" of 紧扣省委“1310”具体部署: a label is written in quotes
 )
 _NOTHING_SHOWN = ("", re.compile(r"(?!)"))
@@ -61,3 +63,13 @@ def noun_phrase_end(clause: str, start: int) -> int:
         nouns = nouns or pair.flag.startswith("n")
         at += len(pair.word)
     return len(clause)
+
+
+def place_names_end(clause: str, start: int) -> int:
+    """Return where the place names from `start` end ("赴|英国伦敦|研学"), or where its noun phrase does."""
+    at = start
+    for pair in jieba.posseg.cut(clause[start:]):
+        if pair.flag != "ns":
+            break
+        at += len(pair.word)
+    return at if at > start else noun_phrase_end(clause, start)

@@ -19,7 +19,7 @@ from qa.reader.figures import find_ordinals, find_years
 from qa.reader.report_marks import DOCUMENT_NUMBER
 from qa.reader.edges import _BREAK, _COMMA, MAX_NAME, _lead_trimmed, _trim, _word_end
 from qa.reader.persons import _OFFICE, _name_after_office, _person, holder
-from qa.reader.kinds import DOCUMENTS, HONOURS, PLATFORMS, kind_shown, noun_phrase_end
+from qa.reader.kinds import DESTINATIONS, DOCUMENTS, HONOURS, PLATFORMS, kind_shown, noun_phrase_end, place_names_end
 from qa.reader.questions import Question
 from qa.reader.words import sole_tag
 from qa.reader.shapes import frequency_span, negation_span
@@ -151,10 +151,12 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if framed is not None and not (question.asks_person and holder(question, clause) is not None):
         return framed  # "由谁担任组长" is the role's holder (persons.holder), not just who does something
     noun, shown = kind_shown(question.head)
-    showing = shown.search(clause) if noun in (*HONOURS, *PLATFORMS) and noun not in clause else None
+    showing = shown.search(clause) if noun in (*HONOURS, *PLATFORMS, *DESTINATIONS) and noun not in clause else None
     if showing is not None:
-        # "获评|全省首批校外培训清朗环境试点区", "依托|镇便民服务中心|推行…": the noun phrase after it.
-        end = noun_phrase_end(clause, showing.end()) if noun in PLATFORMS else len(clause)  # an honour holds verbs: 示范
+        # "获评|全省首批校外培训清朗环境试点区", "依托|镇便民服务中心|推行…", "赴|英国伦敦|研学": what follows it,
+        # its noun phrase or its place names; an honour holds verbs (示范) and runs on.
+        end = (place_names_end(clause, showing.end()) if noun in DESTINATIONS
+               else noun_phrase_end(clause, showing.end()) if noun in PLATFORMS else len(clause))
         return _trim(clause, showing.end(), end)
     if question.shape == "document number":
         match = DOCUMENT_NUMBER.search(clause)

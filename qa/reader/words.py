@@ -10,7 +10,7 @@ import jieba.posseg
 from qa.reader.figures import UNITS
 
 _UNIT = "|".join(re.escape(u) for u in UNITS)
-CLASSIFIER = "个家位项种类所条部批些份次届"
+CLASSIFIER = "个家位项种类所条部批些份次届座"
 # Tokens that carry no content of their own: fillers, light verbs, particles, deictics.
 STOP_TOKENS = frozenset(
     """
