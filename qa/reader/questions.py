@@ -259,6 +259,8 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     wh = _WH.search(body)
     # "谁入选了…": what follows 谁 is what the person did, not a noun the answer ends with.
     head = _head(body[wh.end():], wh.group() in ("哪", "什么")) if wh and wh.group() != "谁" and kind in ("entity", "list", "text") else ""
+    if head and wh and _BY_MEANS.search(body[: wh.start()]) and _opens_with_deed(body[wh.end():]):
+        head = ""  # "靠啥公开村务信息": what follows the means asked is the deed done by it, not its kind
     wants_name = bool(_NAME_WORDS.search(body))
     shape = "frequency" if _FREQUENCY_WORDS.search(body) and not _asks_duration(body) else next(
         (name for name, words in _SHAPE_WORDS if words.search(body) and (name not in _BOUNDS or kind == "date")), "")
@@ -345,6 +347,15 @@ def _head(after: str, named: bool = False) -> str:
     if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or (_UNIT_RE.fullmatch(head) and not named):
         return ""
     return head
+
+
+_BY_MEANS = re.compile(r"(?:靠|用|凭|通过|依托|借助|利用|拿)$")
+
+
+def _opens_with_deed(after: str) -> bool:
+    """Tell whether words open with a verb ("公开村务信息"), not a noun ("平台公开…")."""
+    first = next(iter(jieba.posseg.cut(after)), None)
+    return first is not None and first.flag in ("v", "vd", "ad")
 
 
 def _counted(after: str) -> str:
