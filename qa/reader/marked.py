@@ -16,6 +16,7 @@ NOUN_GAP = 2  # characters of a compound between a quoted name and the noun aske
 MAX_QUOTED_GAP = 12  # characters between a quoted name and its noun asked, at most
 QUOTED_GAP_UNSAID = 5  # of them, characters the question does not say ("全方位优化" of “1+4+8”全方位优化营商环境工作体系)
 MAX_PREFIX = 6  # characters of nouns between a verb and a quoted name that are the name's own ("光明科学城“工业上楼”论坛")
+MAX_WHOLE_PREFIX = 24
 _LEVEL = re.compile(r"^[全本各]?(?:省|市|区|县|镇|乡|街道|村|社区|镇街|基层)?级?$")
 
 
@@ -75,16 +76,21 @@ def short_head(head: str, clause: str, at: int) -> bool:
     return len(head) == 2 and clause[at : at + 1] == head[0] and not "\u4e00" <= clause[at + 1 : at + 2] <= "\u9fff"
 
 
-def name_prefix(clause: str, quote: int) -> int:
+def name_prefix(clause: str, quote: int, whole: bool = False) -> int:
     """Return where a quoted name with its noun starts: at its opening quote (`quote`), or before the nouns
-    that stand between a verb and it ("组织开展|光明科学城“工业上楼”论坛"), a level word aside ("全区")."""
+    that stand between a verb and it ("组织开展|光明科学城“工业上楼”论坛"), a level word aside ("全区").
+    A full name asked (`whole`: 全称) runs back over joined nouns to 的 or a verb ("…为成员的|卫生健康系统
+    法治建设和“八五”普法工作领导小组")."""
     pairs = list(jieba.posseg.cut(clause[:quote]))
     size = 0
     for k in range(len(pairs) - 1, -1, -1):
         word, flag = pairs[k].word, pairs[k].flag
-        if flag.startswith("v") and size:
+        if whole and (flag.startswith(("n", "a")) or flag == "vn" or word in ("和", "及", "与")) and size + len(word) <= MAX_WHOLE_PREFIX:
+            size += len(word)
+            continue
+        if (flag.startswith("v") or whole) and size:
             return quote - size
         if not flag.startswith("n") or _LEVEL.match(word) or size + len(word) > MAX_PREFIX:
             return quote
         size += len(word)
-    return quote
+    return quote - size if whole else quote

@@ -247,7 +247,8 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             noun = noun_after_quote(question, clause, end, question.head or called) if clause[end : end + 1] in "”’\"" else None
             if noun is not None:
                 noun_end = max(_word_end(clause, noun), said_after(question, clause, end + 1))
-                return name_prefix(clause, start - 1), noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
+                whole = "全称" in question.text or "全名" in question.text
+                return name_prefix(clause, start - 1, whole), noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
             return with_quotes(clause, (start, end))
         for n in names:
             end = n[1] + 1
