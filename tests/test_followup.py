@@ -148,3 +148,10 @@ def test_two_places_asked_the_same_of_each_stand_alone_and_ask_each_one_thing() 
     asked = "田镇街道和春城街道的法治领导小组组长分别是谁？"
     assert resolve(asked, ["春城街道的法治领导小组谁当组长？"], PLACES) == asked
     assert analyse(asked, places=PLACES).kind == "entity"  # one person of each, not a list
+
+
+def test_a_place_said_to_locate_the_next_is_not_the_place_switched_to_or_counted() -> None:
+    places = ("西湖区", "古荡街道", "良渚街道", "杭州", "大竹县")
+    assert resolve("那西湖区的古荡街道呢？", ["良渚街道持有执法证的有多少人？"], places) == "古荡街道持有执法证的有多少人？"
+    history = ["大竹县2023年县政府常务会会前学法几次？", "杭州西湖区2024年区政府常务会议上讲了几次法？"]
+    assert resolve("这两个地方常务会上学法的次数对比一下", history, places).startswith("大竹县和西湖区")

@@ -37,6 +37,7 @@ _BOTH_YEARS = re.compile(r"这两年|这两个年份|这两个年度|两个年�
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
 SCENE_BREAK = "？"
+_LOCATES = re.compile(r"的|下面的?|下属的?|下辖的?|所属的?|辖区的?")  # "西湖区的古荡街道": the first only locates
 _OWNER = re.compile(r"^(?:它|其|他们|它们|这个|该)的?|^(?:其中)")
 
 
@@ -278,13 +279,16 @@ def _generic_tail(tail: str) -> str:
 
 
 def _places_in(text: str, places: Sequence[str]) -> list[str]:
-    """Return the known places named in text, longest first, without overlaps."""
-    found: list[str] = []
+    """Return the known places named in text, in order, without overlaps and without a place said only to
+    locate the next ("西湖区的古荡街道", "杭州西湖区": 古荡街道, 西湖区)."""
+    spans: list[tuple[int, int, str]] = []
     taken = [False] * len(text)
     for place in places:
         for m in re.finditer(re.escape(place), text):
             if not any(taken[m.start() : m.end()]):
                 taken[m.start() : m.end()] = [True] * len(place)
-                found.append(place)
-    found.sort(key=text.find)
-    return found
+                spans.append((m.start(), m.end(), place))
+    starts = {start for start, _, _ in spans}
+    kept = [(start, place) for start, end, place in spans
+            if not any(at in starts for at in (end, *(m.end() for m in _LOCATES.finditer(text, end) if m.start() == end)))]
+    return list(dict.fromkeys(place for _, place in sorted(kept)))
