@@ -155,3 +155,11 @@ def test_a_place_said_to_locate_the_next_is_not_the_place_switched_to_or_counted
     assert resolve("那西湖区的古荡街道呢？", ["良渚街道持有执法证的有多少人？"], places) == "古荡街道持有执法证的有多少人？"
     history = ["大竹县2023年县政府常务会会前学法几次？", "杭州西湖区2024年区政府常务会议上讲了几次法？"]
     assert resolve("这两个地方常务会上学法的次数对比一下", history, places).startswith("大竹县和西湖区")
+
+
+def test_the_old_places_parents_go_with_it_and_two_reports_are_the_last_two_places() -> None:
+    places = ("荆门市", "西湖区", "杭州")
+    history = ["湖北荆门市2024年法治政府建设情况报告是哪天发布的？"]
+    assert resolve("杭州西湖区的2024年报告呢？", history, places).startswith("西湖区2024年")
+    history.append("杭州西湖区的2024年报告呢？")
+    assert resolve("两份报告的发布日期对比一下", history, places).startswith("荆门市和西湖区")

@@ -28,9 +28,9 @@ _TAIL = re.compile(
 )
 MAX_LOCATOR = 8  # the most characters of parent places written before a named one
 _SUBSET = re.compile(r"^(?:其中|最后|最终|后来|随后)")
-_BODIES = r"(?:乡镇|镇街|街镇|街道|镇|乡|区县|区|县|市|单位|部门|卫健局|局|机关|地方|地)"
+_BODIES = r"(?:乡镇|镇街|街镇|街道|镇|乡|区县|区|县|市|单位|部门|卫健局|局|机关|地方|地|报告)"
 # "这两个街道", "这三家", "这几个乡镇": the last so many places the conversation named.
-_THESE = re.compile(rf"这(?P<n>[两三四五几])(?!个?年)(?:个|家|地)?{_BODIES}?|(?P<m>[两三四五])(?:个|家|地){_BODIES}|(?P<e>两)边")
+_THESE = re.compile(rf"这(?P<n>[两三四五几])(?!个?年)(?:个|家|地)?{_BODIES}?|(?P<m>[两三四五])(?:个|家|地|份){_BODIES}|(?P<e>两)边")
 # "…对比一下", "列一下": a comparison that asks no question of its own asks the last question's.
 _COMPARES = re.compile(r"对比|比较|比一比|比比|列一下|列出")
 _BOTH_YEARS = re.compile(r"这两年|这两个年份|这两个年度|两个年度")
@@ -237,6 +237,9 @@ def _swap_scope(previous: str, named: Sequence[str], year: str | None, places: S
     result = previous
     if named:
         old = _places_in(previous, places)
+        before = previous.find(old[0]) if old else 0
+        if 0 < before <= MAX_LOCATOR and not re.search(r"\d", previous[:before]):
+            result = result[before:]  # "湖北荆门市…" then "杭州西湖区的呢": the old place's parents go with it
         if old:
             # "长治市人社局呢？" after "宛城区人社局…": the new name brings its own body; the old one's goes.
             organ = _ORGAN.match(previous, previous.find(old[0]) + len(old[0])) if _ORGAN.search(named[0]) else None
