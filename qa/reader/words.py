@@ -57,6 +57,8 @@ def content_words(text: str) -> list[str]:
                 word = word[1]
             elif len(word) == 2 and word[0] in "来去" and word[1] in STOP_TOKENS:
                 word = word[1]  # "由谁来开": jieba's 来开 is 来 and the light verb 开
+            elif len(word) == 2 and word[1] in "来去" and len(cut) == 1:
+                word = word[0]  # "请了哪些人来": jieba's 人来, all that follows the question word, is 人 and 来
             elif len(word) >= 3 and word.endswith("着"):
                 word = word[:-1]  # "搭配着": the verb, not its aspect
             if word and word not in words and not is_function(word) and not usual:
