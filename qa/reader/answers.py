@@ -190,7 +190,11 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         answer = _figure_answer(question, candidates, weighting, bar) or _span_answer(
             question, [c for c in candidates if c.match >= bar], negation_word, "number")
     elif question.kind == "text":
-        answer = description_answer(question, candidates, texts, FOUND)
+        # "工作格局是怎么分工抓的": a clause listing items closed by the noun asked about ("…具体抓的工作格局")
+        # says how as items.
+        subject = question.left[-1] if question.left and len(question.left[-1]) >= 2 else ""
+        closing = [c for c in candidates if subject and not is_heading(c) and lists_kind(subject, c.clauses[c.index].text)]
+        answer = _span_answer(question, closing, items_span, "list") or description_answer(question, candidates, texts, FOUND)
     else:
         answer = described_answer(question, candidates, texts, FOUND)
     return checked(answer, texts, hits) if answer else not_found(question.text, hits)

@@ -20,7 +20,7 @@ from qa.reader.spans import _LEADING_FLAGS, _ITEM_SEP, _found, _restates, gap_sp
 from qa.reader.whereabouts import ASKS_PLACE, place_of
 
 # Verbs that lead into an enumeration ("依托…、…", "包括…、…").
-_LEAD_VERBS = "通过|依托|利用|运用|借助|包括|包含|涉及|围绕|聚焦|采取|采用|实行|推行"
+_LEAD_VERBS = "通过|依托|利用|运用|借助|包括|包含|涉及|围绕|聚焦|采取|采用|实行|推行|构建|打造|形成"
 _LEAD_VERB = re.compile(_LEAD_VERBS)
 _ITEM_LEAD = re.compile(rf"^(?:[一二三四五六七八九十]+、|\d+[、.．])?(?:充分|积极|深入|广泛|主动)?(?:了|从|{_LEAD_VERBS}|以|由|用|有|是|为|即|对|在|将|把|如|坚持)*")
 # A numbered slogan in quotes: “四个亲自” stands for four items that each say 亲自, “三有” for three with 有.
