@@ -18,7 +18,7 @@ from qa.reader.descriptions import described_answer, description_answer
 from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
 from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
 from qa.reader.kinds import DOCUMENTS, MEANS, kind_shown, lists_kind
-from qa.reader.report_marks import addressee, document_number, publisher, report_mark, report_year
+from qa.reader.report_marks import asks_report_date, own_mark, report_mark
 from qa.reader.listing import SECTION_FAMILIES, list_answer
 from qa.reader.matching import Weights, anchor, weights
 from qa.model import Answer, Hit, Quote
@@ -52,19 +52,9 @@ TARGET = 0.05
 _ONE_OF = re.compile(r"哪(?:一|个|种|家|项)")  # "通过哪个平台": one thing, not a list
 _SOME_OF = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _PART_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:里|当中|之中)([^，,？?里]{2,12}?)的?有?(?:多少|几)")
-# The report itself, named by its kind or pointed at ("这份报告", "法治政府建设总结"): what it bears
-# about itself (its number, date, year, addressee) no sentence of its body states.
-_THE_REPORT = r"(?:报告|总结|这份|那份)"
-_OWN_MARK = re.compile(_THE_REPORT + r".{0,12}(?:文号|字号|发文号)")  # the report's own number
-_OWN_YEAR = re.compile(r"(?:这份|那份|本|该)报告.{0,12}哪(?:一|个)?年")  # the year the report itself is of
-# "这份报告是报送给哪个机构的", "总结是呈报给谁的": whom the report itself is addressed to.
-_SENT_TO = re.compile(_THE_REPORT + r".{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
-# "这份报告是哪个部门发的": the body its published page names as its source.
-_PUT_OUT_BY = re.compile(_THE_REPORT + r".{0,16}(?:哪个|哪家|什么)?(?:部门|单位|机构|谁).{0,4}(?:发|发布|公布|公开|挂|登)")
 BOUND = 0.15  # a date marked as the end (or start) a question asks for, against one marked as the other
 _ASKS_DAY = re.compile(r"哪一?天|几月几[日号]|(?<![第文])几号(?!文)")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?")
-_REPORT_DATE = re.compile(r"报告|总结|发布|印发|落款|成文|签发|出具|提交|报送|上报|呈报|报给|报上|日期")
 
 TextOf = Callable[[str], str]
 
@@ -140,18 +130,9 @@ def _near_first(hits: Sequence[Hit], quote: Quote) -> list[Hit]:
 
 
 def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str], bar: float = FOUND) -> Answer:
-    if question.kind in ("entity", "list") and _SENT_TO.search(question.text):
-        sent_to = report_mark(question, hits, texts, addressee)
-        if sent_to is not None:
-            return checked(sent_to, texts, hits)
-    if question.kind == "entity" and _PUT_OUT_BY.search(question.text):
-        put_out = report_mark(question, hits, texts, publisher)
-        if put_out is not None:
-            return checked(put_out, texts, hits)
-    if _OWN_YEAR.search(question.text):
-        own_year = report_mark(question, hits, texts, report_year)
-        if own_year is not None:
-            return checked(own_year, texts, hits)
+    own = own_mark(question, hits, texts)  # whom the report is sent to, who put it out, its number, its year
+    if own is not None:
+        return checked(own, texts, hits)
     weighting = weights(question, texts.values())
     candidates = score_clauses(question, hits, texts, weighting)
     if question.kind == "list":
@@ -173,9 +154,8 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         if listed is not None and item_count(listed.text) >= 2:
             return checked(listed, texts, hits)
     if question.kind == "entity":
-        own = question.shape == "document number" and _OWN_MARK.search(question.text)
-        answer = (own and report_mark(question, hits, texts, document_number)) or _span_answer(
-            question, candidates, entity_span, "entity") or described_answer(question, candidates, texts, FOUND)
+        answer = _span_answer(question, candidates, entity_span, "entity") or described_answer(
+            question, candidates, texts, FOUND)
         return checked(answer, texts, hits) if answer else not_found(question.text, hits)
     if question.kind in ("list", "text"):
         listed = list_answer(question, hits, texts, weighting, FOUND)
@@ -372,7 +352,7 @@ def _date_answer(question: Question, candidates: list[Candidate], hits, texts, b
         span = _joined_dates((bounded or named or after or dates)[0], dates, clause.text)
         scored.append(replace(cand, score=cand.score + bonus, match=cand.match + bonus, span=span))
     answer = _best_answer(question, scored, bar)
-    if answer is None and _REPORT_DATE.search(question.text):
+    if answer is None and asks_report_date(question):
         return report_mark(question, hits, texts)
     return answer
 

@@ -1,4 +1,5 @@
-"""Find what a report bears about itself: its date, its document number, its year and whom it is addressed to.
+"""Find what a report bears about itself: its date, its document number, its year, whom it is addressed to and
+who put it out.
 
 "这份报告是什么时候发的" and "报告的文号是什么" ask for marks no sentence of the body states:
 a published page heads the text with "发布日期: 2024-02-19" (or 发表时间, 成文日期) and
@@ -110,3 +111,37 @@ def publisher(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     line_start = text.rfind("\n", 0, match.start()) + 1
     line_end = text.find("\n", match.end())
     return match.span(1), (line_start, line_end if line_end >= 0 else match.end())
+
+
+# The report itself, named by its kind or pointed at ("这份报告", "法治政府建设总结"): what it bears
+# about itself no sentence of its body states.
+_THE_REPORT = r"(?:报告|总结|这份|那份)"
+_OWN_NUMBER = re.compile(_THE_REPORT + r".{0,12}(?:文号|字号|发文号)")
+_OWN_YEAR = re.compile(r"(?:这份|那份|本|该)报告.{0,12}哪(?:一|个)?年")
+# "这份报告是报送给哪个机构的", "总结是呈报给谁的".
+_SENT_TO = re.compile(_THE_REPORT + r".{0,16}(?:报送|报|呈报|呈送|递交|提交|上报|交|写)给?的?是?(?:哪|谁|什么)")
+# "这份报告是哪个部门发的".
+_PUT_OUT_BY = re.compile(_THE_REPORT + r".{0,16}(?:哪个|哪家|什么)?(?:部门|单位|机构|谁).{0,4}(?:发|发布|公布|公开|挂|登)")
+_REPORT_DATE = re.compile(r"报告|总结|发布|印发|落款|成文|签发|出具|提交|报送|上报|呈报|报给|报上|日期")
+
+
+def own_mark(question: Question, hits: Sequence[Hit], texts: Mapping[str, str]) -> Answer | None:
+    """Answer a question about the report itself from what it bears: whom it is sent to, who put it out, its
+    document number, the year it is of; None when the question asks none of these or the report bears none."""
+    asked = question.text
+    marks = (
+        (question.kind in ("entity", "list") and _SENT_TO.search(asked), addressee),
+        (question.kind == "entity" and _PUT_OUT_BY.search(asked), publisher),
+        (question.shape == "document number" and _OWN_NUMBER.search(asked), document_number),
+        (_OWN_YEAR.search(asked), report_year),
+    )
+    for asks, find in marks:
+        answer = report_mark(question, hits, texts, find) if asks else None
+        if answer is not None:
+            return answer
+    return None
+
+
+def asks_report_date(question: Question) -> bool:
+    """Tell whether a date question may ask when the report itself was made or sent ("报告是哪天发布的")."""
+    return _REPORT_DATE.search(question.text) is not None
