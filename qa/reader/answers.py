@@ -13,14 +13,15 @@ import re
 from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
-from qa.reader.candidates import Candidate, score_clauses
+from qa.reader.candidates import NEIGHBOUR, Candidate, score_clauses
 from qa.reader.descriptions import described_answer, description_answer
-from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, is_heading, quote_of, sentence_of, span_text
-from qa.reader.figures import EXACT_UNIT, bound_dates, find_dates, find_figures, find_times_of_year, find_years, unit_fit
+from qa.reader.quoting import MAX_QUOTE, MAX_TEXT_QUOTE, best_answer, is_heading, quote_of, sentence_of, span_text
+from qa.reader.figures import EXACT_UNIT, find_figures, unit_fit
 from qa.reader.kinds import DOCUMENTS, MEANS, kind_shown, lists_kind
-from qa.reader.report_marks import asks_report_date, own_mark, report_mark
+from qa.reader.report_marks import own_mark
+from qa.reader.dating import date_answer
 from qa.reader.listing import SECTION_FAMILIES, list_answer
-from qa.reader.matching import Weights, anchor, weights
+from qa.reader.matching import Weights, weights
 from qa.model import Answer, Hit, Quote
 from qa.reader.questions import Question
 from qa.reader.enumerations import asked_count, item_count, items_span, slogan_asked, slogan_span
@@ -36,7 +37,6 @@ from qa.reader.evidence import PART_SEPARATOR, checked, is_supported, not_found
 # unseen blind5 set that its reports do not answer: 0.55 keeps refusals whole there too.
 FOUND = 0.55
 HEADING_ANSWERS = 0.8
-NEIGHBOUR = 0.05  # a date or name in the clause beside the matched one is a little weaker evidence
 NAMED = 0.15
 COUNTED = 0.1
 HELD = 1.0  # "由谁当组长": a clause saying who holds the office outranks any that only shares the scene
@@ -52,9 +52,6 @@ TARGET = 0.05
 _ONE_OF = re.compile(r"哪(?:一|个|种|家|项)")  # "通过哪个平台": one thing, not a list
 _SOME_OF = re.compile(r"(?:里|中|当中|之中)有?(?:多少|几)")
 _PART_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:里|当中|之中)([^，,？?里]{2,12}?)的?有?(?:多少|几)")
-BOUND = 0.15  # a date marked as the end (or start) a question asks for, against one marked as the other
-_ASKS_DAY = re.compile(r"哪一?天|几月几[日号]|(?<![第文])几号(?!文)")
-_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?")
 
 TextOf = Callable[[str], str]
 
@@ -164,7 +161,7 @@ def _one_answer(question: Question, hits: Sequence[Hit], texts: Mapping[str, str
         if listed is not None and (question.kind == "list" or _beats_sentences(listed, candidates)):
             return checked(listed[1], texts, hits)
     if question.kind == "date":
-        answer = _date_answer(question, candidates, hits, texts, bar)
+        answer = date_answer(question, candidates, hits, texts, bar)
     elif question.kind == "number":
         # "败诉的案子有多少？" of a year with none: the report's own no ("未发生…败诉案件").
         answer = _figure_answer(question, candidates, weighting, bar) or _span_answer(
@@ -293,7 +290,7 @@ def _figure_answer(question: Question, candidates: list[Candidate], weighting: W
                          match=cand.match + min(fit, 0.0),
                          span=figure_span(question, clause.text, figure))
         scored.append(_listed_figure(question, asked, chosen) or chosen)
-    return _best_answer(question, scored, bar)
+    return best_answer(question, scored, bar)
 
 
 def _neighbour_figure(question: Question, asked: str, cand: Candidate, weighting: Weights | None) -> Candidate | None:
@@ -319,97 +316,6 @@ def _listed_figure(question: Question, asked: str | None, cand: Candidate) -> Ca
     j, figure = named
     leaning = 1.0 if j == cand.index + 1 else cand.leaning if j == cand.index else 0.0
     return replace(cand, index=j, leaning=leaning, span=(figure.start, figure.end))
-
-
-def _date_answer(question: Question, candidates: list[Candidate], hits, texts, bar: float = FOUND) -> Answer | None:
-    scored = []
-    for cand in candidates:
-        clause = cand.clauses[cand.index]
-        # "哪年成立的" is answered by the year ("2024年成立…"), a date or not.
-        find = find_years if question.shape == "year" else _days if _ASKS_DAY.search(question.text) else find_dates
-        dates = find(clause.text)
-        if not dates and not question.shape:
-            dates = find_times_of_year(clause.text)  # "每年什么时候开专题会": 每年年初
-        if not dates:
-            near = _neighbour_date(cand, find if question.shape else lambda t: find(t) or find_times_of_year(t))  # "2024年,西塘河小学被认定为…" asked "哪一年被认定"
-            if near is not None:
-                scored.append(near)
-            continue
-        if "年度" in question.text:  # "哪一年度的考试": the year the report writes as a 年度
-            dates = [d for d in dates if clause.text.startswith("度", d[1] - 1)] or dates
-        key = anchor(question.phrases, clause.text)
-        after = [d for d in dates if key is None or d[0] >= key[1]]
-        bounded, other = bound_dates(question.shape, clause.text, dates)
-        units, i = cand.clauses, cand.index
-        if other and not bounded and i + 1 < len(units) and units[i + 1].sentence == units[i].sentence:
-            # "自2021年1月1日起,至2021年12月31日止" asked "到哪一天为止": the end is the next clause's.
-            ends, _ = bound_dates(question.shape, units[i + 1].text, find_dates(units[i + 1].text))
-            if ends:
-                scored.append(replace(cand, score=cand.score - NEIGHBOUR, index=i + 1, leaning=1.0, span=ends[0]))
-                continue
-        bonus = BOUND if bounded else -BOUND if other else 0.0  # "至2021年12月31日止" for "统计到哪一天为止"
-        named = _naming(dates, question.phrases, clause.text)
-        span = _joined_dates((bounded or named or after or dates)[0], dates, clause.text)
-        scored.append(replace(cand, score=cand.score + bonus, match=cand.match + bonus, span=span))
-    answer = _best_answer(question, scored, bar)
-    if answer is None and asks_report_date(question):
-        return report_mark(question, hits, texts)
-    return answer
-
-
-def _days(text: str) -> list[tuple[int, int]]:
-    """Return the dates of a text that can answer "哪天": a span of years ("2021-2025年") names no day."""
-    return [d for d in find_dates(text) if not _YEAR_SPAN.fullmatch(text[d[0] : d[1]])]
-
-
-def _joined_dates(span: tuple[int, int], dates: list[tuple[int, int]], text: str) -> tuple[int, int]:
-    """Run a date on through the dates joined to it ("年初和年中", "2023年和2024年"): they are asked together."""
-    joined = re.compile(r"和|及|与|、")
-    for start, end in reversed(dates):
-        if end < span[0] and joined.fullmatch(text[end : span[0]]):
-            span = (start, span[1])
-    for start, end in dates:
-        if start > span[1] and joined.fullmatch(text[span[1] : start]):
-            span = (span[0], end)
-    return span
-
-
-def _naming(dates: list[tuple[int, int]], phrases: tuple[str, ...], text: str) -> list[tuple[int, int]]:
-    """Keep the dates written right before a phrase asked, as a day's date names it ("“3·15”消费者权益日")."""
-    def names(date: tuple[int, int]) -> bool:
-        for phrase in phrases:
-            at = text.find(phrase, date[1])
-            if len(phrase) >= 2 and 0 <= at - date[1] <= 3 and not re.search(r"[，,。；;、]", text[date[1] : at]):
-                return True
-        return False
-    return [date for date in dates if names(date)]
-
-
-def _neighbour_date(cand: Candidate, find=find_dates) -> Candidate | None:
-    """Move a matched clause without a date to the date its sentence gives it in the next clause over.
-
-    An event's date is often a clause of its own ("2024年3月15日，县政府召开推进会"), so the
-    clause naming the event holds no date; the candidate keeps its match but is moved to the
-    dated clause, leaning on the matched one when the date comes after it, so both are quoted.
-    """
-    units, i = cand.clauses, cand.index
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(units) and units[j].sentence == units[i].sentence:
-            dates = find(units[j].text)
-            if dates:
-                span = _joined_dates(dates[-1] if j < i else dates[0], dates, units[j].text)
-                leaning = 1.0 if j > i else 0.0
-                return replace(cand, score=cand.score - NEIGHBOUR, index=j, leaning=leaning, span=span)
-    return None
-
-
-def _best_answer(question: Question, scored: list[Candidate], bar: float = FOUND) -> Answer | None:
-    scored = [c for c in scored if c.match >= bar]
-    if not scored:
-        return None
-    best = max(scored, key=lambda c: c.score)
-    quote = quote_of(best)
-    return Answer(question.text, span_text(quote), True, (quote,), kind=question.kind)
 
 
 def _beats_sentences(listed: tuple[float, Answer], candidates: list[Candidate]) -> bool:

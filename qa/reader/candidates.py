@@ -19,6 +19,7 @@ from qa.reader.kinds import kind_shown, lists_kind
 
 LISTED_KIND = 0.1  # a clause enumerating things of the kind a list question asks for is likely its answer
 FRAMED = 0.1  # so is a clause that says what a name question asks in the question's own frame
+NEIGHBOUR = 0.05  # a date, name or figure in the clause beside the matched one is a little weaker evidence
 LEANING = 0.25  # share of the question only the clause before holds, above which it is quoted too
 RANK_STEP = 0.01
 # A clause opening with a comparison ("比上年提高4.2个百分点", "占全部案件的36.6%") has no

@@ -23,7 +23,7 @@ from qa.ingest.cleaning import clean
 from qa.reader.figures import UNITS
 from qa.reader.kinds import MEANS
 from qa.reader.wording import asks_person, written_question_words
-from qa.reader.words import CLASSIFIER, STOP_TOKENS, content_words, is_verb
+from qa.reader.words import BY_MEANS, CLASSIFIER, STOP_TOKENS, content_words, is_verb, opens_with_deed
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -259,7 +259,7 @@ def _read_part(text: str, body: str, comparison: bool) -> Question:
     wh = _WH.search(body)
     # "谁入选了…": what follows 谁 is what the person did, not a noun the answer ends with.
     head = _head(body[wh.end():], wh.group() in ("哪", "什么")) if wh and wh.group() != "谁" and kind in ("entity", "list", "text") else ""
-    if head and wh and _BY_MEANS.search(body[: wh.start()]) and _opens_with_deed(body[wh.end():]):
+    if head and wh and BY_MEANS.search(body[: wh.start()]) and opens_with_deed(body[wh.end():]):
         head = ""  # "靠啥公开村务信息": what follows the means asked is the deed done by it, not its kind
     wants_name = bool(_NAME_WORDS.search(body))
     shape = "frequency" if _FREQUENCY_WORDS.search(body) and not _asks_duration(body) else next(
@@ -347,15 +347,6 @@ def _head(after: str, named: bool = False) -> str:
     if not head or head in _GENERIC_HEADS or head in STOP_TOKENS or (_UNIT_RE.fullmatch(head) and not named):
         return ""
     return head
-
-
-_BY_MEANS = re.compile(r"(?:靠|用|凭|通过|依托|借助|利用|拿)$")
-
-
-def _opens_with_deed(after: str) -> bool:
-    """Tell whether words open with a verb ("公开村务信息"), not a noun ("平台公开…")."""
-    first = next(iter(jieba.posseg.cut(after)), None)
-    return first is not None and first.flag in ("v", "vd", "ad")
 
 
 def _counted(after: str) -> str:

@@ -1,14 +1,16 @@
 """Cut a quote from the passage a candidate clause stands in, exactly as the report has it.
 
 A quote is the matched clause to the end of its sentence (with the clause before when that holds
-key words of the question), within a length; the answer's span is kept as offsets into it.
+key words of the question), within a length; the answer's span is kept as offsets into it. The best
+candidate's span, so quoted, is the direct answer (best_answer).
 """
 from __future__ import annotations
 
 from qa.ingest.cleaning import HEADING_MARKER
-from qa.model import Quote
+from qa.model import Answer, Quote
 from qa.reader.candidates import LEANING, Candidate
 from qa.reader.clauses import ITEM_LEAD
+from qa.reader.questions import Question
 
 MAX_QUOTE, MAX_TEXT_QUOTE = 60, 120  # characters of a quote: of a figure's or name's, of a list's or text's
 HEADING_CHARS = 40  # a numbered sentence this short is a heading, not a statement
@@ -62,3 +64,13 @@ def is_heading(cand: Candidate) -> bool:
     sentence = [u for u in cand.clauses if u.sentence == clause.sentence]
     labelled = HEADING_MARKER.match(sentence[0].text) is not None or ITEM_LEAD.match(sentence[0].text) is not None
     return labelled and sentence[-1].end - sentence[0].start <= HEADING_CHARS
+
+
+def best_answer(question: Question, scored: list[Candidate], bar: float) -> Answer | None:
+    """Answer with the span of the highest-scoring candidate of at least `bar`, its clause quoted."""
+    scored = [c for c in scored if c.match >= bar]
+    if not scored:
+        return None
+    best = max(scored, key=lambda c: c.score)
+    quote = quote_of(best)
+    return Answer(question.text, span_text(quote), True, (quote,), kind=question.kind)

@@ -79,3 +79,12 @@ def is_function(word: str) -> bool:
         word in STOP_TOKENS or word.isdigit() or (len(word) == 1 and word in CLASSIFIER) or all(ch in _FUNCTION_CHARS for ch in word)
         or _COUNTED.fullmatch(word) is not None or _DEICTIC.fullmatch(word) is not None
     )
+
+
+BY_MEANS = re.compile(r"(?:靠|用|凭|通过|依托|借助|利用|拿)$")  # "靠啥公开…": the verbs that take a means
+
+
+def opens_with_deed(after: str) -> bool:
+    """Tell whether words open with a verb ("公开村务信息"), not a noun ("平台公开…")."""
+    first = next(iter(jieba.posseg.cut(after)), None)
+    return first is not None and first.flag in ("v", "vd", "ad")
