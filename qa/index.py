@@ -52,10 +52,11 @@ def _no_progress(fraction: float, message: str) -> None:
 
 # A question word: a piece of a question without one asks nothing of its own.
 _ASKS_SOMETHING = re.compile(r"多少|几|什么|哪|谁|啥")
-_EACH_OF_THEM = re.compile(r"各自|分别|各是")
+_EACH_OF_THEM = re.compile(r"各自|分别|各是")  # "A和B各自…是哪几年": the same question of each place named
 # "A的X和B的Y各搞了几场", "A的X和B的Y，文件全名分别叫什么": two places, each with its topic, asked the same.
 _EACH_PLACE = re.compile(r"^(?P<a>[^，,；;？?]+?)(?:和|与|及|以及)(?P<b>[^，,；;？?]+?)"
-                         r"(?:(?:各自|分别|各)|[，,](?=[^，,；;？?]*(?:各自|分别|各)))(?P<rest>[^，,；;？?]*(?:多少|几|什么|哪|谁|啥)[^，,；;？?]*)[？?]?$")  # "A和B各自…是哪几年": the same question of each place named
+                         r"(?:(?:各自|分别|各)|[，,](?=[^，,；;？?]*(?:各自|分别|各)))"
+                         r"(?P<rest>[^，,；;？?]*(?:多少|几|什么|哪|谁|啥)[^，,；;？?]*)[？?]?$")
 
 
 class ReportIndex:

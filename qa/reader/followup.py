@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from qa.reader.questions import ASK_NUMBER, analyse
+from qa.retrieval.scope import locates_next
 
 _LEAD = re.compile(r"^(?:那么|那在|那个|那|还有|另外|再问一下|再问|请问|换成|换到|改成|要是|如果是|如果)+")
 # A year said relative to the last question's ("2024年…" then "去年呢？" asks 2023).
@@ -37,7 +38,6 @@ _BOTH_YEARS = re.compile(r"这两年|这两个年份|这两个年度|两个年�
 _THAT_YEAR = re.compile(r"那一?年|当年|同年|这一?年")
 # Joins a follow-up to the question whose scene it asks within; the reader answers the part after it.
 SCENE_BREAK = "？"
-_LOCATES = re.compile(r"的|下面的?|下属的?|下辖的?|所属的?|辖区的?")  # "西湖区的古荡街道": the first only locates
 _OWNER = re.compile(r"^(?:它|其|他们|它们|这个|该)的?|^(?:其中)")
 
 
@@ -292,6 +292,5 @@ def _places_in(text: str, places: Sequence[str]) -> list[str]:
                 taken[m.start() : m.end()] = [True] * len(place)
                 spans.append((m.start(), m.end(), place))
     starts = {start for start, _, _ in spans}
-    kept = [(start, place) for start, end, place in spans
-            if not any(at in starts for at in (end, *(m.end() for m in _LOCATES.finditer(text, end) if m.start() == end)))]
+    kept = [(start, place) for start, end, place in spans if not locates_next(text, end, starts)]
     return list(dict.fromkeys(place for _, place in sorted(kept)))

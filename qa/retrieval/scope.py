@@ -21,7 +21,7 @@ _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _PLACE_SUFFIXES = ("自治区", "自治州", "街道办事处", "街道", "省", "市", "区", "县", "旗", "镇", "乡", "盟")
 # The longest run of characters before a suffix that _PLACE_WORD takes as a place name.
 MAX_PLACE_STEM = 10
-_WITHIN = re.compile(r"(?:下面|下属|下辖|辖下|所属|管辖的|的)")
+_WITHIN = re.compile(r"(?:下面|下属|下辖|辖下|所属|管辖|辖区)?的?")
 _PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,%d}?(?:%s)" % (MAX_PLACE_STEM, "|".join(_PLACE_SUFFIXES)))
 # Words that end like a place but name none ("各街道", "全区", "辖区", "社区").
 _NOT_IN_A_PLACE = re.compile(r"什么|哪|几|多少|谁|怎么|如何|被|为")
@@ -164,8 +164,7 @@ class ScopeResolver:
                 spans.append((m.start(), m.end(), name))
         # "江门下面鹤山市", "西湖区古荡街道": a place said just before another, as what it lies in, only locates it.
         starts = {start for start, _, _ in spans}
-        found_places = [name for _, end, name in spans
-                        if end not in starts and not any(m.end() in starts for m in _WITHIN.finditer(q, end) if m.start() == end)]
+        found_places = [name for _, end, name in spans if not locates_next(q, end, starts)]
         matched: dict[str, int] = {}
         for place in set(found_places):
             for source in self._sources_by_name.get(place) or self._opening_stems[place]:
@@ -218,6 +217,13 @@ class ScopeResolver:
     def _stems_at(self, q: str, at: int) -> set[str]:
         """Return the place stems that are common words (紫金, 长治) opening q at `at`."""
         return {q[at : at + n] for n in (4, 3, 2) if q[at : at + n] in self._opening_stems}
+
+
+def locates_next(text: str, end: int, starts: set[int]) -> bool:
+    """Tell whether a place name ending at `end` is said only to locate the one that starts right after it, or after
+    下面/下属/的 ("西湖区古荡街道", "江门下面鹤山市", "西湖区的古荡街道"); `starts` are where the text's place names start."""
+    within = _WITHIN.match(text, end)
+    return end in starts or (within is not None and within.end() in starts)
 
 
 def resolve_scope(question: str, reports: Sequence[ReportInfo], texts: Sequence[str] = ()) -> Scope:
