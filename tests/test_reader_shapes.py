@@ -29,6 +29,14 @@ def ask(question: str):
     return answer_over(question, TEXTS, SOURCE, PLACES)
 
 
+def assert_answered_over(texts: dict[str, str], cases) -> None:
+    """Assert that each question is answered over `texts` with exactly its expected direct answer, supported."""
+    for question, expected in cases:
+        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
+        assert answer.found and answer.text == expected, (question, answer.text)
+        assert is_supported(answer, texts.__getitem__)
+
+
 @pytest.mark.parametrize("question, expected", [
     # figures listed clause by clause: the label the question says exactly, the total asked for
     ("桃源街道“好差评”里评“满意”的有多少条？", "88条"),
@@ -107,11 +115,8 @@ def test_a_last_part_that_names_only_what_changes_asks_the_first_parts_question(
 def test_the_reports_own_date_and_document_number_come_from_its_head() -> None:
     head = "江湾区桃源街道2024年法治政府建设情况报告\n发文字号 江桃字〔2025〕2号\n发布日期: 2025-02-19 14:59 信息来源:街道办\n"
     texts = {SOURCE: head + TAOYUAN}
-    for question, expected in (("桃源街道这份报告是什么时候发布的？", "2025-02-19"),
-                               ("桃源街道2024年法治政府建设报告的文号是什么？", "江桃字〔2025〕2号")):
-        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
-        assert answer.found and answer.text == expected, (question, answer.text)
-        assert is_supported(answer, texts.__getitem__)
+    assert_answered_over(texts, (("桃源街道这份报告是什么时候发布的？", "2025-02-19"),
+                                 ("桃源街道2024年法治政府建设报告的文号是什么？", "江桃字〔2025〕2号")))
 
 
 def test_a_covering_letter_gives_the_reports_number_addressee_and_date() -> None:
@@ -119,12 +124,9 @@ def test_a_covering_letter_gives_the_reports_number_addressee_and_date() -> None
     letter = ("2024年桃源街道法治政府建设工作总结\n江桃发〔2025〕3号\n区政府:\n"
               "现将《2024年桃源街道法治政府建设工作总结》随文呈报,请审阅。\n桃源街道办事处\n2025年1月8日\n")
     texts = {SOURCE: letter + TAOYUAN.replace("。\n(一)", ",深入实施《法治政府建设实施纲要(2021-2025年)》。\n(一)", 1)}
-    for question, expected in (("桃源街道报送2024年法治政府建设总结用的文号是多少？", "江桃发〔2025〕3号"),
-                               ("桃源街道2024年的法治政府建设总结是呈报给谁的？", "区政府"),
-                               ("桃源街道是哪天把2024年法治政府建设总结报给区政府的？", "2025年1月8日")):
-        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
-        assert answer.found and answer.text == expected, (question, answer.text)
-        assert is_supported(answer, texts.__getitem__)
+    assert_answered_over(texts, (("桃源街道报送2024年法治政府建设总结用的文号是多少？", "江桃发〔2025〕3号"),
+                                 ("桃源街道2024年的法治政府建设总结是呈报给谁的？", "区政府"),
+                                 ("桃源街道是哪天把2024年法治政府建设总结报给区政府的？", "2025年1月8日")))
     # "报给区政府": a verb and a body's name, no unknown place "天报给区"
     scope = resolve_scope("桃源街道是哪天报给区政府的？", [extract_info(texts[SOURCE], SOURCE)], [texts[SOURCE]])
     assert scope.unknown_place is None
@@ -133,11 +135,8 @@ def test_a_covering_letter_gives_the_reports_number_addressee_and_date() -> None
 def test_a_published_pages_source_and_time_lines_say_who_put_the_report_out_and_when() -> None:
     head = "江湾区桃源街道2024年法治政府建设情况报告\n来源:区司法局 时间:2025-03-04 15:28:11 浏览次数:\n"
     texts = {SOURCE: head + TAOYUAN}
-    for question, expected in (("桃源街道2024年法治政府建设报告是哪个部门发的？", "区司法局"),
-                               ("桃源街道2024年法治政府建设情况报告是哪天挂出来的？", "2025-03-04")):
-        answer = extract_answer(analyse(question, places=PLACES), search(question, texts, SOURCE), texts.__getitem__)
-        assert answer.found and answer.text == expected, (question, answer.text)
-        assert is_supported(answer, texts.__getitem__)
+    assert_answered_over(texts, (("桃源街道2024年法治政府建设报告是哪个部门发的？", "区司法局"),
+                                 ("桃源街道2024年法治政府建设情况报告是哪天挂出来的？", "2025-03-04")))
 
 
 def test_its_number_after_a_question_about_the_report_asks_in_that_questions_scene() -> None:

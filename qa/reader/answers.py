@@ -200,6 +200,7 @@ def _span_answer(question: Question, candidates: list[Candidate], cut, kind: str
     scored = []
     count = asked_count(question.text) if kind == "list" else None
     beside = _beside_head(question, candidates)
+
     def sentence(c: Candidate) -> tuple[str, int, int]:
         return c.hit.source, c.hit.passage.start, c.clauses[c.index].sentence
 

@@ -5,6 +5,7 @@ answered by the one its asked words are bound to, never by the clause's first fi
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Sequence
 
@@ -196,10 +197,16 @@ def listed_figure(question: Question, asked: str | None, units: Sequence, i: int
     return labelled_figure(question, [(item, label) for item, label in labelled if unit_fit(asked, item[1].unit) == best_fit])
 
 
+@functools.lru_cache(maxsize=256)
+def _words_of(text: str) -> frozenset[str]:
+    """Return jieba's words of a question; cut once, as every candidate figure of it asks."""
+    return frozenset(jieba.cut(text))
+
+
 def figure_span(question: Question, text: str, figure) -> tuple[int, int]:
     """Return a figure's span, with the noun it counts when the report writes it right after and the question
     names it ("9个方面", "13项证明" asked "证明有几项"): the figure alone does not say what it counts."""
-    tokens = set(jieba.cut(question.text))
+    tokens = _words_of(question.text)
 
     def asked(word: str) -> bool:  # a word of the question, not a figure inside one ("20" of 2024年)
         return word in tokens or (len(word) >= 2 and not word.isdigit() and word in question.text)

@@ -1,5 +1,6 @@
 """Answers a clause gives in the frame the question asks in: "把A作为B" (把什么当成…, 把A摆在什么位置),
-"在X的有力指导下" (哪个机构在指导), "由X召开" (由谁来开) and "以X为主要阵地" (靠啥). The frame, not the wording, says which words answer.
+"在X的有力指导下" (哪个机构在指导), "由X召开" (由谁来开) and "以X为主要阵地" (靠啥). The frame, not the
+wording, says which words answer.
 """
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import jieba.posseg
 
 from qa.reader.questions import Question
+from qa.reader.words import MEANS_VERBS
 
 # "把A作为B": what is taken (A) and what it is taken as (B), whichever verb says so.
 _PUT = r"(?:作为|当作|当成|列为|纳入|摆在|放在|放进|放到|设在|设于|挂靠)"
@@ -39,7 +41,7 @@ def _guided_by(question: Question, clause: str) -> tuple[int, int] | None:
 
 # "以村信息公开栏为主要阵地": what a deed is done by, asked "靠啥公开", "用什么", "通过什么平台".
 _YI_FRAME = re.compile(r"以([^，,。；;以]{2,24}?)为(?:主要|重要|主)?(?:阵地|平台|载体|抓手|依托|方式|渠道|手段|途径|窗口|媒介)")
-_ASKS_MEANS = re.compile(r"(?:靠|用|凭|通过|依托|借助|利用|拿)(?:的是)?(?:啥|什么|哪)")
+_ASKS_MEANS = re.compile(MEANS_VERBS + r"(?:的是)?(?:啥|什么|哪)")
 
 
 def _means_used(question: Question, clause: str) -> tuple[int, int] | None:
@@ -71,6 +73,6 @@ def _done_by(question: Question, clause: str) -> tuple[int, int] | None:
 
 def framed_span(question: Question, clause: str) -> tuple[int, int] | None:
     """Return the span a clause gives in the very frame the question asks in ("把A作为B", "在X的指导下",
-    "由X召开"), or None."""
+    "由X召开", "以X为主要阵地"), or None."""
     return (_ba_frame_span(question, clause) or _guided_by(question, clause) or _done_by(question, clause)
             or _means_used(question, clause))

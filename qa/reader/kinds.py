@@ -22,9 +22,9 @@ KINDS_SHOWN = (
     (DOCUMENTS, re.compile(r"《")),
     (HONOURS, re.compile(r"获评|荣获|评为|授予|命名为|入选|认定为|获得|争创|创建|争当|创成")),
     (PLATFORMS, re.compile(r"依托|利用|借助|通过")),
-    (LABELS, re.compile(r"“")),
+    (LABELS, re.compile(r"“")),  # "哪个数字代号" of 紧扣省委“1310”具体部署: a label is written in quotes
     (DESTINATIONS, re.compile(r"赴|前往|到访|出访")),  # "赴英国伦敦研学" for 去的哪座城市
-    (OFFICES, re.compile(r"[\u4e00-\u9fff]{1,6}(?:办|科|室|股|处)(?![\u4e00-\u9fff])")),  # "设在党政办" for 哪个科室  # "哪个数字代号" of 紧扣省委“1310”具体部署: a label is written in quotes
+    (OFFICES, re.compile(r"[\u4e00-\u9fff]{1,6}(?:办|科|室|股|处)(?![\u4e00-\u9fff])")),  # "设在党政办" for 哪个科室
 )
 _NOTHING_SHOWN = ("", re.compile(r"(?!)"))
 # Words for the means by which a thing is done: "通过哪些渠道" is answered by "…等多种方式".

@@ -23,7 +23,7 @@ from qa.ingest.cleaning import clean
 from qa.reader.figures import UNITS
 from qa.reader.kinds import MEANS
 from qa.reader.wording import asks_person, written_question_words
-from qa.reader.words import BY_MEANS, CLASSIFIER, STOP_TOKENS, content_words, is_verb, opens_with_deed
+from qa.reader.words import BY_MEANS, CLASSIFIER, LOCATIVES, STOP_TOKENS, content_words, is_verb, opens_with_deed
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -334,10 +334,10 @@ def _head(after: str, named: bool = False) -> str:
         # "平台公开政务信息": an adverbial verb (公开) after the noun starts what is done with it.
         if pair.word in ("时", "时候", "期间") or (words and pair.flag in ("v", "vn") and not compound) or (words and pair.flag == "ad"):
             break
-        if pair.word in STOP_TOKENS and pair.word not in _LOCATIVES:
+        if pair.word in STOP_TOKENS and pair.word not in LOCATIVES:
             break
         words.append(pair.word)
-    while words and words[-1] in _LOCATIVES:
+    while words and words[-1] in LOCATIVES:
         words.pop()
     means = next((k for k, word in enumerate(words) if word in MEANS), None)
     if means is not None:
@@ -356,7 +356,6 @@ def _counted(after: str) -> str:
 
 
 _UNIT_RE = re.compile(_UNIT)
-_LOCATIVES = ("里", "中", "上", "内")
 
 
 def _clause_around(body: str, at: int) -> tuple[int, int]:

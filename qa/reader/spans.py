@@ -216,7 +216,8 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
     if names:
         touching = [n for n in names if gap is not None and n[0] <= gap[1] and n[1] >= gap[0]]
         # A brand in quotes with its noun right after ("“太湖e”综合服务中心") is named whole.
-        if "全称" in question.text or "全名" in question.text:
+        whole = "全称" in question.text or "全名" in question.text
+        if whole:
             # "议事规则全称是什么": the name that holds the words the question knows of it.
             known = [w for w in (*question.left, *question.right) if len(w) >= 2]
             holding = [n for n in names if known and all(w in clause[n[0] : n[1]] for w in known)]
@@ -247,7 +248,6 @@ def _entity_span(question: Question, clause: str) -> tuple[int, int] | None:
             noun = noun_after_quote(question, clause, end, question.head or called) if clause[end : end + 1] in "”’\"" else None
             if noun is not None:
                 noun_end = max(_word_end(clause, noun), said_after(question, clause, end + 1))
-                whole = "全称" in question.text or "全名" in question.text
                 return name_prefix(clause, start - 1, whole), noun_end  # “优秀”等次, “…”专项行动, “华南声谷”创新产业园: quoted, with its noun
             return with_quotes(clause, (start, end))
         for n in names:

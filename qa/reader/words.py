@@ -51,7 +51,7 @@ def content_words(text: str) -> list[str]:
         for k, word in enumerate(cut):
             # "一般放在每周哪天": 一般 before a verb says how often, as a filler; "一般案件" names a kind.
             usual = word == "一般" and k + 1 < len(cut) and is_verb(cut[k + 1])
-            if len(word) == 2 and word[0] in _LOCATIVES and (word[0] == "里" or sole_tag(word) is None) and is_verb(word[1]):
+            if len(word) == 2 and word[0] in LOCATIVES and (word[0] == "里" or sole_tag(word) is None) and is_verb(word[1]):
                 # "评估里排第几", "方案里列了": jieba's 里排 is the locative of 评估 and the verb 排;
                 # 里 starts no word, 中 and 内 do (内设) unless jieba splits them off itself.
                 word = word[1]
@@ -66,7 +66,7 @@ def content_words(text: str) -> list[str]:
     return words
 
 
-_LOCATIVES = "里中内上"
+LOCATIVES = ("里", "中", "上", "内")  # "考核里", "评估中": where in a thing, no part of its name
 _FUNCTION_CHARS = set("是从对在为把被将向由于给到与和及的了")
 # "这块牌子", "那项工作", "那天": a demonstrative with its classifier points at the topic, it is not one.
 _DEICTIC = re.compile(r"[这那该此]一?[" + CLASSIFIER + "块件场回样天本张]")
@@ -81,7 +81,8 @@ def is_function(word: str) -> bool:
     )
 
 
-BY_MEANS = re.compile(r"(?:靠|用|凭|通过|依托|借助|利用|拿)$")  # "靠啥公开…": the verbs that take a means
+MEANS_VERBS = r"(?:靠|用|凭|通过|依托|借助|利用|拿)"  # "靠啥公开…", "通过什么平台": the verbs that take a means
+BY_MEANS = re.compile(MEANS_VERBS + "$")
 
 
 def opens_with_deed(after: str) -> bool:
