@@ -108,13 +108,19 @@ def resolve_followup(question: str, history: Sequence[str], places: Sequence[str
             said = _BOTH_YEARS.sub("和".join(f"{year}年" for year in years[-2:]), question, count=1)
             owner = next((p for earlier in reversed(history) for p in _places_in(earlier, places)), "")
             return FollowUp(said if not owner or _places_in(question, places) else owner + said)
+    previous = _last_question(history, places)
+    if previous is None:
+        return FollowUp(question)
+    return _resolve(question.strip(), previous, places)
+
+
+def _last_question(history: Sequence[str], places: Sequence[str]) -> str | None:
+    """Return the conversation's last question made to stand alone, each earlier one read against the one before."""
     previous: str | None = None
     for earlier in history:
         if earlier and earlier.strip():
             previous = earlier.strip() if previous is None else _resolve(earlier.strip(), previous, places).text
-    if previous is None:
-        return FollowUp(question)
-    return _resolve(question.strip(), previous, places)
+    return previous
 
 
 def _asking_as_before(question: str, history: Sequence[str], places: Sequence[str]) -> str:
@@ -122,10 +128,7 @@ def _asking_as_before(question: str, history: Sequence[str], places: Sequence[st
     "…，各几场" after "…宣讲了几场？", "…，各是谁" after "…组长是谁？"."""
     if _ASKS.search(question) or not _COMPARES.search(question):
         return question
-    previous = None
-    for earlier in history:
-        if earlier and earlier.strip():
-            previous = earlier.strip() if previous is None else _resolve(earlier.strip(), previous, places).text
+    previous = _last_question(history, places)
     asks = list(_ASKS.finditer(previous or ""))
     if not asks:
         return question
@@ -242,7 +245,7 @@ def _swap_scope(previous: str, named: Sequence[str], year: str | None, places: S
             result = result[before:]  # "湖北荆门市…" then "杭州西湖区的呢": the old place's parents go with it
         if old:
             # "长治市人社局呢？" after "宛城区人社局…": the new name brings its own body; the old one's goes.
-            organ = _ORGAN.match(previous, previous.find(old[0]) + len(old[0])) if _ORGAN.search(named[0]) else None
+            organ = _ORGAN.match(previous, before + len(old[0])) if _ORGAN.search(named[0]) else None
             result = result.replace(old[0] + (organ.group() if organ else ""), named[0], 1)
             for extra in old[1:]:
                 result = result.replace(extra, "")
