@@ -58,9 +58,13 @@ def document_number(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None
     match = DOCUMENT_NUMBER.search(text, 0, HEAD_CHARS)
     if match is None:
         return None
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    line_end = text.find("\n", match.end())
-    return match.span(), (line_start, line_end if line_end >= 0 else match.end())
+    return match.span(), _line_around(text, match.start(), match.end())
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return (start, end) of the line holding text[start:end], quoted with a mark of the report."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, line_end if line_end >= 0 else end
 
 
 def report_mark(question: Question, hits: Sequence[Hit], texts: Mapping[str, str],
@@ -97,9 +101,7 @@ def report_year(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     match = re.search(r"(?:19|20)\d{2}\s*年度", head) or _YEAR_OF_REPORT.search(head)
     if match is None:
         return None
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    line_end = text.find("\n", match.end())
-    return match.span(), (line_start, line_end if line_end >= 0 else match.end())
+    return match.span(), _line_around(text, match.start(), match.end())
 
 
 def publisher(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -108,9 +110,7 @@ def publisher(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     match = _SOURCE.search(text, 0, HEAD_CHARS)
     if match is None:
         return None
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    line_end = text.find("\n", match.end())
-    return match.span(1), (line_start, line_end if line_end >= 0 else match.end())
+    return match.span(1), _line_around(text, match.start(), match.end())
 
 
 # The report itself, named by its kind or pointed at ("这份报告", "法治政府建设总结"): what it bears
