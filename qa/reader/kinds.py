@@ -6,6 +6,7 @@ never writes 文件, 荣誉 or 平台.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import jieba
@@ -34,6 +35,7 @@ MEANS = frozenset("方式 渠道 形式 途径 平台 载体 手段 方法 办�
 _ENUMERATION_KIND = re.compile(r"[、+＋][^，,。；;]*?(?:等(?:[^，,。；;、]{0,8}?的)?|的)(?:多种|各种|各类|多个|多项|一系列)?([\u4e00-\u9fff]{1,6})")
 
 
+@functools.lru_cache(maxsize=4096)
 def lists_kind(head: str, clause: str) -> bool:
     """Tell whether a clause enumerates things of the kind a list question asks for: its items close
     with 等 and that kind ("…等重点领域" for 哪些重点领域), or a means for a means ("等多种方式" for 哪些渠道)."""
